@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+
+namespace Hoist.Server.Storage.FileSystem;
+
+public sealed partial class FileSystemStore
+{
+    public async Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
+    {
+        var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
+        // One complete at a time per upload, across processes too (FileShare.None is an flock on Unix).
+        FileStream gate;
+        try
+        {
+            gate = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new StoreException(StoreErrorCode.Unavailable, "The upload is being completed by another request.", e);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            throw NoSuchUpload(uploadId);
+        }
+        await using (gate)
+        {
+            var record = await TryReadUploadAsync(directory, cancellationToken) ?? throw NoSuchUpload(uploadId);
+            var stored = (await ReadPartsAsync(directory, uploadId, cancellationToken)).ToDictionary(p => p.PartNumber);
+            var chosen = ChooseParts(parts, stored);
+
+            var temp = TempPath("object");
+            try
+            {
+                long size = 0;
+                await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+                {
+                    output.SetLength(chosen.Sum(p => p.Size));
+                    foreach (var part in chosen)
+                    {
+                        await using var input = new FileStream(PartPath(directory, part.PartNumber), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                        input.Position = PartHeader.Size;
+                        await input.CopyToAsync(output, 1024 * 1024, cancellationToken);
+                        size += part.Size;
+                    }
+                    await output.FlushAsync(cancellationToken);
+                    output.Flush(flushToDisk: true);
+                }
+                var etag = MultipartETag(chosen);
+                var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, CompositeSha256(chosen));
+                await CommitObjectAsync(key, temp, meta, cancellationToken);
+                RemoveDirectory(directory, uploadId);
+                return new CompletedObject(key, etag, size);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>S3's rules for the part list of a complete call.</summary>
+    private static List<StoredPart> ChooseParts(IReadOnlyList<PartReference> parts, Dictionary<int, StoredPart> stored)
+    {
+        if (parts.Count == 0)
+        {
+            throw new StoreException(StoreErrorCode.InvalidPart, "A complete call must name at least one part.");
+        }
+        var chosen = new List<StoredPart>(parts.Count);
+        var previous = 0;
+        foreach (var reference in parts)
+        {
+            if (reference.PartNumber <= previous)
+            {
+                throw new StoreException(StoreErrorCode.InvalidPartOrder, "Parts must be listed in ascending order, each once.");
+            }
+            previous = reference.PartNumber;
+            if (!stored.TryGetValue(reference.PartNumber, out var part) || !SameETag(part.ETag, reference.ETag))
+            {
+                throw new StoreException(StoreErrorCode.InvalidPart, $"Part {reference.PartNumber} was not found or its ETag does not match.");
+            }
+            chosen.Add(part);
+        }
+        for (var i = 0; i < chosen.Count - 1; i++)
+        {
+            if (chosen[i].Size < S3Limits.MinPartSize)
+            {
+                throw new StoreException(StoreErrorCode.EntityTooSmall, $"Part {chosen[i].PartNumber} is smaller than the 5 MiB minimum of every part but the last.");
+            }
+        }
+        return chosen;
+    }
+
+    private static bool SameETag(string stored, string given) =>
+        string.Equals(stored, given.Trim('"'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>S3's multipart ETag: MD5 of the concatenated binary part MD5s, then "-N".</summary>
+    internal static string MultipartETag(IReadOnlyList<StoredPart> parts)
+    {
+        var md5s = parts.SelectMany(p => Convert.FromHexString(p.ETag)).ToArray();
+        return $"{Convert.ToHexStringLower(MD5.HashData(md5s))}-{parts.Count}";
+    }
+
+    /// <summary>S3's composite checksum: SHA-256 of the concatenated binary part SHA-256s, then "-N".</summary>
+    private static string? CompositeSha256(IReadOnlyList<StoredPart> parts)
+    {
+        if (parts.Any(p => p.ChecksumSha256 is null))
+        {
+            return null;
+        }
+        var sums = parts.SelectMany(p => Convert.FromBase64String(p.ChecksumSha256!)).ToArray();
+        return $"{Convert.ToBase64String(SHA256.HashData(sums))}-{parts.Count}";
+    }
+}

@@ -1,0 +1,370 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Hoist.Server.Storage.FileSystem;
+
+/// <summary>
+/// The embedded store: S3 multipart semantics on a local folder.
+/// <para>
+/// Objects are plain files at <c>root/&lt;key&gt;</c> (a person can find them), with a JSON sidecar
+/// at <c>root/.hoist/meta/&lt;key&gt;</c>. An upload is a folder <c>root/.hoist/uploads/&lt;id&gt;</c>
+/// holding <c>upload.json</c> and one file per part; a part file starts with a fixed header
+/// carrying its MD5 and SHA-256, so a part is always written and replaced with one atomic rename.
+/// Everything is written to <c>root/.hoist/tmp</c> first and renamed into place: readers never see
+/// a partial part or object, and the rename of the object's data is the commit point of a complete.
+/// </para>
+/// </summary>
+public sealed partial class FileSystemStore : IObjectStore
+{
+    internal const string ReservedSegment = ".hoist";
+    private const string UploadFile = "upload.json";
+    private const string LockFile = ".lock";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _root;
+    private readonly string _uploads;
+    private readonly string _meta;
+    private readonly string _tmp;
+
+    public FileSystemStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        _uploads = Path.Combine(_root, ReservedSegment, "uploads");
+        _meta = Path.Combine(_root, ReservedSegment, "meta");
+        _tmp = Path.Combine(_root, ReservedSegment, "tmp");
+        Directory.CreateDirectory(_uploads);
+        Directory.CreateDirectory(_meta);
+        Directory.CreateDirectory(_tmp);
+    }
+
+    public string Root => _root;
+
+    public async Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var staging = Path.Combine(_tmp, "new-" + uploadId);
+        Directory.CreateDirectory(staging);
+        var record = new UploadRecord(key, contentType, new Dictionary<string, string>(metadata), DateTimeOffset.UtcNow);
+        await File.WriteAllTextAsync(Path.Combine(staging, UploadFile), JsonSerializer.Serialize(record, Json), cancellationToken);
+        Directory.Move(staging, UploadDirectory(uploadId));
+        return uploadId;
+    }
+
+    public async Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
+    {
+        ValidatePartNumber(partNumber);
+        if (length > S3Limits.MaxPartSize)
+        {
+            throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
+        }
+        var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
+        var temp = TempPath("part");
+        try
+        {
+            PartHeader header;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: true))
+            {
+                file.SetLength(PartHeader.Size + length);
+                file.Position = PartHeader.Size;
+                await checkedBody.CopyToAsync(file, 1024 * 1024, cancellationToken);
+                header = new PartHeader(length, checkedBody.Md5, checkedBody.Sha256);
+                file.Position = 0;
+                await file.WriteAsync(header.ToBytes(), cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            try
+            {
+                File.Move(temp, PartPath(directory, partNumber), overwrite: true);
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+            {
+                throw NoSuchUpload(uploadId);
+            }
+            return header.Describe(partNumber, DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public async IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
+        foreach (var part in await ReadPartsAsync(directory, uploadId, cancellationToken))
+        {
+            yield return part;
+        }
+    }
+
+    public async Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
+        RemoveDirectory(directory, uploadId);
+    }
+
+    public async IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectKey.ValidatePrefix(prefix);
+        var found = new List<IncompleteUpload>();
+        foreach (var directory in Directory.EnumerateDirectories(_uploads))
+        {
+            var uploadId = Path.GetFileName(directory);
+            var record = await TryReadUploadAsync(directory, cancellationToken);
+            if (record is not null && record.Key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                found.Add(new IncompleteUpload(record.Key, uploadId, record.Initiated));
+            }
+        }
+        foreach (var upload in found.OrderBy(u => u.Key, StringComparer.Ordinal).ThenBy(u => u.Initiated))
+        {
+            yield return upload;
+        }
+    }
+
+    public async Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        if (length > S3Limits.MaxPartSize)
+        {
+            throw new StoreException(StoreErrorCode.EntityTooLarge, $"A single put may hold at most {S3Limits.MaxPartSize} bytes.");
+        }
+        var temp = TempPath("put");
+        try
+        {
+            byte[] md5;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var checkedBody = new PartBodyStream(body, length, null, computeMd5: true))
+            {
+                await checkedBody.CopyToAsync(file, 1024 * 1024, cancellationToken);
+                md5 = checkedBody.Md5;
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            var meta = new ObjectMeta(Convert.ToHexStringLower(md5), length, contentType, new Dictionary<string, string>(metadata), DateTimeOffset.UtcNow);
+            await CommitObjectAsync(key, temp, meta, cancellationToken);
+            return meta.Describe(key);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public async Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        var data = new FileInfo(ObjectPath(key));
+        return data.Exists ? await DescribeAsync(key, data, cancellationToken) : null;
+    }
+
+    public async Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        FileStream stream;
+        try
+        {
+            // FileShare.Delete lets a complete or delete replace the file while it is being read.
+            stream = new FileStream(ObjectPath(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{key}'.");
+        }
+        try
+        {
+            var info = await DescribeAsync(key, new FileInfo(stream.Name), cancellationToken) with { Size = stream.Length };
+            long first = 0, length = info.Size;
+            if (range is not null)
+            {
+                var resolved = range.Resolve(info.Size)
+                    ?? throw new StoreException(StoreErrorCode.InvalidRange, $"The range is not satisfiable for an object of {info.Size} bytes.");
+                first = resolved.First;
+                length = resolved.Last - resolved.First + 1;
+                stream.Position = first;
+            }
+            return new ObjectContent(info, new BoundedReadStream(stream, length), first, length);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task DeleteObjectAsync(string key, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        File.Delete(ObjectPath(key));
+        File.Delete(MetaPath(key));
+        return Task.CompletedTask;
+    }
+
+    public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
+        ListObjectsCoreAsync(prefix, continuationToken, maxKeys, cancellationToken);
+
+    private static void ValidateKey(string key)
+    {
+        ObjectKey.Validate(key);
+        if (key == ReservedSegment || key.StartsWith(ReservedSegment + "/", StringComparison.Ordinal))
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Keys under '{ReservedSegment}/' are reserved by the store.");
+        }
+    }
+
+    private static void ValidatePartNumber(int partNumber)
+    {
+        if (partNumber is < 1 or > S3Limits.MaxPartNumber)
+        {
+            throw new StoreException(StoreErrorCode.InvalidArgument, $"Part numbers go from 1 to {S3Limits.MaxPartNumber}.");
+        }
+    }
+
+    private static StoreException NoSuchUpload(string uploadId) =>
+        new(StoreErrorCode.NoSuchUpload, $"The upload '{uploadId}' does not exist (it may have been completed or aborted).");
+
+    private string ObjectPath(string key) => Path.Combine(_root, key);
+
+    private string MetaPath(string key) => Path.Combine(_meta, key);
+
+    private string TempPath(string kind) => Path.Combine(_tmp, $"{kind}-{Guid.NewGuid():N}");
+
+    private string UploadDirectory(string uploadId) => Path.Combine(_uploads, uploadId);
+
+    private static string PartPath(string directory, int partNumber) => Path.Combine(directory, $"{partNumber:D5}.part");
+
+    /// <summary>The upload's folder, after checking that it exists and belongs to this key.</summary>
+    private async Task<string> RequireUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        // Upload ids are ours (32 hex digits); anything else cannot name a folder.
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
+        {
+            throw NoSuchUpload(uploadId);
+        }
+        var directory = UploadDirectory(uploadId);
+        var record = await TryReadUploadAsync(directory, cancellationToken);
+        if (record is null || record.Key != key)
+        {
+            throw NoSuchUpload(uploadId);
+        }
+        return directory;
+    }
+
+    private static async Task<UploadRecord?> TryReadUploadAsync(string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = File.OpenRead(Path.Combine(directory, UploadFile));
+            return await JsonSerializer.DeserializeAsync<UploadRecord>(file, Json, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<List<StoredPart>> ReadPartsAsync(string directory, string uploadId, CancellationToken cancellationToken)
+    {
+        var parts = new List<StoredPart>();
+        IEnumerable<string> files;
+        try
+        {
+            files = Directory.EnumerateFiles(directory, "*.part").ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw NoSuchUpload(uploadId);
+        }
+        foreach (var path in files)
+        {
+            if (!int.TryParse(Path.GetFileNameWithoutExtension(path), out var number))
+            {
+                continue;
+            }
+            var header = await PartHeader.TryReadAsync(path, cancellationToken);
+            if (header is not null)
+            {
+                parts.Add(header.Describe(number, File.GetLastWriteTimeUtc(path)));
+            }
+        }
+        parts.Sort((a, b) => a.PartNumber.CompareTo(b.PartNumber));
+        return parts;
+    }
+
+    /// <summary>Moves the folder aside in one rename (so no part can land in it afterwards), then deletes it.</summary>
+    private void RemoveDirectory(string directory, string uploadId)
+    {
+        var graveyard = TempPath("gone");
+        try
+        {
+            Directory.Move(directory, graveyard);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw NoSuchUpload(uploadId);
+        }
+        Directory.Delete(graveyard, recursive: true);
+    }
+
+    /// <summary>Puts the sidecar, then the data, into place. The data's rename is the commit.</summary>
+    private async Task CommitObjectAsync(string key, string dataTemp, ObjectMeta meta, CancellationToken cancellationToken)
+    {
+        var metaTemp = TempPath("meta");
+        await File.WriteAllTextAsync(metaTemp, JsonSerializer.Serialize(meta, Json), cancellationToken);
+        try
+        {
+            var dataPath = ObjectPath(key);
+            var metaPath = MetaPath(key);
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
+                Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
+                File.Move(metaTemp, metaPath, overwrite: true);
+                File.Move(dataTemp, dataPath, overwrite: true);
+            }
+            catch (IOException e) when (Directory.Exists(dataPath) || e is DirectoryNotFoundException)
+            {
+                // S3 keys are flat names; on a disk "a" cannot be both a file and a folder.
+                throw new StoreException(StoreErrorCode.InvalidKey, $"The key '{key}' clashes with another object's path on the file system.", e);
+            }
+        }
+        finally
+        {
+            File.Delete(metaTemp);
+        }
+    }
+
+    private async Task<ObjectInfo> DescribeAsync(string key, FileInfo data, CancellationToken cancellationToken)
+    {
+        ObjectMeta? meta = null;
+        try
+        {
+            await using var file = File.OpenRead(MetaPath(key));
+            meta = await JsonSerializer.DeserializeAsync<ObjectMeta>(file, Json, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        {
+        }
+        if (meta is null || meta.Size != data.Length)
+        {
+            // A file put there by hand, or a sidecar from an interrupted write: describe the bytes themselves.
+            await using var stream = data.OpenRead();
+            var md5 = await MD5.HashDataAsync(stream, cancellationToken);
+            meta = new ObjectMeta(Convert.ToHexStringLower(md5), data.Length, null, new Dictionary<string, string>(), data.LastWriteTimeUtc);
+        }
+        return meta.Describe(key);
+    }
+
+    private sealed record UploadRecord(string Key, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset Initiated);
+
+    private sealed record ObjectMeta(string ETag, long Size, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset LastModified, string? ChecksumSha256 = null)
+    {
+        public ObjectInfo Describe(string key) => new(key, Size, ETag, LastModified, ContentType, Metadata);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Hoist.Server.Storage;
+
+/// <summary>
+/// The storage contract: S3 multipart upload plus the few object calls Hoist needs.
+/// Every store behaves like S3 (same ETags, same errors as <see cref="StoreException"/>),
+/// so the layers above never ask which store they talk to.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Starts a multipart upload and answers the store's upload id.</summary>
+    Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams one part (1..10,000) of exactly <paramref name="length"/> bytes. When
+    /// <paramref name="expectedSha256"/> is given and the bytes do not match, nothing is stored
+    /// (a part stored earlier under that number survives) and <see cref="StoreErrorCode.BadDigest"/> is thrown.
+    /// Re-uploading a part number replaces it.
+    /// </summary>
+    Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken);
+
+    /// <summary>Every stored part of an upload in ascending part-number order (all pages).</summary>
+    IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>Assembles the listed parts atomically into the object and ends the upload.</summary>
+    Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken);
+
+    /// <summary>Ends an upload and releases every stored part.</summary>
+    Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>Uploads begun and neither completed nor aborted, with their start time (for the sweeper).</summary>
+    IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Stores a small object in one call.</summary>
+    Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
+
+    /// <summary>The object's description, or null when there is none.</summary>
+    Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The object's bytes, whole or a range of them. The caller disposes the answer.</summary>
+    Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an object; deleting a missing object is not an error (as in S3).</summary>
+    Task DeleteObjectAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>One page of objects whose keys start with <paramref name="prefix"/>, in key order.</summary>
+    Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken);
+}

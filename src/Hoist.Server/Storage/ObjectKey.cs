@@ -1,0 +1,75 @@
+using System.Text;
+
+namespace Hoist.Server.Storage;
+
+/// <summary>
+/// The store's own check on keys, a second line of defence behind the key template:
+/// a key is a relative, forward-slash path of clean segments that cannot leave the store's root.
+/// </summary>
+public static class ObjectKey
+{
+    public static void Validate(string key)
+    {
+        if (Describe(key) is { } problem)
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid object key: {problem}.");
+        }
+    }
+
+    /// <summary>Validates a listing prefix: empty, or the start of a valid key (it may end with '/').</summary>
+    public static void ValidatePrefix(string prefix)
+    {
+        if (prefix.Length == 0)
+        {
+            return;
+        }
+        var trimmed = prefix.EndsWith('/') ? prefix[..^1] : prefix;
+        if (trimmed.Length == 0 || Describe(trimmed) is { } problem)
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid prefix: {Describe(trimmed) ?? "it is only '/'"}.");
+        }
+    }
+
+    private static string? Describe(string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return "it is empty";
+        }
+        if (Encoding.UTF8.GetByteCount(key) > S3Limits.MaxKeyBytes)
+        {
+            return $"it is longer than {S3Limits.MaxKeyBytes} bytes";
+        }
+        if (key.StartsWith('/'))
+        {
+            return "it is an absolute path";
+        }
+        if (key.Length >= 2 && key[1] == ':')
+        {
+            return "it names a drive";
+        }
+        foreach (var c in key)
+        {
+            if (c == '\\')
+            {
+                return "it contains a backslash";
+            }
+            if (char.IsControl(c))
+            {
+                return "it contains a control character";
+            }
+        }
+        foreach (var segment in key.Split('/'))
+        {
+            if (segment.Length == 0)
+            {
+                return "it has an empty path segment";
+            }
+            if (segment is "." or "..")
+            {
+                return "it has a '.' or '..' segment";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+using Hoist.Server.Storage.FileSystem;
+using Microsoft.Extensions.Options;
+
+namespace Hoist.Server.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddHoistStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != StorageProvider.S3 || !string.IsNullOrWhiteSpace(o.S3.Bucket),
+                "Hoist:Storage:S3:Bucket is required when Hoist:Storage:Provider is S3.")
+            .Validate(o => string.IsNullOrEmpty(o.S3.AccessKey) == string.IsNullOrEmpty(o.S3.SecretKey),
+                "Hoist:Storage:S3:AccessKey and Hoist:Storage:S3:SecretKey go together: set both, or neither to use the SDK's credential chain.")
+            .Validate(o => o.S3.ServiceUrl is null || Uri.TryCreate(o.S3.ServiceUrl, UriKind.Absolute, out _),
+                "Hoist:Storage:S3:ServiceUrl must be an absolute URL.")
+            .ValidateOnStart();
+
+        services.AddSingleton<IObjectStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider switch
+            {
+                StorageProvider.FileSystem => new FileSystemStore(options.FileSystem.Root),
+                _ => throw new InvalidOperationException($"Hoist:Storage:Provider '{options.Provider}' is not supported yet."),
+            };
+        });
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+namespace Hoist.Server.Storage;
+
+/// <summary>The S3 errors every store reports alike (named after S3's own codes).</summary>
+public enum StoreErrorCode
+{
+    NoSuchUpload,
+    NoSuchKey,
+    InvalidPart,
+    InvalidPartOrder,
+    EntityTooSmall,
+    EntityTooLarge,
+    /// <summary>The part's bytes do not match the checksum the caller expected.</summary>
+    BadDigest,
+    /// <summary>The body ended before (or ran past) its declared length.</summary>
+    IncompleteBody,
+    InvalidKey,
+    InvalidArgument,
+    InvalidRange,
+    /// <summary>The store failed in a way that may pass on retry (5xx, SlowDown, timeouts).</summary>
+    Unavailable,
+}
+
+public sealed class StoreException(StoreErrorCode code, string message, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public StoreErrorCode Code { get; } = code;
+}
