@@ -35,13 +35,18 @@ MARKER=$STATE/.hoist-s3          # this directory is ours (safe to wipe)
 READY=$STATE/.initialized        # user and bucket exist: restart keeps data
 PORT_FILE=$STATE/rgw.port        # port the running radosgw listens on
 
+# The mon port is part of the cluster (monmap): an existing one keeps its own.
+if [[ -f $CONF ]]; then
+  conf_mon_port=$(sed -n 's/^mon host = v2:127\.0\.0\.1:\([0-9]*\)$/\1/p' "$CONF")
+  MON_PORT=${conf_mon_port:-$MON_PORT}
+fi
+
 BUCKET=hoist-test
 ACCESS_KEY=hoisttestaccesskey
 SECRET_KEY=hoisttestsecretkey0123456789
 REGION=us-east-1
 RGW_NAME=client.rgw.hoist
 
-# name the daemon binary, its log file
 DAEMONS=(radosgw ceph-osd ceph-mon)   # stop order; start order is the reverse
 
 log() { printf '[s3-server %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -65,7 +70,7 @@ daemon_pids() {
   for cmdline in /proc/[0-9]*/cmdline; do
     pid=${cmdline#/proc/}; pid=${pid%/cmdline}
     local -a args=()
-    mapfile -d '' args < "$cmdline" 2>/dev/null || continue
+    mapfile -d '' args 2>/dev/null < "$cmdline" || continue  # pid may be gone
     (( ${#args[@]} > 0 )) || continue
     [[ $(basename -- "${args[0]}") == "$name" ]] || continue
     found=
@@ -89,8 +94,9 @@ start_daemon() {
   if is_running "$name"; then return 0; fi
   log "starting $name"
   local out=$LOGS/$name.start
-  if ! "$name" -c "$CONF" "$@" >"$out" 2>&1 </dev/null; then
-    die "$name failed to start: see $out and $(log_file_of "$name")"$'\n'"$(tail -n 20 "$out")"
+  # 9>&-: the daemon must not inherit (and so hold forever) our lock fd.
+  if ! "$name" -c "$CONF" "$@" >"$out" 2>&1 </dev/null 9>&-; then
+    die "$name failed to start: see $out and $(log_file_of "$name") (destroy starts over)"$'\n'"$(tail -n 20 "$out")"
   fi
 }
 
@@ -98,7 +104,7 @@ stop_daemon() {
   local name=$1 pids pid waited=0
   pids=$(daemon_pids "$name")
   [[ -n $pids ]] || return 0
-  log "stopping $name (pid $(echo $pids))"
+  log "stopping $name (pid ${pids//$'\n'/ })"
   for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
   # Poll in 0.1 s steps: ceph-osd and ceph-mon exit within a second or two.
   while [[ -n $(daemon_pids "$name") ]]; do
@@ -134,7 +140,12 @@ wait_for() {
 
 # Every ceph CLI call names our conf and cannot hang: without a mon the CLI
 # would otherwise retry for 300 s.
-ceph_cli()   { timeout "$TIMEOUT" ceph -c "$CONF" --connect-timeout "$TIMEOUT" "$@"; }
+ceph_cli() {
+  local rc=0
+  timeout "$TIMEOUT" ceph -c "$CONF" --connect-timeout "$TIMEOUT" "$@" || rc=$?
+  (( rc != 124 )) || echo "ceph $*: timed out after ${TIMEOUT}s" >&2
+  return $rc
+}
 rgw_admin()  { timeout "$TIMEOUT" radosgw-admin -c "$CONF" "$@"; }
 
 running_port() { if [[ -f $PORT_FILE ]]; then cat "$PORT_FILE"; else echo "$PORT"; fi; }
@@ -172,7 +183,9 @@ install_packages() {
   [[ -n $missing ]] || return 0
   [[ $(id -u) == 0 ]] || die "ceph packages missing and not root: apt-get install ceph-mon ceph-osd radosgw"
   export DEBIAN_FRONTEND=noninteractive
-  local apt=(apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  # Lock::Timeout: wait for another apt/dpkg run instead of failing at once.
+  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300
+             -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
   local pkgs=(ceph-mon ceph-osd radosgw)
   log "installing ${pkgs[*]} (~30 s)"
   # A fresh machine has empty package lists: update first only then, or when
@@ -224,9 +237,15 @@ osd pool default pg num = 8
 osd pool default pgp num = 8
 osd pool default pg autoscale mode = off
 mon max pg per osd = 1000
+# Full ratios raised to .99; the OSD's failsafe (default .97) must stay above
+# them or health says "full ratio(s) out of order".
 mon osd full ratio = .99
 mon osd backfillfull ratio = .99
 mon osd nearfull ratio = .99
+osd failsafe full ratio = .995
+# No cephx, so this warning is noise.
+mon warn on insecure global id reclaim = false
+mon warn on insecure global id reclaim allowed = false
 # A nearly full CI disk must not make the mon shut itself down.
 mon data avail warn = 2
 mon data avail crit = 1
@@ -253,6 +272,8 @@ log file = $LOGS/\$name.log
 
 [$RGW_NAME]
 rgw data = $STATE/rgw
+# A client's default socket name has its pid in it: one stale file per start.
+admin socket = $STATE/run/\$name.asok
 pid file = $STATE/run/\$name.pid
 log file = $LOGS/\$name.log
 EOF
@@ -284,6 +305,9 @@ create_osd_id_and_pools() {
     done
   } | ceph_cli >"$LOGS/pools.out" 2>&1 ||
     die "creating osd.0 / pools failed: see $LOGS/pools.out"
+  # The CLI reading stdin goes on (exit 0) after a failed command: check.
+  [[ $(grep -c "^pool '.*' created" "$LOGS/pools.out") == "${#pools[@]}" ]] ||
+    die "creating pools failed: see $LOGS/pools.out"
 }
 
 create_osd_fs() {
@@ -303,11 +327,14 @@ create_user_and_bucket() {
       >"$LOGS/user-create.out" 2>&1 ||
       die "radosgw-admin user create failed: see $LOGS/user-create.out"
   fi
-  # curl >= 7.75 signs SigV4 itself (Debian 12 has 7.88). Re-creating a
-  # bucket we own answers 200 on Ceph, so this is idempotent.
-  local code
+  # curl >= 7.75 signs SigV4 itself (Debian 12 has 7.88), but 7.88 does not
+  # send x-amz-content-sha256, and RGW answers SignatureDoesNotMatch without
+  # it: pass the SHA-256 of the empty body. Re-creating a bucket we own
+  # answers 200 on Ceph, so this is idempotent.
+  local code empty_sha=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
   code=$(curl -s -o "$LOGS/bucket-create.out" -w '%{http_code}' --max-time "$TIMEOUT" \
     --aws-sigv4 "aws:amz:$REGION:s3" --user "$ACCESS_KEY:$SECRET_KEY" \
+    -H "x-amz-content-sha256: $empty_sha" \
     -X PUT "$(endpoint)/$BUCKET") || true
   [[ $code == 200 ]] ||
     die "creating bucket $BUCKET answered HTTP $code: see $LOGS/bucket-create.out"
@@ -350,12 +377,12 @@ start_all() {
 
 create_cluster() {
   log "creating a fresh cluster in $STATE"
+  check_ports_free
   reset_state_dir
   local fsid osd_uuid
   fsid=$(cat /proc/sys/kernel/random/uuid)
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   write_conf "$fsid"
-  check_ports_free
   create_mon "$fsid"
   start_daemon ceph-mon -i a
   wait_for "the mon to answer" mon_answers
@@ -368,13 +395,18 @@ create_cluster() {
 
 # ----------------------------------------------------------------- commands
 
-cmd_up() {
-  install_packages
-  mkdir -p "$(dirname "$STATE")"
-  # Serialize concurrent `up`s (parallel test runs) on a lock beside the state.
-  exec 9>"$STATE.lock"
-  flock -w "$TIMEOUT" 9 || die "another s3-server.sh holds $STATE.lock"
+# Serialize concurrent runs (parallel test jobs calling `up`) with a lock on
+# this script file itself: no lock file to leave behind.
+take_lock() {
+  [[ -n ${LOCKED:-} ]] && return 0
+  exec 9<"${BASH_SOURCE[0]}"
+  flock -w $((TIMEOUT * 5)) 9 || die "another s3-server.sh run did not finish within $((TIMEOUT * 5))s"
+  LOCKED=1
+}
 
+cmd_up() {
+  take_lock
+  install_packages
   local start=$SECONDS
   if [[ -f $READY ]] && all_running; then
     [[ $(running_port) == "$PORT" ]] ||
@@ -396,6 +428,7 @@ cmd_up() {
 }
 
 cmd_down() {
+  take_lock
   local d
   for d in "${DAEMONS[@]}"; do stop_daemon "$d"; done
   rm -f "$PORT_FILE"
@@ -409,13 +442,13 @@ cmd_destroy() {
     rm -rf "$STATE"
     log "deleted $STATE"
   fi
-  rm -f "$STATE.lock"
 }
 
 cmd_status() {
   local d ok=0
   for d in ceph-mon ceph-osd radosgw; do
-    if is_running "$d"; then log "$d: running (pid $(echo $(daemon_pids "$d")))"
+    local pids; pids=$(daemon_pids "$d")
+    if [[ -n $pids ]]; then log "$d: running (pid ${pids//$'\n'/ })"
     else log "$d: stopped"; ok=1; fi
   done
   if s3_answers; then log "S3: $(endpoint) answers"

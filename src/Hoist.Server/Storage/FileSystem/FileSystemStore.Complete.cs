@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Hoist.Server.Storage.FileSystem;
 
 public sealed partial class FileSystemStore
@@ -44,8 +42,8 @@ public sealed partial class FileSystemStore
                     await output.FlushAsync(cancellationToken);
                     output.Flush(flushToDisk: true);
                 }
-                var etag = MultipartETag(chosen);
-                var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, CompositeSha256(chosen));
+                var etag = MultipartChecksums.ETag(chosen);
+                var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, MultipartChecksums.CompositeSha256(chosen));
                 await CommitObjectAsync(key, temp, meta, cancellationToken);
                 RemoveDirectory(directory, uploadId);
                 return new CompletedObject(key, etag, size);
@@ -91,22 +89,4 @@ public sealed partial class FileSystemStore
 
     private static bool SameETag(string stored, string given) =>
         string.Equals(stored, given.Trim('"'), StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>S3's multipart ETag: MD5 of the concatenated binary part MD5s, then "-N".</summary>
-    internal static string MultipartETag(IReadOnlyList<StoredPart> parts)
-    {
-        var md5s = parts.SelectMany(p => Convert.FromHexString(p.ETag)).ToArray();
-        return $"{Convert.ToHexStringLower(MD5.HashData(md5s))}-{parts.Count}";
-    }
-
-    /// <summary>S3's composite checksum: SHA-256 of the concatenated binary part SHA-256s, then "-N".</summary>
-    private static string? CompositeSha256(IReadOnlyList<StoredPart> parts)
-    {
-        if (parts.Any(p => p.ChecksumSha256 is null))
-        {
-            return null;
-        }
-        var sums = parts.SelectMany(p => Convert.FromBase64String(p.ChecksumSha256!)).ToArray();
-        return $"{Convert.ToBase64String(SHA256.HashData(sums))}-{parts.Count}";
-    }
 }

@@ -1,0 +1,95 @@
+using Hoist.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Hoist.Server.Errors;
+
+/// <summary>
+/// The one place where errors become HTTP answers: API refusals and store errors map to a 4xx
+/// (or 503) ProblemDetails with a stable <c>code</c>; anything else stays a logged 500.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var context = httpContext;
+        var api = exception switch
+        {
+            ApiException e => e,
+            StoreException e => FromStore(e),
+            BadHttpRequestException e => FromBadRequest(e),
+            _ => null,
+        };
+        if (api is null)
+        {
+            return false;
+        }
+        if (api.Status >= 500)
+        {
+            logger.LogWarning(exception, "Answered {Status} {Code}", api.Status, api.Code);
+        }
+        if (context.Response.HasStarted)
+        {
+            return true;
+        }
+        context.Response.StatusCode = api.Status;
+        var details = new ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Detail, Type = $"https://hoist.dev/errors/{api.Code}" };
+        details.Extensions["code"] = api.Code;
+        foreach (var (name, value) in api.Extensions)
+        {
+            details.Extensions[name] = value;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+
+    /// <summary>The store's S3 errors, as the API names them.</summary>
+    public static ApiException FromStore(StoreException e) => e.Code switch
+    {
+        StoreErrorCode.NoSuchUpload => new(404, "upload_not_found", "The upload does not exist.", "It may have been completed, aborted or never created."),
+        StoreErrorCode.NoSuchKey => new(404, "file_not_found", "The file does not exist."),
+        StoreErrorCode.InvalidPart => new(409, "invalid_part", "A part is missing or does not match.", e.Message),
+        StoreErrorCode.InvalidPartOrder => new(400, "invalid_part_order", "Parts must be in ascending order.", e.Message),
+        StoreErrorCode.EntityTooSmall => new(400, "part_too_small", "A part is smaller than the store allows.", e.Message),
+        StoreErrorCode.EntityTooLarge => new(413, "part_too_large", "The part is larger than the store allows.", e.Message),
+        StoreErrorCode.BadDigest => new(400, "checksum_mismatch", "The part's bytes do not match its checksum.", "Nothing was stored; send the part again."),
+        StoreErrorCode.IncompleteBody => new(400, "incomplete_body", "The body does not have the declared length.", e.Message),
+        StoreErrorCode.InvalidKey => new(400, "invalid_key", "The key is not valid.", e.Message),
+        StoreErrorCode.InvalidArgument => new(400, "invalid_argument", "The request is not valid.", e.Message),
+        StoreErrorCode.InvalidRange => new(416, "range_not_satisfiable", "The requested range is not satisfiable.", e.Message),
+        StoreErrorCode.Unavailable => new(503, "store_unavailable", "The store is unavailable; try again.", e.Message),
+        _ => new(500, "store_error", "The store failed."),
+    };
+
+    private static ApiException FromBadRequest(BadHttpRequestException e) => e.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => new(413, "body_too_large", "The request body is larger than allowed.", e.Message),
+        StatusCodes.Status408RequestTimeout => new(408, "request_timeout", "The request body arrived too slowly.", e.Message),
+        _ => new(e.StatusCode, "bad_request", "The request is malformed.", e.Message),
+    };
+}
+
+public static class ProblemServiceCollectionExtensions
+{
+    public static IServiceCollection AddHoistProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Framework-made problems (404 for an unknown route, 405) get a code too.
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                404 => "not_found",
+                405 => "method_not_allowed",
+                415 => "unsupported_media_type",
+                _ => "error",
+            });
+            context.ProblemDetails.Extensions.Remove("traceId");
+            if (context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity.Id is { } trace)
+            {
+                context.ProblemDetails.Extensions["traceId"] = trace;
+            }
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+}

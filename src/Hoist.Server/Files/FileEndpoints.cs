@@ -1,0 +1,107 @@
+using System.Globalization;
+using Hoist.Server.Errors;
+using Hoist.Server.Owners;
+using Hoist.Server.Storage;
+using Hoist.Server.Uploads;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Hoist.Server.Files;
+
+public sealed record FileEntry(string Key, long Size, DateTimeOffset LastModified, [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag);
+
+public sealed record FilesResponse(IReadOnlyList<FileEntry> Files, string? NextContinuationToken);
+
+/// <summary>The caller's stored files: /api/files (list) and /api/files/{key} (download, with Range).</summary>
+public static class FileEndpoints
+{
+    public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
+    {
+        var files = app.MapGroup("/api/files").WithTags("Files");
+        files.MapGet("/", ListAsync);
+        files.MapMethods("/{**key}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync);
+        return app;
+    }
+
+    private static async Task<Ok<FilesResponse>> ListAsync(HttpContext context, IObjectStore store, string? prefix, string? continuationToken, int? limit, CancellationToken cancellationToken)
+    {
+        var own = Owner.Prefix(Owner.Of(context));
+        // A prefix is always inside the caller's space: given without the owner, it is relative to it.
+        var effective = prefix is null ? own : prefix.StartsWith(own, StringComparison.Ordinal) ? prefix : own + prefix;
+        var page = await store.ListObjectsAsync(effective, continuationToken, Math.Clamp(limit ?? 1000, 1, 1000), cancellationToken);
+        var entries = page.Objects.Select(o => new FileEntry(o.Key, o.Size, o.LastModified, o.ETag)).ToList();
+        return TypedResults.Ok(new FilesResponse(entries, page.NextContinuationToken));
+    }
+
+    private static async Task DownloadAsync(string key, HttpContext context, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (!key.StartsWith(Owner.Prefix(Owner.Of(context)), StringComparison.Ordinal))
+        {
+            throw new ApiException(404, "file_not_found", "The file does not exist.");
+        }
+        var range = ParseRange(context.Request.Headers.Range);
+        ObjectContent content;
+        try
+        {
+            content = await store.GetObjectAsync(key, range, cancellationToken);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.InvalidKey)
+        {
+            throw new ApiException(404, "file_not_found", "The file does not exist.");
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.InvalidRange)
+        {
+            if (await store.HeadObjectAsync(key, cancellationToken) is { } whole)
+            {
+                context.Response.Headers.ContentRange = $"bytes */{whole.Size}";
+            }
+            throw;
+        }
+        await using (content)
+        {
+            var response = context.Response;
+            var info = content.Info;
+            response.StatusCode = content.IsRange ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
+            response.ContentLength = content.Length;
+            // Served as a download, never rendered: an uploaded HTML file must not run on our origin.
+            response.ContentType = info.ContentType ?? "application/octet-stream";
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers.ContentDisposition = Disposition(info);
+            response.Headers.AcceptRanges = "bytes";
+            response.Headers.ETag = $"\"{info.ETag}\"";
+            response.Headers.LastModified = info.LastModified.ToString("R", CultureInfo.InvariantCulture);
+            if (content.IsRange)
+            {
+                response.Headers.ContentRange = $"bytes {content.First}-{content.First + content.Length - 1}/{info.Size}";
+            }
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                await content.Body.CopyToAsync(response.Body, 1024 * 1024, cancellationToken);
+            }
+        }
+    }
+
+    private static string Disposition(ObjectInfo info)
+    {
+        var name = info.Key[(info.Key.LastIndexOf('/') + 1)..];
+        if (info.Metadata.TryGetValue(UploadService.OriginalNameMetadata, out var original))
+        {
+            name = FileNameSanitizer.FileName(Uri.UnescapeDataString(original));
+        }
+        var header = new ContentDispositionHeaderValue("attachment");
+        header.SetHttpFileName(name);
+        return header.ToString();
+    }
+
+    /// <summary>One byte range ("bytes=a-b", "bytes=a-", "bytes=-n"); anything else means the whole file, as HTTP allows.</summary>
+    private static ByteRange? ParseRange(string? header)
+    {
+        if (string.IsNullOrEmpty(header) || !RangeHeaderValue.TryParse(header, out var parsed)
+            || !parsed.Unit.Equals("bytes", StringComparison.OrdinalIgnoreCase) || parsed.Ranges.Count != 1)
+        {
+            return null;
+        }
+        var item = parsed.Ranges.First();
+        return item.From is null ? new ByteRange(null, null, item.To) : new ByteRange(item.From, item.To);
+    }
+}

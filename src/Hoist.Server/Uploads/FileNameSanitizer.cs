@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+
+namespace Hoist.Server.Uploads;
+
+/// <summary>
+/// Turns a name sent by a client into one safe key segment: no path, no control or bidi
+/// characters, NFC, no Windows-reserved names or characters, at most <see cref="MaxBytes"/> bytes of
+/// UTF-8 (the extension kept). The original name is kept in the object's metadata, not in the key.
+/// </summary>
+public static class FileNameSanitizer
+{
+    public const int MaxBytes = 200;
+    private const string Fallback = "file";
+    private static readonly HashSet<string> WindowsReserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CON", "PRN", "AUX", "NUL",
+        "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+        "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    };
+
+    /// <summary>The file name part of what the client sent, made safe.</summary>
+    public static string FileName(string name)
+    {
+        // Only the last path segment counts, whichever separator the client's system uses.
+        var last = name.Split('/', '\\').LastOrDefault(s => s.Trim().Trim('.').Length > 0) ?? "";
+        return Segment(last);
+    }
+
+    /// <summary>Any string made into one safe path segment.</summary>
+    public static string Segment(string value)
+    {
+        var text = value.Normalize(NormalizationForm.FormC);
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                continue;
+            }
+            builder.Append(rune.Value switch
+            {
+                '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' => "_",
+                _ => rune.ToString(),
+            });
+        }
+        var clean = builder.ToString().Trim().Trim('.').Trim();
+        if (clean.Length == 0)
+        {
+            return Fallback;
+        }
+        var stem = clean.Split('.')[0];
+        if (WindowsReserved.Contains(stem))
+        {
+            clean = "_" + clean;
+        }
+        return Cap(clean);
+    }
+
+    /// <summary>Cuts the name to <see cref="MaxBytes"/> bytes of UTF-8 on a rune boundary, keeping a short extension.</summary>
+    private static string Cap(string name)
+    {
+        if (Encoding.UTF8.GetByteCount(name) <= MaxBytes)
+        {
+            return name;
+        }
+        var dot = name.LastIndexOf('.');
+        var extension = dot > 0 && name.Length - dot <= 16 ? name[dot..] : "";
+        var budget = MaxBytes - Encoding.UTF8.GetByteCount(extension);
+        var stem = new StringBuilder();
+        var used = 0;
+        foreach (var rune in name[..(extension.Length > 0 ? dot : name.Length)].EnumerateRunes())
+        {
+            used += rune.Utf8SequenceLength;
+            if (used > budget)
+            {
+                break;
+            }
+            stem.Append(rune.ToString());
+        }
+        return stem.ToString().TrimEnd('.', ' ') + extension;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Hoist.Server.Errors;
+using Hoist.Server.Owners;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Hoist.Server.Uploads;
+
+/// <summary>The native upload API: /api/uploads (DESIGN.md's table).</summary>
+public static class UploadEndpoints
+{
+    public const string ChecksumHeader = "x-hoist-checksum-sha256";
+    private const long JsonBodyLimit = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
+    {
+        var uploads = app.MapGroup("/api/uploads").WithTags("Uploads");
+        uploads.MapPost("/", CreateAsync);
+        uploads.MapPut("/{uploadId}/parts/{partNumber}", UploadPartAsync);
+        uploads.MapGet("/{uploadId}/parts", ListPartsAsync);
+        uploads.MapPost("/{uploadId}/complete", CompleteAsync);
+        uploads.MapDelete("/{uploadId}", AbortAsync);
+        return app;
+    }
+
+    private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, CancellationToken cancellationToken)
+    {
+        var request = await ReadJsonAsync<CreateUploadRequest>(context, cancellationToken);
+        var created = await uploads.CreateAsync(Owner.Of(context), request, cancellationToken);
+        return TypedResults.Created($"/api/uploads/{created.UploadId}/parts", created);
+    }
+
+    private static async Task<Ok<PartResponse>> UploadPartAsync(string uploadId, string partNumber, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken)
+    {
+        var token = signer.Read(uploadId, Owner.Of(context));
+        var number = ParsePartNumber(partNumber);
+        var request = context.Request;
+        if (request.ContentLength is not { } length)
+        {
+            throw new ApiException(411, "length_required", "Content-Length is required.", "Send each part with its exact length; chunked bodies are not accepted.");
+        }
+        // Kestrel stops reading at the declared length; this also caps the body at the planned part size.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = Math.Max(length, 0);
+        }
+        var checksum = ParseChecksum(request.Headers[ChecksumHeader]);
+        return TypedResults.Ok(await uploads.UploadPartAsync(token, number, request.Body, length, checksum, cancellationToken));
+    }
+
+    private static async Task<Ok<PartsResponse>> ListPartsAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await uploads.ListPartsAsync(signer.Read(uploadId, Owner.Of(context)), cancellationToken));
+
+    private static async Task<Ok<CompleteUploadResponse>> CompleteAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await uploads.CompleteAsync(signer.Read(uploadId, Owner.Of(context)), cancellationToken));
+
+    private static async Task<NoContent> AbortAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken)
+    {
+        await uploads.AbortAsync(signer.Read(uploadId, Owner.Of(context)), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static int ParsePartNumber(string value)
+    {
+        if (value.Length is 0 or > 5 || !value.All(char.IsAsciiDigit) || !int.TryParse(value, out var number))
+        {
+            throw new ApiException(400, "invalid_part_number", "The part number is not a number from 1 to 10000.");
+        }
+        return number;
+    }
+
+    private static byte[]? ParseChecksum(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+        var bytes = new byte[32];
+        if (!Convert.TryFromBase64String(header.Trim(), bytes, out var written) || written != 32)
+        {
+            throw new ApiException(400, "invalid_checksum", $"{ChecksumHeader} must be the base64 of a 32-byte SHA-256.");
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads a small JSON body with our own limit and error codes (the framework's are neither small nor coded).</summary>
+    internal static async Task<T> ReadJsonAsync<T>(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > JsonBodyLimit)
+        {
+            throw new ApiException(413, "body_too_large", "The JSON body is too large.", $"At most {JsonBodyLimit} bytes.");
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = JsonBodyLimit;
+        }
+        try
+        {
+            var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, options, cancellationToken)
+                ?? throw new ApiException(400, "malformed_json", "The body must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ApiException(400, "malformed_json", "The body is not valid JSON for this request.", e.Message);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Hoist.Server.Uploads;
+
+/// <summary>Hoist:Uploads — the part plan, the size limit, the key template and the sweeper's TTL.</summary>
+public sealed class UploadOptions
+{
+    public const string Section = "Hoist:Uploads";
+    public const long MiB = 1024 * 1024;
+
+    /// <summary>The part size used unless the file is so large that it would need more than 10,000 parts.</summary>
+    public long PreferredPartSize { get; set; } = 8 * MiB;
+
+    public long MaxFileSize { get; set; } = Storage.S3Limits.MaxObjectSize;
+
+    /// <summary>Incomplete uploads older than this are aborted by the sweeper.</summary>
+    public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Where objects go. Placeholders: {owner} {yyyy} {MM} {dd} {id} {fileName}; it must start with {owner}/.</summary>
+    public string KeyTemplate { get; set; } = "{owner}/{yyyy}/{MM}/{dd}/{id}/{fileName}";
+}
+
+/// <summary>Hoist:Tokens — how upload ids are signed.</summary>
+public sealed class TokenOptions
+{
+    public const string Section = "Hoist:Tokens";
+
+    /// <summary>The HMAC key (any string of 32+ characters). Required when several instances share a store.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>How long an upload id stays usable.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(7);
+}

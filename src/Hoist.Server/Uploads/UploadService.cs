@@ -1,0 +1,163 @@
+using System.Text.RegularExpressions;
+using Hoist.Server.Errors;
+using Hoist.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Hoist.Server.Uploads;
+
+/// <summary>
+/// The upload lifecycle over the store: create, parts, list, complete, abort. Every protocol face
+/// (the native API, the page, later tus) goes through here; it knows tokens and part plans, not HTTP.
+/// </summary>
+public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
+{
+    public const string OriginalNameMetadata = "original-name";
+    public const string Sha256Algorithm = "sha256";
+    private const string DefaultContentType = "application/octet-stream";
+
+    private readonly ObjectKeyTemplate _keys = new(options.Value.KeyTemplate, time);
+
+    public async Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (string.IsNullOrWhiteSpace(request.FileName))
+        {
+            throw new ApiException(400, "invalid_file_name", "fileName is required.");
+        }
+        if (request.FileName.Length > 4096)
+        {
+            throw new ApiException(400, "invalid_file_name", "fileName is too long.", "A file name may have at most 4096 characters.");
+        }
+        if (request.Size is not { } size || size < 0)
+        {
+            throw new ApiException(400, "invalid_size", "size is required and must be zero or more.");
+        }
+        if (size > limits.MaxFileSize)
+        {
+            throw new ApiException(413, "file_too_large", "The file is larger than this server accepts.", $"The limit is {limits.MaxFileSize} bytes.",
+                new Dictionary<string, object?> { ["maxFileSize"] = limits.MaxFileSize });
+        }
+        var contentType = string.IsNullOrWhiteSpace(request.ContentType) ? DefaultContentType : request.ContentType.Trim();
+        if (contentType.Length > 255 || !MediaType().IsMatch(contentType))
+        {
+            throw new ApiException(400, "invalid_content_type", "contentType is not a media type.", "Expected a value like 'video/mp4'.");
+        }
+        var algorithm = request.ChecksumAlgorithm?.ToLowerInvariant();
+        if (algorithm is not (null or Sha256Algorithm))
+        {
+            throw new ApiException(400, "unsupported_checksum_algorithm", "checksumAlgorithm must be \"sha256\" or absent.");
+        }
+
+        var plan = PartPlan.For(size, limits.PreferredPartSize);
+        var key = _keys.KeyFor(owner, request.FileName);
+        var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = Uri.EscapeDataString(request.FileName) };
+        var storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
+        var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
+        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
+        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
+    }
+
+    public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
+    {
+        var plan = token.Plan;
+        RequirePart(plan, partNumber);
+        var expected = plan.SizeOf(partNumber);
+        if (length != expected)
+        {
+            throw new ApiException(400, "part_size_mismatch", "The part does not have its planned size.",
+                $"Part {partNumber} must have exactly {expected} bytes; the request declares {length}.",
+                new Dictionary<string, object?> { ["expectedSize"] = expected });
+        }
+        if (sha256 is null && token.ChecksumAlgorithm == Sha256Algorithm)
+        {
+            throw new ApiException(400, "checksum_required", "This upload was created with checksumAlgorithm \"sha256\": every part needs an x-hoist-checksum-sha256 header.");
+        }
+        var stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, body, length, sha256, cancellationToken);
+        var answer = Describe(stored, sha256);
+        if (plan.PartCount == 1)
+        {
+            // A file of one part needs nothing more: complete it now and save the client a round trip.
+            return answer with { Completed = await CompleteAsync(token, cancellationToken) };
+        }
+        return answer;
+    }
+
+    public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
+    {
+        var plan = token.Plan;
+        try
+        {
+            var parts = new List<PartResponse>();
+            await foreach (var part in store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
+            {
+                parts.Add(Describe(part, null));
+            }
+            return new PartsResponse(parts, plan.PartSize, plan.PartCount, plan.FileSize);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        {
+            if (await FindCompletedAsync(token, cancellationToken) is not null)
+            {
+                throw new ApiException(409, "upload_completed", "The upload is already complete.", "Its file is stored; there are no parts left to send.");
+            }
+            throw;
+        }
+    }
+
+    public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken)
+    {
+        var plan = token.Plan;
+        try
+        {
+            var stored = new Dictionary<int, StoredPart>();
+            await foreach (var part in store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
+            {
+                stored[part.PartNumber] = part;
+            }
+            var missing = Enumerable.Range(1, plan.PartCount).Where(n => !stored.TryGetValue(n, out var p) || p.Size != plan.SizeOf(n)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new ApiException(409, "incomplete_upload", "Some parts are missing.",
+                    $"{missing.Count} of {plan.PartCount} parts are missing or have the wrong size: {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}.",
+                    new Dictionary<string, object?> { ["missingParts"] = missing });
+            }
+            var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
+            var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), cancellationToken);
+            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, MultipartChecksums.CompositeSha256(chosen));
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        {
+            // Completing twice (a retry after a lost answer, or two racing requests) answers the same object.
+            if (await FindCompletedAsync(token, cancellationToken) is { } done)
+            {
+                return done;
+            }
+            throw;
+        }
+    }
+
+    public Task AbortAsync(UploadToken token, CancellationToken cancellationToken) =>
+        store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
+
+    private static void RequirePart(PartPlan plan, int partNumber)
+    {
+        if (!plan.Contains(partNumber))
+        {
+            throw new ApiException(400, "invalid_part_number", "The part number is out of range.", $"This upload has parts 1 to {plan.PartCount}.",
+                new Dictionary<string, object?> { ["partCount"] = plan.PartCount });
+        }
+    }
+
+    /// <summary>The object of an upload that was already completed: its key is unique to the upload.</summary>
+    private async Task<CompleteUploadResponse?> FindCompletedAsync(UploadToken token, CancellationToken cancellationToken)
+    {
+        var info = await store.HeadObjectAsync(token.Key, cancellationToken);
+        return info is not null && info.Size == token.Size ? new CompleteUploadResponse(info.Key, info.Size, info.ETag, null) : null;
+    }
+
+    private static PartResponse Describe(StoredPart part, byte[]? sha256) =>
+        new(part.PartNumber, part.Size, part.ETag, part.ChecksumSha256 ?? (sha256 is null ? null : Convert.ToBase64String(sha256)));
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(""[^""\r\n]*""|[A-Za-z0-9!#$&^_.+-]+))*$")]
+    private static partial Regex MediaType();
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Hoist.Server.Uploads;
+
+public static class UploadServiceCollectionExtensions
+{
+    public static IServiceCollection AddHoistUploads(this IServiceCollection services)
+    {
+        services.AddOptions<UploadOptions>()
+            .BindConfiguration(UploadOptions.Section)
+            .Validate(o => o.PreferredPartSize is >= Storage.S3Limits.MinPartSize and <= Storage.S3Limits.MaxPartSize,
+                "Hoist:Uploads:PreferredPartSize must be between 5 MiB (5242880) and 5 GiB.")
+            .Validate(o => o.MaxFileSize is >= 0 and <= Storage.S3Limits.MaxObjectSize,
+                "Hoist:Uploads:MaxFileSize must be between 0 and 5 TiB (S3's object limit).")
+            .Validate(o => o.AbandonAfter > TimeSpan.Zero, "Hoist:Uploads:AbandonAfter must be positive.")
+            .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id} and end with {fileName}.")
+            .ValidateOnStart();
+        services.AddOptions<TokenOptions>()
+            .BindConfiguration(TokenOptions.Section)
+            .Validate(o => o.SigningKey is null || o.SigningKey.Length >= 32, "Hoist:Tokens:SigningKey must have at least 32 characters.")
+            .Validate(o => o.Lifetime > TimeSpan.Zero, "Hoist:Tokens:Lifetime must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<UploadTokenSigner>();
+        services.AddSingleton<UploadService>();
+        return services;
+    }
+}

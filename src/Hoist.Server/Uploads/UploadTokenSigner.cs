@@ -1,0 +1,138 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Hoist.Server.Errors;
+using Hoist.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Hoist.Server.Uploads;
+
+/// <summary>
+/// Signs and checks upload tokens: <c>base64url(json) "." base64url(HMAC-SHA256(json))</c>.
+/// A token that does not parse, was signed with another key, has expired or belongs to another
+/// owner is refused, each with its own code.
+/// </summary>
+public sealed class UploadTokenSigner
+{
+    private const int MaxTokenLength = 4096;
+    private readonly byte[] _key;
+    private readonly TimeProvider _time;
+
+    public UploadTokenSigner(IOptions<TokenOptions> tokens, IOptions<StorageOptions> storage, TimeProvider time, ILogger<UploadTokenSigner> logger)
+    {
+        _time = time;
+        _key = tokens.Value.SigningKey is { Length: > 0 } configured
+            ? Encoding.UTF8.GetBytes(configured)
+            : SigningKeyFile.LoadOrCreate(Path.Combine(storage.Value.FileSystem.Root, ".hoist", "signing-key"), logger);
+    }
+
+    internal UploadTokenSigner(byte[] key, TimeProvider time)
+    {
+        _key = key;
+        _time = time;
+    }
+
+    public string Sign(UploadToken token)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(token);
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload))}";
+    }
+
+    /// <summary>The token's content after checking its form, signature, expiry and owner.</summary>
+    public UploadToken Read(string uploadId, string owner)
+    {
+        var token = Verify(uploadId);
+        if (token.ExpiresAt <= _time.GetUtcNow())
+        {
+            throw new ApiException(410, "upload_expired", "The upload has expired.", $"It expired at {token.ExpiresAt:O}; start a new upload.");
+        }
+        if (!string.Equals(token.Owner, owner, StringComparison.Ordinal))
+        {
+            // Same answer as an upload that does not exist: another owner's uploads are invisible.
+            throw new ApiException(404, "upload_not_found", "The upload does not exist.");
+        }
+        return token;
+    }
+
+    private UploadToken Verify(string uploadId)
+    {
+        var dot = uploadId.IndexOf('.', StringComparison.Ordinal);
+        if (uploadId.Length > MaxTokenLength || dot <= 0 || dot != uploadId.LastIndexOf('.'))
+        {
+            throw Malformed();
+        }
+        byte[] payload, signature;
+        try
+        {
+            payload = Base64Url.DecodeFromChars(uploadId.AsSpan(0, dot));
+            signature = Base64Url.DecodeFromChars(uploadId.AsSpan(dot + 1));
+        }
+        catch (FormatException)
+        {
+            throw Malformed();
+        }
+        if (signature.Length != HMACSHA256.HashSizeInBytes)
+        {
+            throw Malformed();
+        }
+        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
+        {
+            throw new ApiException(403, "upload_id_forged", "The upload id was not issued by this server.", "Its signature does not match: it was altered, or signed with another key.");
+        }
+        UploadToken? token;
+        try
+        {
+            token = JsonSerializer.Deserialize<UploadToken>(payload);
+        }
+        catch (JsonException)
+        {
+            throw Malformed();
+        }
+        if (token is null || token.Version != UploadToken.CurrentVersion)
+        {
+            throw new ApiException(400, "upload_id_unsupported", "The upload id comes from an incompatible version of Hoist.");
+        }
+        return token;
+    }
+
+    private static ApiException Malformed() =>
+        new(400, "upload_id_malformed", "The upload id is malformed.", "It is truncated or is not an id this API issues.");
+}
+
+/// <summary>The generated signing key, created once and kept so that restarts keep accepting issued ids.</summary>
+internal static class SigningKeyFile
+{
+    public static byte[] LoadOrCreate(string path, ILogger logger)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            // CreateNew: when two instances start at once on one folder, one writes and both read the same key.
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            var key = RandomNumberGenerator.GetBytes(32);
+            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+            file.Flush(flushToDisk: true);
+            logger.GeneratedSigningKey(path);
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var text = File.ReadAllText(path).Trim();
+                if (text.Length > 0 || attempt == 50)
+                {
+                    return Convert.FromBase64String(text);
+                }
+                Thread.Sleep(20); // the other instance is still writing it
+            }
+        }
+    }
+}
+
+internal static partial class SigningKeyLog
+{
+    [LoggerMessage(LogLevel.Information, "Generated an upload-token signing key at {Path}; set Hoist:Tokens:SigningKey to share one between instances")]
+    public static partial void GeneratedSigningKey(this ILogger logger, string path);
+}
