@@ -1,6 +1,8 @@
+using Hoist.Server.Auth;
 using Hoist.Server.Errors;
 using Hoist.Server.Files;
 using Hoist.Server.Health;
+using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Uploads;
 
@@ -10,13 +12,19 @@ builder.Services.AddHoistProblems();
 builder.Services.AddHoistJson();
 builder.Services.AddHoistStorage(builder.Configuration);
 builder.Services.AddHoistUploads();
+builder.Services.AddHoistAuth(builder.Configuration);
+builder.Services.AddHoistSecurity(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
+app.UseHoistAuth();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapUploads();

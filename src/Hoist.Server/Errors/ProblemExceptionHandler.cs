@@ -29,6 +29,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             logger.LogWarning(exception, "Answered {Status} {Code}", api.Status, api.Code);
         }
+        return await WriteAsync(context, api, problems, exception);
+    }
+
+    /// <summary>Writes a refusal as a ProblemDetails answer (unless the response has already begun).</summary>
+    public static async ValueTask<bool> WriteAsync(HttpContext context, ApiException api, IProblemDetailsService problems, Exception? exception = null)
+    {
         if (context.Response.HasStarted)
         {
             return true;

@@ -17,7 +17,7 @@ public static class FileEndpoints
 {
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
     {
-        var files = app.MapGroup("/api/files").WithTags("Files");
+        var files = app.MapGroup("/api/files").WithTags("Files").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         files.MapGet("/", ListAsync);
         files.MapMethods("/{**key}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync);
         return app;

@@ -7,7 +7,7 @@ public static class HealthEndpoints
     /// <summary>GET /healthz: 200 when the store answers, 503 when it does not.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async Task<IResult> (IObjectStore store, ILogger<IObjectStore> logger, CancellationToken cancellationToken) =>
+        app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], async Task<IResult> (IObjectStore store, ILogger<IObjectStore> logger, CancellationToken cancellationToken) =>
         {
             try
             {

@@ -14,7 +14,7 @@ public static class UploadEndpoints
 
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
-        var uploads = app.MapGroup("/api/uploads").WithTags("Uploads");
+        var uploads = app.MapGroup("/api/uploads").WithTags("Uploads").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         uploads.MapPost("/", CreateAsync);
         uploads.MapPut("/{uploadId}/parts/{partNumber}", UploadPartAsync);
         uploads.MapGet("/{uploadId}/parts", ListPartsAsync);

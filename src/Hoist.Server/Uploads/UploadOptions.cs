@@ -14,6 +14,18 @@ public sealed class UploadOptions
     /// <summary>Incomplete uploads older than this are aborted by the sweeper.</summary>
     public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often the sweeper looks for abandoned uploads (the first look is at start); zero turns it off.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Media types accepted at create ("image/*" allowed); empty accepts any.</summary>
+    public List<string> AllowedContentTypes { get; set; } = [];
+
+    /// <summary>File name extensions accepted at create (".mp4"); empty accepts any.</summary>
+    public List<string> AllowedExtensions { get; set; } = [];
+
+    /// <summary>How many incomplete uploads one owner may have at once; 0 means no limit.</summary>
+    public int MaxConcurrentUploadsPerOwner { get; set; } = 100;
+
     /// <summary>Where objects go. Placeholders: {owner} {yyyy} {MM} {dd} {id} {fileName}; it must start with {owner}/.</summary>
     public string KeyTemplate { get; set; } = "{owner}/{yyyy}/{MM}/{dd}/{id}/{fileName}";
 }

@@ -48,6 +48,9 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             throw new ApiException(400, "unsupported_checksum_algorithm", "checksumAlgorithm must be \"sha256\" or absent.");
         }
 
+        RequireAllowed(limits, request.FileName, contentType);
+        await RequireUploadSlotAsync(limits, owner, cancellationToken);
+
         var plan = PartPlan.For(size, limits.PreferredPartSize);
         var key = _keys.KeyFor(owner, request.FileName);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = Uri.EscapeDataString(request.FileName) };
@@ -138,6 +141,45 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public Task AbortAsync(UploadToken token, CancellationToken cancellationToken) =>
         store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
+
+    private static void RequireAllowed(UploadOptions limits, string fileName, string contentType)
+    {
+        var mediaType = contentType.Split(';')[0].Trim();
+        if (limits.AllowedContentTypes.Count > 0 && !limits.AllowedContentTypes.Any(allowed => MediaTypeMatches(allowed, mediaType)))
+        {
+            throw new ApiException(415, "content_type_not_allowed", "This server does not accept files of that type.",
+                $"Accepted: {string.Join(", ", limits.AllowedContentTypes)}.");
+        }
+        var extension = Path.GetExtension(FileNameSanitizer.FileName(fileName));
+        if (limits.AllowedExtensions.Count > 0 && !limits.AllowedExtensions.Any(allowed => string.Equals("." + allowed.TrimStart('.'), extension, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ApiException(415, "extension_not_allowed", "This server does not accept files with that extension.",
+                $"Accepted: {string.Join(", ", limits.AllowedExtensions)}.");
+        }
+    }
+
+    private static bool MediaTypeMatches(string allowed, string mediaType) =>
+        allowed.EndsWith("/*", StringComparison.Ordinal)
+            ? mediaType.StartsWith(allowed[..^1], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(allowed, mediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The store's own list of incomplete uploads is the count: no counter to keep in step.</summary>
+    private async Task RequireUploadSlotAsync(UploadOptions limits, string owner, CancellationToken cancellationToken)
+    {
+        if (limits.MaxConcurrentUploadsPerOwner <= 0)
+        {
+            return;
+        }
+        var open = 0;
+        await foreach (var _ in store.ListMultipartUploadsAsync(Owners.Owner.Prefix(owner), cancellationToken))
+        {
+            if (++open >= limits.MaxConcurrentUploadsPerOwner)
+            {
+                throw new ApiException(429, "too_many_uploads", "Too many uploads in progress.",
+                    $"Finish or abort some of your {open} incomplete uploads first (the limit is {limits.MaxConcurrentUploadsPerOwner}).");
+            }
+        }
+    }
 
     private static void RequirePart(PartPlan plan, int partNumber)
     {

@@ -13,6 +13,7 @@ public static class UploadServiceCollectionExtensions
             .Validate(o => o.MaxFileSize is >= 0 and <= Storage.S3Limits.MaxObjectSize,
                 "Hoist:Uploads:MaxFileSize must be between 0 and 5 TiB (S3's object limit).")
             .Validate(o => o.AbandonAfter > TimeSpan.Zero, "Hoist:Uploads:AbandonAfter must be positive.")
+            .Validate(o => o.SweepInterval >= TimeSpan.Zero, "Hoist:Uploads:SweepInterval must be zero (off) or positive.")
             .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id} and end with {fileName}.")
             .ValidateOnStart();
         services.AddOptions<TokenOptions>()
@@ -23,6 +24,8 @@ public static class UploadServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
         services.AddSingleton<UploadService>();
+        services.AddSingleton<AbandonedUploadSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploadSweeper>());
         return services;
     }
 }

@@ -1,0 +1,116 @@
+using System.Text;
+using Hoist.Server.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Hoist.Server.Auth;
+
+public static class AuthServiceCollectionExtensions
+{
+    public const string UploaderPolicy = "uploader";
+
+    public static IServiceCollection AddHoistAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.Mode != AuthMode.ApiKeys || o.ApiKeys.Count > 0,
+                "Hoist:Auth:ApiKeys must list at least one {Key, Owner} when Hoist:Auth:Mode is ApiKeys.")
+            .Validate(o => o.ApiKeys.All(k => k.Key.Length >= 16 && k.Owner.Length > 0),
+                "Every Hoist:Auth:ApiKeys entry needs a Key of 16+ characters and an Owner.")
+            .Validate(o => o.ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() == o.ApiKeys.Count,
+                "Hoist:Auth:ApiKeys has the same Key twice.")
+            .Validate(o => o.Mode != AuthMode.Jwt || !string.IsNullOrEmpty(o.Jwt.Authority) || (o.Jwt.SigningKey?.Length ?? 0) >= 32,
+                "Hoist:Auth:Jwt needs an Authority, or a SigningKey of 32+ characters, when Hoist:Auth:Mode is Jwt.")
+            .ValidateOnStart();
+
+        var mode = configuration.GetValue<AuthMode?>($"{AuthOptions.Section}:Mode") ?? AuthMode.None;
+        var authentication = services.AddAuthentication(mode == AuthMode.Jwt ? JwtBearerDefaults.AuthenticationScheme : ApiKeyAuthenticationHandler.SchemeName);
+        authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        if (mode == AuthMode.Jwt)
+        {
+            authentication.AddJwtBearer();
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                var settings = auth.Value.Jwt;
+                jwt.Authority = settings.Authority;
+                jwt.Audience = settings.Audience;
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters.NameClaimType = "sub";
+                jwt.TokenValidationParameters.ValidateAudience = settings.Audience is not null;
+                jwt.TokenValidationParameters.ValidateIssuer = settings.Issuer is not null || settings.Authority is not null;
+                jwt.TokenValidationParameters.ValidIssuer = settings.Issuer;
+                if (settings.SigningKey is { } key)
+                {
+                    jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
+                }
+            });
+        }
+        services.AddAuthorizationBuilder().AddPolicy(UploaderPolicy, policy =>
+        {
+            if (mode == AuthMode.None)
+            {
+                policy.RequireAssertion(_ => true);
+            }
+            else
+            {
+                policy.RequireAuthenticatedUser();
+            }
+        });
+        services.AddHostedService<OpenServerWarning>();
+        return services;
+    }
+
+    /// <summary>Answers 401/403 as ProblemDetails with a code, like every other refusal.</summary>
+    public static IApplicationBuilder UseHoistAuth(this IApplicationBuilder app)
+    {
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Response is { StatusCode: 401 or 403, HasStarted: false, ContentLength: null } response && response.ContentType is null
+                && context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                var problem = response.StatusCode == 401
+                    ? new ApiException(401, "unauthorized", "Authentication is required.", "Send 'Authorization: Bearer <key>'.")
+                    : new ApiException(403, "forbidden", "This key may not do that.");
+                await ProblemExceptionHandler.WriteAsync(context, problem, context.RequestServices.GetRequiredService<IProblemDetailsService>());
+            }
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}
+
+/// <summary>Says loudly, once started, that anyone who can reach the server can upload when auth is off and it listens beyond loopback.</summary>
+internal sealed partial class OpenServerWarning(IServer server, IOptions<AuthOptions> auth, IHostApplicationLifetime lifetime, ILogger<OpenServerWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            if (auth.Value.Mode != AuthMode.None)
+            {
+                return;
+            }
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses.Where(a => !IsLoopback(a)))
+            {
+                LogOpen(address);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static bool IsLoopback(string address) =>
+        Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || uri.Host == "localhost");
+
+    [LoggerMessage(LogLevel.Warning, "*** Hoist listens on {Address} WITHOUT AUTHENTICATION: anyone who can reach it can upload and download. Set Hoist:Auth:Mode to ApiKeys or Jwt. ***")]
+    private partial void LogOpen(string address);
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Hoist.Server.Errors;
+using Hoist.Server.Owners;
+using Hoist.Server.Uploads;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Hoist.Server.Security;
+
+public static class SecurityServiceCollectionExtensions
+{
+    public const string CorsPolicy = "configured-origins";
+
+    public static IServiceCollection AddHoistSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            // Per owner and per address at once: a key cannot flood from many hosts, nor a host with many keys.
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                Partition(limits.RequestsPerMinutePerOwner, context => "owner:" + Owner.Of(context)),
+                Partition(limits.RequestsPerMinutePerAddress, context => "ip:" + context.Connection.RemoteIpAddress));
+            options.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await ProblemExceptionHandler.WriteAsync(rejected.HttpContext,
+                    new ApiException(429, "rate_limited", "Too many requests.", $"Try again in {seconds} s."),
+                    rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>());
+            };
+        });
+
+        var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
+        services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
+        {
+            if (origins.Count > 0)
+            {
+                policy.WithOrigins([.. origins]).AllowAnyMethod()
+                    .WithHeaders("Authorization", "Content-Type", UploadEndpoints.ChecksumHeader)
+                    .WithExposedHeaders("ETag", "Content-Range", "Retry-After");
+            }
+        }));
+        return services;
+    }
+
+    private static PartitionedRateLimiter<HttpContext> Partition(int perMinute, Func<HttpContext, string> key) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            perMinute <= 0 || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                ? RateLimitPartition.GetNoLimiter("unlimited")
+                : RateLimitPartition.GetTokenBucketLimiter(key(context), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(1, perMinute / 6),
+                    TokensPerPeriod = Math.Max(1, perMinute / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }));
+
+    /// <summary>Headers that keep the page and anything served from this origin from being framed, sniffed or scripted.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            return next(context);
+        });
+}
