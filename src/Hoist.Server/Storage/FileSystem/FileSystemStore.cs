@@ -47,7 +47,7 @@ public sealed partial class FileSystemStore : IObjectStore
         var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var staging = Path.Combine(_tmp, "new-" + uploadId);
         Directory.CreateDirectory(staging);
-        var record = new UploadRecord(key, contentType, new Dictionary<string, string>(metadata), DateTimeOffset.UtcNow);
+        var record = new UploadRecord(key, contentType, ObjectMetadata.Normalize(metadata), DateTimeOffset.UtcNow);
         await File.WriteAllTextAsync(Path.Combine(staging, UploadFile), JsonSerializer.Serialize(record, Json), cancellationToken);
         Directory.Move(staging, UploadDirectory(uploadId));
         return uploadId;
@@ -134,6 +134,7 @@ public sealed partial class FileSystemStore : IObjectStore
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A single put may hold at most {S3Limits.MaxPartSize} bytes.");
         }
+        var normalized = ObjectMetadata.Normalize(metadata);
         var temp = TempPath("put");
         try
         {
@@ -146,7 +147,7 @@ public sealed partial class FileSystemStore : IObjectStore
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            var meta = new ObjectMeta(Convert.ToHexStringLower(md5), length, contentType, new Dictionary<string, string>(metadata), DateTimeOffset.UtcNow);
+            var meta = new ObjectMeta(Convert.ToHexStringLower(md5), length, contentType, normalized, DateTimeOffset.UtcNow);
             await CommitObjectAsync(key, temp, meta, cancellationToken);
             return meta.Describe(key);
         }
@@ -200,9 +201,18 @@ public sealed partial class FileSystemStore : IObjectStore
     public Task DeleteObjectAsync(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
-        File.Delete(ObjectPath(key));
-        File.Delete(MetaPath(key));
+        DeleteIfFile(ObjectPath(key));
+        DeleteIfFile(MetaPath(key));
         return Task.CompletedTask;
+    }
+
+    // S3 has no folders: a key whose folder is missing, or that names a folder of other keys, holds no object.
+    private static void DeleteIfFile(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
     }
 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
