@@ -5,7 +5,7 @@ namespace Hoist.Server.Errors;
 /// <see cref="Code"/> and a sentence for people. Thrown anywhere; turned into a response in one place
 /// (<see cref="ProblemExceptionHandler"/>).
 /// </summary>
-public sealed class ApiException(int status, string code, string title, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null)
+public sealed class ApiException(int status, string code, string title, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null, IReadOnlyDictionary<string, string>? headers = null)
     : Exception(detail ?? title)
 {
     public int Status { get; } = status;
@@ -13,4 +13,7 @@ public sealed class ApiException(int status, string code, string title, string? 
     public string Title { get; } = title;
     public string? Detail { get; } = detail;
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    /// <summary>Response headers that belong to the refusal (e.g. Content-Range of a 416), set after the error handler clears the response.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; } = headers ?? new Dictionary<string, string>();
 }

@@ -40,6 +40,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             return true;
         }
         context.Response.StatusCode = api.Status;
+        foreach (var (name, value) in api.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
         var details = new ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Detail, Type = $"https://hoist.dev/errors/{api.Code}" };
         details.Extensions["code"] = api.Code;
         foreach (var (name, value) in api.Extensions)

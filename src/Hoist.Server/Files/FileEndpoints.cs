@@ -51,11 +51,10 @@ public static class FileEndpoints
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.InvalidRange)
         {
-            if (await store.HeadObjectAsync(key, cancellationToken) is { } whole)
-            {
-                context.Response.Headers.ContentRange = $"bytes */{whole.Size}";
-            }
-            throw;
+            // The exception handler clears the response's headers: the Content-Range travels with the refusal.
+            var whole = await store.HeadObjectAsync(key, cancellationToken);
+            throw new ApiException(416, "range_not_satisfiable", "The requested range is not satisfiable.", e.Message,
+                headers: whole is null ? null : new Dictionary<string, string> { [HeaderNames.ContentRange] = $"bytes */{whole.Size}" });
         }
         await using (content)
         {

@@ -1,4 +1,5 @@
 using Hoist.Server.Storage.FileSystem;
+using Hoist.Server.Storage.S3;
 using Microsoft.Extensions.Options;
 
 namespace Hoist.Server.Storage;
@@ -24,6 +25,7 @@ public static class StorageServiceCollectionExtensions
             return options.Provider switch
             {
                 StorageProvider.FileSystem => new FileSystemStore(options.FileSystem.Root),
+                StorageProvider.S3 => new S3Store(options.S3),
                 _ => throw new InvalidOperationException($"Hoist:Storage:Provider '{options.Provider}' is not supported yet."),
             };
         });

@@ -46,7 +46,8 @@ public static class FileNameSanitizer
                 _ => rune.ToString(),
             });
         }
-        var clean = builder.ToString().Trim().Trim('.').Trim();
+        // Again: a removed character may have stood between a letter and its combining mark.
+        var clean = builder.ToString().Normalize(NormalizationForm.FormC).Trim().Trim('.').Trim();
         if (clean.Length == 0)
         {
             return Fallback;

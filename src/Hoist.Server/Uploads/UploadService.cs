@@ -15,6 +15,9 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     public const string Sha256Algorithm = "sha256";
     private const string DefaultContentType = "application/octet-stream";
 
+    /// <summary>S3 allows 2 KB of user metadata per object: the escaped original name gets half of it.</summary>
+    private const int MaxOriginalNameMetadata = 1024;
+
     private readonly ObjectKeyTemplate _keys = new(options.Value.KeyTemplate, time);
 
     public async Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken)
@@ -53,7 +56,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
         var plan = PartPlan.For(size, limits.PreferredPartSize);
         var key = _keys.KeyFor(owner, request.FileName);
-        var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = Uri.EscapeDataString(request.FileName) };
+        var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
         var storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
@@ -179,6 +182,16 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
                     $"Finish or abort some of your {open} incomplete uploads first (the limit is {limits.MaxConcurrentUploadsPerOwner}).");
             }
         }
+    }
+
+    /// <summary>
+    /// The original name as metadata, escaped to ASCII. A name too long for S3's metadata limit keeps
+    /// its sanitized form instead (at most 200 bytes of UTF-8, extension kept): what the key already shows.
+    /// </summary>
+    private static string OriginalName(string fileName)
+    {
+        var escaped = Uri.EscapeDataString(fileName);
+        return escaped.Length <= MaxOriginalNameMetadata ? escaped : Uri.EscapeDataString(FileNameSanitizer.FileName(fileName));
     }
 
     private static void RequirePart(PartPlan plan, int partNumber)

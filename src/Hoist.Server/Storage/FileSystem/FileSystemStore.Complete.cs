@@ -8,7 +8,7 @@ public sealed partial class FileSystemStore
         await using var gate = await LockAsync(directory, uploadId, cancellationToken);
         var record = await TryReadUploadAsync(directory, cancellationToken) ?? throw NoSuchUpload(uploadId);
         var stored = (await ReadPartsAsync(directory, uploadId, cancellationToken)).ToDictionary(p => p.PartNumber);
-        var chosen = ChooseParts(parts, stored);
+        var chosen = CompleteRules.ChooseParts(parts, stored);
 
         var temp = TempPath("object");
         try
@@ -62,44 +62,4 @@ public sealed partial class FileSystemStore
             }
         }
     }
-
-    /// <summary>S3's rules for the part list of a complete call.</summary>
-    private static List<StoredPart> ChooseParts(IReadOnlyList<PartReference> parts, Dictionary<int, StoredPart> stored)
-    {
-        if (parts.Count == 0)
-        {
-            throw new StoreException(StoreErrorCode.InvalidPart, "A complete call must name at least one part.");
-        }
-        var chosen = new List<StoredPart>(parts.Count);
-        var previous = 0;
-        foreach (var reference in parts)
-        {
-            if (reference.PartNumber <= previous)
-            {
-                throw new StoreException(StoreErrorCode.InvalidPartOrder, "Parts must be listed in ascending order, each once.");
-            }
-            previous = reference.PartNumber;
-            if (!stored.TryGetValue(reference.PartNumber, out var part) || !SameETag(part.ETag, reference.ETag))
-            {
-                throw new StoreException(StoreErrorCode.InvalidPart, $"Part {reference.PartNumber} was not found or its ETag does not match.");
-            }
-            chosen.Add(part);
-        }
-        if (chosen.Count != stored.Count)
-        {
-            // AWS would assemble a subset, Ceph RGW refuses it: every store keeps the stricter rule.
-            throw new StoreException(StoreErrorCode.InvalidPart, $"A complete call must name every stored part: {stored.Count} are stored, {chosen.Count} named.");
-        }
-        for (var i = 0; i < chosen.Count - 1; i++)
-        {
-            if (chosen[i].Size < S3Limits.MinPartSize)
-            {
-                throw new StoreException(StoreErrorCode.EntityTooSmall, $"Part {chosen[i].PartNumber} is smaller than the 5 MiB minimum of every part but the last.");
-            }
-        }
-        return chosen;
-    }
-
-    private static bool SameETag(string stored, string given) =>
-        string.Equals(stored, given.Trim('"'), StringComparison.OrdinalIgnoreCase);
 }

@@ -37,8 +37,8 @@ public sealed partial class FileSystemStore
         var page = new List<ObjectInfo>(Math.Min(maxKeys, keys.Count));
         foreach (var key in keys.Take(maxKeys))
         {
-            var data = new FileInfo(ObjectPath(key));
-            if (data.Exists)
+            await using var data = TryOpenData(key);
+            if (data is not null)
             {
                 page.Add(await DescribeAsync(key, data, cancellationToken));
             }

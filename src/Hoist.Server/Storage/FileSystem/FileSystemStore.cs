@@ -160,26 +160,17 @@ public sealed partial class FileSystemStore : IObjectStore
     public async Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
-        var data = new FileInfo(ObjectPath(key));
-        return data.Exists ? await DescribeAsync(key, data, cancellationToken) : null;
+        await using var data = TryOpenData(key);
+        return data is null ? null : await DescribeAsync(key, data, cancellationToken);
     }
 
     public async Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
         ValidateKey(key);
-        FileStream stream;
+        var stream = TryOpenData(key) ?? throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{key}'.");
         try
         {
-            // FileShare.Delete lets a complete or delete replace the file while it is being read.
-            stream = new FileStream(ObjectPath(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{key}'.");
-        }
-        try
-        {
-            var info = await DescribeAsync(key, new FileInfo(stream.Name), cancellationToken) with { Size = stream.Length };
+            var info = await DescribeAsync(key, stream, cancellationToken);
             long first = 0, length = info.Size;
             if (range is not null)
             {
@@ -322,15 +313,22 @@ public sealed partial class FileSystemStore : IObjectStore
         Directory.Delete(graveyard, recursive: true);
     }
 
-    /// <summary>Puts the sidecar, then the data, into place. The data's rename is the commit.</summary>
+    /// <summary>
+    /// Puts the sidecar, then the data, into place; the data's rename is the commit. The sidecar keeps
+    /// the previous version's description too, and each description names its data file by size and
+    /// modification time (set here), so a reader holding either file finds the right one.
+    /// </summary>
     private async Task CommitObjectAsync(string key, string dataTemp, ObjectMeta meta, CancellationToken cancellationToken)
     {
+        File.SetLastWriteTimeUtc(dataTemp, meta.LastModified.UtcDateTime);
+        meta = meta with { DataStamp = File.GetLastWriteTimeUtc(dataTemp).Ticks };
+        var dataPath = ObjectPath(key);
+        var metaPath = MetaPath(key);
+        var previous = await TryReadMetaAsync(metaPath, cancellationToken);
         var metaTemp = TempPath("meta");
-        await File.WriteAllTextAsync(metaTemp, JsonSerializer.Serialize(meta, Json), cancellationToken);
+        await File.WriteAllTextAsync(metaTemp, JsonSerializer.Serialize(new MetaFile(meta, previous?.Current), Json), cancellationToken);
         try
         {
-            var dataPath = ObjectPath(key);
-            var metaPath = MetaPath(key);
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
@@ -350,30 +348,55 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    private async Task<ObjectInfo> DescribeAsync(string key, FileInfo data, CancellationToken cancellationToken)
+    /// <summary>The object's data file, opened so that a complete or delete can still replace it; null when there is none.</summary>
+    private FileStream? TryOpenData(string key)
     {
-        ObjectMeta? meta = null;
         try
         {
-            await using var file = File.OpenRead(MetaPath(key));
-            meta = await JsonSerializer.DeserializeAsync<ObjectMeta>(file, Json, cancellationToken);
+            return new FileStream(ObjectPath(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
+            return null;
         }
-        if (meta is null || meta.Size != data.Length)
+    }
+
+    /// <summary>Describes the very data file the caller holds open.</summary>
+    private async Task<ObjectInfo> DescribeAsync(string key, FileStream data, CancellationToken cancellationToken)
+    {
+        var size = data.Length;
+        var stamp = File.GetLastWriteTimeUtc(data.SafeFileHandle).Ticks;
+        var sidecar = await TryReadMetaAsync(MetaPath(key), cancellationToken);
+        var meta = new[] { sidecar?.Current, sidecar?.Previous }.FirstOrDefault(m => m is not null && m.Size == size && m.DataStamp == stamp);
+        if (meta is null)
         {
             // A file put there by hand, or a sidecar from an interrupted write: describe the bytes themselves.
-            await using var stream = data.OpenRead();
-            var md5 = await MD5.HashDataAsync(stream, cancellationToken);
-            meta = new ObjectMeta(Convert.ToHexStringLower(md5), data.Length, null, new Dictionary<string, string>(), data.LastWriteTimeUtc);
+            var position = data.Position;
+            var md5 = await MD5.HashDataAsync(data, cancellationToken);
+            data.Position = position;
+            meta = new ObjectMeta(Convert.ToHexStringLower(md5), size, null, [], new DateTimeOffset(stamp, TimeSpan.Zero));
         }
         return meta.Describe(key);
     }
 
+    private static async Task<MetaFile?> TryReadMetaAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<MetaFile>(file, Json, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        {
+            return null;
+        }
+    }
+
     private sealed record UploadRecord(string Key, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset Initiated);
 
-    private sealed record ObjectMeta(string ETag, long Size, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset LastModified, string? ChecksumSha256 = null)
+    private sealed record MetaFile(ObjectMeta Current, ObjectMeta? Previous);
+
+    private sealed record ObjectMeta(string ETag, long Size, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset LastModified, string? ChecksumSha256 = null, long DataStamp = 0)
     {
         public ObjectInfo Describe(string key) => new(key, Size, ETag, LastModified, ContentType, Metadata);
     }

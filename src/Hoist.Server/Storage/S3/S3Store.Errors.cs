@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+
+namespace Hoist.Server.Storage.S3;
+
+public sealed partial class S3Store
+{
+    /// <summary>What a call addresses, which decides what "not found" means.</summary>
+    private enum Target
+    {
+        Object,
+        Upload,
+    }
+
+    /// <summary>Runs an SDK call and turns its failures into <see cref="StoreException"/>s.</summary>
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, Target target, string? uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (Translate(e, target, uploadId, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private static StoreException? Translate(Exception e, Target target, string? uploadId, CancellationToken cancellationToken) => e switch
+    {
+        StoreException => null,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        AmazonServiceException { ErrorCode: { Length: > 0 } code } s => FromS3Error(code, s.StatusCode, s.Message, target, uploadId, e),
+        AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } s => FromS3Error(null, s.StatusCode, s.Message, target, uploadId, e),
+        _ when IsNetworkFailure(e) => Unavailable("The store did not answer.", e),
+        _ => null,
+    };
+
+    /// <summary>A dropped connection or a timeout, possibly wrapped by the SDK or HttpClient.</summary>
+    private static bool IsNetworkFailure(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>S3's error codes, as the SDK reports them or as the XML body of a presigned call carries them.</summary>
+    private static StoreException? FromS3Error(string? code, HttpStatusCode status, string? message, Target target, string? uploadId, Exception? inner)
+    {
+        var said = Said(status, code, message);
+        return code switch
+        {
+            "NoSuchUpload" => NoSuchUpload(uploadId ?? "", inner),
+            // Ceph answers NoSuchKey where AWS answers NoSuchUpload (ListParts, UploadPart, Abort).
+            "NoSuchKey" or "NotFound" when target == Target.Upload => NoSuchUpload(uploadId ?? "", inner),
+            "NoSuchKey" or "NotFound" => new StoreException(StoreErrorCode.NoSuchKey, said, inner),
+            "InvalidPart" => new StoreException(StoreErrorCode.InvalidPart, said, inner),
+            "InvalidPartOrder" => new StoreException(StoreErrorCode.InvalidPartOrder, said, inner),
+            "EntityTooSmall" => new StoreException(StoreErrorCode.EntityTooSmall, said, inner),
+            "EntityTooLarge" => new StoreException(StoreErrorCode.EntityTooLarge, said, inner),
+            "BadDigest" or "InvalidDigest" => new StoreException(StoreErrorCode.BadDigest, said, inner),
+            "IncompleteBody" => new StoreException(StoreErrorCode.IncompleteBody, said, inner),
+            "InvalidRange" => new StoreException(StoreErrorCode.InvalidRange, said, inner),
+            "KeyTooLongError" => new StoreException(StoreErrorCode.InvalidKey, said, inner),
+            "InvalidArgument" or "MetadataTooLarge" => new StoreException(StoreErrorCode.InvalidArgument, said, inner),
+            "SlowDown" or "ServiceUnavailable" or "InternalError" or "RequestTimeout" or "OperationAborted" => Unavailable(said, inner),
+            _ when status >= HttpStatusCode.InternalServerError => Unavailable(said, inner),
+            // Access, credentials, bucket: a configuration error, not a store state; it stays a 500.
+            _ => null,
+        };
+    }
+
+    private static string Said(HttpStatusCode status, string? code, string? message) =>
+        string.IsNullOrEmpty(message) ? $"The store answered {(int)status} {code}." : $"The store answered {(int)status} {code}: {message}";
+
+    private static StoreException Unavailable(string message, Exception? inner) =>
+        new(StoreErrorCode.Unavailable, message, inner);
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Runtime.ExceptionServices;
+using System.Xml.Linq;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Hoist.Server.Storage.S3;
+
+public sealed partial class S3Store
+{
+    /// <summary>Long enough to start the PUT; S3 checks the expiry when the request arrives, not when it ends.</summary>
+    private static readonly TimeSpan PresignedLifetime = TimeSpan.FromMinutes(15);
+
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// PUTs a checked body to a presigned URL and answers the ETag the store gave it, after
+    /// comparing it with the MD5 of the bytes sent (when <see cref="VerifyETags"/>).
+    /// </summary>
+    private async Task<string> PutPresignedAsync(GetPreSignedUrlRequest presign, PartBodyStream body, long length, Target target, string? uploadId, CancellationToken cancellationToken)
+    {
+        presign.BucketName = _bucket;
+        presign.Verb = HttpVerb.PUT;
+        presign.Protocol = _presignProtocol;
+        presign.Expires = DateTime.UtcNow.Add(PresignedLifetime);
+        var url = await CallAsync(() => _s3.GetPreSignedURLAsync(presign), target, uploadId, cancellationToken);
+
+        var observed = new ObservedReadStream(body);
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(observed, 128 * 1024) };
+        request.Content.Headers.ContentLength = length;
+        request.Headers.ExpectContinue = length > 0;
+        // Every header the URL was signed with must be sent as signed.
+        if (presign.ContentType is { Length: > 0 } contentType)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        foreach (var name in presign.Metadata.Keys)
+        {
+            request.Headers.TryAddWithoutValidation(name, presign.Metadata[name]);
+        }
+
+        using var response = await SendAsync(request, observed, target, uploadId, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ReadErrorAsync(response, target, uploadId, cancellationToken);
+        }
+        var etag = response.Headers.TryGetValues("ETag", out var values) ? Unquote(values.FirstOrDefault()) : "";
+        if (VerifyETags && !string.Equals(etag, Convert.ToHexStringLower(body.Md5), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StoreException(StoreErrorCode.BadDigest,
+                $"The store's ETag '{etag}' is not the MD5 of the bytes sent ({Convert.ToHexStringLower(body.Md5)}): they were altered on the way.");
+        }
+        return etag.ToLowerInvariant();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, ObservedReadStream body, Target target, string? uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception) when (body.Failure is { } failure)
+        {
+            // The body failed (a bad checksum, a short or long body, the client gone): HttpClient
+            // has dropped the connection mid-body, so the store never completed the PUT.
+            ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+        catch (Exception e) when (Translate(e, target, uploadId, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>The S3 error XML of a failed presigned call, as the exception the SDK path would throw.</summary>
+    private static async Task<Exception> ReadErrorAsync(HttpResponseMessage response, Target target, string? uploadId, CancellationToken cancellationToken)
+    {
+        string? code = null, message = null;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[MaxErrorBodyBytes];
+            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            if (read > 0)
+            {
+                var error = XDocument.Parse(System.Text.Encoding.UTF8.GetString(buffer, 0, read)).Root;
+                code = error?.Element("Code")?.Value;
+                message = error?.Element("Message")?.Value;
+            }
+        }
+        catch (Exception e) when (e is System.Xml.XmlException or HttpRequestException or IOException)
+        {
+            // No readable body: the status code alone decides.
+        }
+        var status = response.StatusCode;
+        code ??= response.ReasonPhrase;
+        // Unmapped codes (access, credentials, bucket) surface as the SDK path would throw them.
+        return (Exception?)FromS3Error(code, status, message, target, uploadId, null)
+            ?? new AmazonS3Exception(Said(status, code, message), ErrorType.Sender, code, null, status);
+    }
+}

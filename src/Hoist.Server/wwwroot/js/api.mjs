@@ -1,0 +1,119 @@
+// Hoist's native HTTP API (DESIGN.md), as the page uses it. URLs are relative to the page, so the
+// app also works behind a path prefix. Errors are ProblemDetails; ApiError carries them.
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status, 0 when the server could not be reached.
+   * @param {{title?: string, detail?: string, code?: string}} [problem]
+   */
+  constructor(status, problem = {}) {
+    super(describeProblem(status, problem));
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem.code ?? null;
+    this.problem = problem;
+  }
+}
+
+/** A readable sentence for a failed request: the problem's detail, else its title, else the status. */
+export function describeProblem(status, problem = {}) {
+  if (status === 0) return 'The server could not be reached. Check the connection and try again.';
+  const { title, detail } = problem;
+  if (title && detail) return `${title} ${detail}`;
+  return detail || title || `The server answered ${status}.`;
+}
+
+/** The problem of a finished XMLHttpRequest (Dropzone's part requests), or {} when it has none. */
+export function problemOf(xhr) {
+  const type = xhr.getResponseHeader('content-type') ?? '';
+  if (!type.includes('json')) return {};
+  try {
+    const body = JSON.parse(xhr.responseText);
+    return body && typeof body === 'object' ? body : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The path of a stored file: each key segment encoded, the slashes kept. */
+export function filePath(key) {
+  return `api/files/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export class HoistApi {
+  #base;
+
+  constructor(base = document.baseURI) {
+    this.#base = base;
+  }
+
+  url(path) {
+    return new URL(path, this.#base).href;
+  }
+
+  /** POST /api/uploads → {uploadId, key, partSize, partCount, expiresAt} */
+  createUpload({ fileName, size, contentType, checksumAlgorithm }) {
+    return this.#send('POST', 'api/uploads', { fileName, size, contentType, checksumAlgorithm });
+  }
+
+  partUrl(uploadId, partNumber) {
+    return this.url(`api/uploads/${encodeURIComponent(uploadId)}/parts/${partNumber}`);
+  }
+
+  /** GET /api/uploads/{uploadId}/parts → {parts, partSize, partCount, size} */
+  listParts(uploadId) {
+    return this.#send('GET', `api/uploads/${encodeURIComponent(uploadId)}/parts`);
+  }
+
+  /** POST /api/uploads/{uploadId}/complete → {key, size, etag, checksumSha256?} */
+  completeUpload(uploadId) {
+    return this.#send('POST', `api/uploads/${encodeURIComponent(uploadId)}/complete`);
+  }
+
+  /** DELETE /api/uploads/{uploadId}. An upload that is already gone counts as aborted. */
+  async abortUpload(uploadId) {
+    try {
+      await this.#send('DELETE', `api/uploads/${encodeURIComponent(uploadId)}`);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+  }
+
+  /** GET /api/files → {files: [{key, size, lastModified, etag}], nextContinuationToken?} */
+  listFiles({ prefix, continuationToken } = {}) {
+    const query = new URLSearchParams();
+    if (prefix) query.set('prefix', prefix);
+    if (continuationToken) query.set('continuationToken', continuationToken);
+    const search = query.toString() ? `?${query}` : '';
+    return this.#send('GET', `api/files${search}`);
+  }
+
+  fileUrl(key) {
+    return this.url(filePath(key));
+  }
+
+  async #send(method, path, body) {
+    const init = { method, headers: { Accept: 'application/json' }, cache: 'no-store' };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(this.url(path), init);
+    } catch {
+      throw new ApiError(0);
+    }
+    const text = await response.text();
+    let json = null;
+    if (text && (response.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+    }
+    if (!response.ok) throw new ApiError(response.status, json ?? {});
+    return json;
+  }
+}

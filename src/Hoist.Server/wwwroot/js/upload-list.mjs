@@ -1,0 +1,254 @@
+// The rows of the files being uploaded, the overall progress and the spoken announcements.
+// Rows come from a <template>; state is shown with data-status, classes and text, never inline styles.
+
+import { statusOf } from './hoist-dropzone.mjs';
+import { formatBytes, formatDuration, formatRate } from './format.mjs';
+import { RateMeter } from './rate-meter.mjs';
+
+const terminal = new Set(['complete', 'failed', 'canceled']);
+const tickMs = 250;
+
+function percent(sent, total, status) {
+  if (status === 'complete') return 100;
+  return total > 0 ? Math.min(100, (100 * sent) / total) : 0;
+}
+
+class UploadRow {
+  constructor(file, template) {
+    this.file = file;
+    this.meter = new RateMeter();
+    this.element = template.content.firstElementChild.cloneNode(true);
+    const find = (selector) => this.element.querySelector(selector);
+    this.name = find('.file-name');
+    this.size = find('.upload-size');
+    this.progress = find('.upload-progress');
+    this.state = find('.upload-state');
+    this.speed = find('.upload-speed');
+    this.eta = find('.upload-eta');
+    this.action = find('.upload-action');
+    this.name.textContent = file.name;
+    this.name.title = file.name;
+    this.size.textContent = formatBytes(file.size);
+    this.progress.setAttribute('aria-label', `Progress of ${file.name}`);
+  }
+}
+
+export class UploadList {
+  #uploader;
+  #list;
+  #template;
+  #overall;
+  #announcer;
+  #clearButton;
+  #fallbackFocus;
+  /** file → UploadRow, in the order the files were added */
+  #rows = new Map();
+  /** row element → UploadRow, for clicks */
+  #rowOfElement = new WeakMap();
+  #overallMeter = new RateMeter();
+  #timer = null;
+
+  /**
+   * @param {import('./hoist-dropzone.mjs').HoistDropzone} uploader
+   * @param {object} elements
+   */
+  constructor(uploader, { list, template, overall, announcer, clearButton, fallbackFocus }) {
+    this.#uploader = uploader;
+    this.#list = list;
+    this.#template = template;
+    this.#overall = overall;
+    this.#announcer = announcer;
+    this.#clearButton = clearButton;
+    this.#fallbackFocus = fallbackFocus;
+
+    uploader.on('addedfile', (file) => this.#add(file));
+    for (const event of ['processing', 'hoist:phase']) uploader.on(event, (file) => this.#render(file));
+    // Successes are summed up when the queue is done (#announceSummary); problems are told at once.
+    uploader.on('success', (file) => this.#finish(file, null));
+    uploader.on('error', (file) => this.#finish(file, `${file.name} failed: ${this.#reason(file)}`));
+    uploader.on('canceled', (file) => this.#finish(file, `${file.name} canceled.`));
+    uploader.on('hoist:abortfailed', (file) => this.#render(file));
+    uploader.on('removedfile', (file) => this.#remove(file));
+    uploader.on('queuecomplete', () => this.#announceSummary());
+
+    list.addEventListener('click', (event) => {
+      const row = this.#rowOfElement.get(event.target.closest('.upload-action')?.closest('.upload'));
+      if (row) this.#act(row);
+    });
+    clearButton.addEventListener('click', () => this.#clearFinished());
+  }
+
+  #add(file) {
+    const row = new UploadRow(file, this.#template);
+    this.#rows.set(file, row);
+    this.#rowOfElement.set(row.element, row);
+    this.#list.append(row.element);
+    if (this.#activeCount() === 1) this.#overallMeter.reset();
+    this.#render(file);
+    this.#start();
+  }
+
+  #remove(file) {
+    const row = this.#rows.get(file);
+    if (!row) return;
+    this.#rows.delete(file);
+    row.element.remove();
+    this.#overallMeter.reset();
+    this.#renderOverall();
+  }
+
+  #act(row) {
+    const { file } = row;
+    if (terminal.has(statusOf(file))) {
+      const rows = [...this.#rows.values()];
+      const next = rows[rows.indexOf(row) + 1] ?? rows[rows.indexOf(row) - 1];
+      this.#uploader.forget(file);
+      (next?.action ?? this.#fallbackFocus).focus();
+    } else {
+      this.#uploader.cancel(file);
+    }
+  }
+
+  #clearFinished() {
+    for (const file of [...this.#rows.keys()]) {
+      if (terminal.has(statusOf(file))) this.#uploader.forget(file);
+    }
+    // The button hides itself once nothing is left to clear: keep the keyboard user's place.
+    if (this.#clearButton.hidden) this.#fallbackFocus.focus();
+  }
+
+  #finish(file, message) {
+    this.#render(file);
+    if (message) this.#announce(message);
+  }
+
+  #reason(file) {
+    return file.hoist?.error ?? 'The upload failed.';
+  }
+
+  #render(file, { overall = true } = {}) {
+    const row = this.#rows.get(file);
+    if (!row) return;
+    const status = statusOf(file);
+    const phase = file.hoist?.phase;
+    row.element.dataset.status = status;
+    const { sent, total } = this.#uploader.progressOf(file);
+    row.progress.value = percent(sent, total, status);
+
+    let text;
+    if (status === 'queued') text = phase === 'creating' ? 'Preparing…' : 'Waiting…';
+    else if (status === 'uploading') text = phase === 'completing' ? 'Finishing…' : `${formatBytes(sent)} of ${formatBytes(total)}`;
+    else if (status === 'complete') text = 'Uploaded';
+    else if (status === 'failed') text = this.#reason(file);
+    else text = file.hoist?.error ? `Canceled here, but the server could not abort the upload: ${file.hoist.error}` : 'Canceled';
+    row.state.textContent = text;
+
+    if (status === 'uploading' && phase === 'sending') {
+      row.meter.add(sent);
+      const rate = row.meter.rate;
+      const left = row.meter.secondsFor(total - sent);
+      row.speed.textContent = rate === null ? '' : formatRate(rate);
+      row.eta.textContent = left === null ? '' : `${formatDuration(left)} left`;
+    } else {
+      row.speed.textContent = '';
+      row.eta.textContent = '';
+    }
+
+    const finished = terminal.has(status);
+    row.action.textContent = finished ? 'Dismiss' : 'Cancel';
+    row.action.setAttribute('aria-label', `${finished ? 'Dismiss' : 'Cancel upload of'} ${file.name}`);
+    row.action.disabled = !finished && !this.#uploader.isCancelable(file);
+    if (overall) this.#renderOverall();
+  }
+
+  #activeCount() {
+    let count = 0;
+    for (const file of this.#rows.keys()) if (!terminal.has(statusOf(file))) count++;
+    return count;
+  }
+
+  #renderOverall() {
+    const { container, text, progress } = this.#overall;
+    const files = [...this.#rows.keys()];
+    container.hidden = files.length === 0;
+    const counted = { complete: 0, failed: 0, canceled: 0 };
+    let sent = 0;
+    let total = 0;
+    // Everything sent, stopped files included: the speed must not dip when a file drops out.
+    let moved = 0;
+    for (const file of files) {
+      const status = statusOf(file);
+      if (status in counted) counted[status]++;
+      const p = this.#uploader.progressOf(file);
+      moved += p.sent;
+      if (status === 'failed' || status === 'canceled') continue;
+      sent += p.sent;
+      total += p.total;
+    }
+    const active = files.length - counted.complete - counted.failed - counted.canceled;
+    this.#clearButton.hidden = active === files.length;
+    progress.value = active ? percent(sent, total) : counted.complete ? 100 : 0;
+    container.dataset.state = active ? 'active' : counted.failed ? 'failed' : 'done';
+
+    if (active) {
+      this.#overallMeter.add(moved);
+      const rate = this.#overallMeter.rate;
+      const left = this.#overallMeter.secondsFor(total - sent);
+      const considered = files.length - counted.failed - counted.canceled;
+      const pieces = [
+        `${counted.complete} of ${considered} ${considered === 1 ? 'file' : 'files'} uploaded`,
+        `${formatBytes(sent)} of ${formatBytes(total)}`,
+      ];
+      if (rate !== null) pieces.push(formatRate(rate));
+      if (left !== null) pieces.push(`${formatDuration(left)} left`);
+      text.textContent = pieces.join(' · ');
+    } else {
+      text.textContent = this.#summary(counted);
+    }
+  }
+
+  #summary({ complete, failed, canceled }) {
+    const pieces = [];
+    if (complete) pieces.push(`${complete} ${complete === 1 ? 'file' : 'files'} uploaded`);
+    if (failed) pieces.push(`${failed} failed`);
+    if (canceled) pieces.push(`${canceled} canceled`);
+    return pieces.join(', ') || 'Nothing uploaded';
+  }
+
+  #announceSummary() {
+    const counted = { complete: 0, failed: 0, canceled: 0 };
+    for (const file of this.#rows.keys()) {
+      const status = statusOf(file);
+      if (status in counted) counted[status]++;
+    }
+    const files = [...this.#rows.keys()];
+    if (files.length === 1 && counted.complete === 1) this.#announce(`${files[0].name} uploaded.`);
+    else if (files.length > 1) this.#announce(`All uploads finished: ${this.#summary(counted)}.`);
+  }
+
+  #announce(message) {
+    // Each message is a new line in the live region, so messages close together are all read.
+    const line = document.createElement('p');
+    line.textContent = message;
+    this.#announcer.append(line);
+    while (this.#announcer.childElementCount > 5) this.#announcer.firstElementChild.remove();
+  }
+
+  /** Speed and time left change without events: redraw the active rows while anything runs. */
+  #start() {
+    if (this.#timer !== null) return;
+    this.#timer = setInterval(() => {
+      let active = 0;
+      for (const file of this.#rows.keys()) {
+        if (terminal.has(statusOf(file))) continue;
+        active++;
+        this.#render(file, { overall: false });
+      }
+      this.#renderOverall();
+      if (!active) {
+        clearInterval(this.#timer);
+        this.#timer = null;
+      }
+    }, tickMs);
+  }
+}

@@ -1,0 +1,235 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Hoist.Server.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Hoist.Browser.Tests.Support;
+
+/// <summary>
+/// One server over one store and one browser, shared by the tests of a class. A concrete
+/// subclass per store (<see cref="FileSystemPageFixture"/>, <see cref="S3PageFixture"/>) runs
+/// the same tests on both.
+/// </summary>
+public abstract class PageFixture : IAsyncLifetime
+{
+    /// <summary>The largest file the test server accepts; larger ones are refused when created.</summary>
+    public const long MaxFileSize = 64L * 1024 * 1024;
+
+    private HoistServer? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private HttpClient? _http;
+
+    public abstract string StoreName { get; }
+
+    /// <summary>Hoist:Storage:* for this fixture's store.</summary>
+    protected abstract IReadOnlyDictionary<string, string?> StoreSettings { get; }
+
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    public IBrowser Browser => _browser ?? throw NotStarted();
+
+    /// <summary>The server's own store, to look behind the API (incomplete uploads).</summary>
+    public IObjectStore Store => (_server ?? throw NotStarted()).Services.GetRequiredService<IObjectStore>();
+
+    private HttpClient Http => _http ?? throw NotStarted();
+
+    public virtual async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>(StoreSettings)
+        {
+            // Set, so the server never generates and keeps one in a data folder of its own.
+            ["Hoist:Tokens:SigningKey"] = "hoist-browser-tests-signing-key-0123456789",
+            ["Hoist:Uploads:MaxFileSize"] = MaxFileSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+        };
+        _server = new HoistServer(settings);
+        BaseUri = _server.Start();
+        _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromMinutes(2) };
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        _http?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>The keys of GET /api/files.</summary>
+    public async Task<IReadOnlyList<string>> ListKeysAsync()
+    {
+        var page = await Http.GetFromJsonAsync<FilesPage>("api/files") ?? throw new InvalidOperationException("GET /api/files answered nothing.");
+        return page.Files.Select(f => f.Key).ToList();
+    }
+
+    /// <summary>SHA-256 (hex) and length of a stored file, downloaded through GET /api/files/{key}.</summary>
+    public async Task<(string Sha256, long Length)> DownloadSha256Async(string key)
+    {
+        var path = "api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1024 * 1024];
+        long length = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            length += read;
+        }
+        return (Convert.ToHexStringLower(sha.GetHashAndReset()), length);
+    }
+
+    /// <summary>Store keys of incomplete uploads.</summary>
+    public async Task<IReadOnlyList<string>> IncompleteUploadKeysAsync()
+    {
+        var keys = new List<string>();
+        await foreach (var upload in Store.ListMultipartUploadsAsync("", CancellationToken.None))
+        {
+            keys.Add(upload.Key);
+        }
+        return keys;
+    }
+
+    private static InvalidOperationException NotStarted() => new("The fixture is not initialized.");
+
+    private sealed record FilesPage(IReadOnlyList<FileEntry> Files);
+
+    private sealed record FileEntry(string Key, long Size);
+}
+
+/// <summary>The embedded FileSystemStore on a fresh temporary folder, deleted afterwards.</summary>
+public sealed class FileSystemPageFixture : PageFixture
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"hoist-browser-tests-{Guid.NewGuid():N}");
+
+    public override string StoreName => "FileSystem";
+
+    protected override IReadOnlyDictionary<string, string?> StoreSettings => new Dictionary<string, string?>
+    {
+        ["Hoist:Storage:Provider"] = "FileSystem",
+        ["Hoist:Storage:FileSystem:Root"] = _root,
+    };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
+
+/// <summary>
+/// The S3Store on a real S3 server: the Hoist__Storage__S3__* environment variables when set
+/// (`eval "$(bash scripts/s3-server.sh env)"`), else the local Ceph RGW of scripts/s3-server.sh.
+/// Works under a prefix of its own and empties it afterwards. An unreachable server fails the
+/// tests with a message: they never skip.
+/// </summary>
+public sealed class S3PageFixture : PageFixture
+{
+    private const string EnvironmentPrefix = "Hoist__Storage__S3__";
+
+    private static readonly Dictionary<string, string> LocalServer = new()
+    {
+        ["ServiceUrl"] = "http://127.0.0.1:7480",
+        ["Bucket"] = "hoist-test",
+        ["Region"] = "us-east-1",
+        ["ForcePathStyle"] = "true",
+        ["AccessKey"] = "hoisttestaccesskey",
+        ["SecretKey"] = "hoisttestsecretkey0123456789",
+        ["Prefix"] = "",
+    };
+
+    private readonly Dictionary<string, string> _s3;
+
+    public S3PageFixture()
+    {
+        _s3 = LocalServer.ToDictionary(
+            s => s.Key,
+            s => Environment.GetEnvironmentVariable(EnvironmentPrefix + s.Key) is { Length: > 0 } value ? value : s.Value);
+        _s3["Prefix"] += $"hoist-browser-tests-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}/";
+    }
+
+    public override string StoreName => "S3";
+
+    protected override IReadOnlyDictionary<string, string?> StoreSettings =>
+        _s3.Select(s => KeyValuePair.Create($"Hoist:Storage:S3:{s.Key}", (string?)s.Value))
+            .Append(KeyValuePair.Create("Hoist:Storage:Provider", (string?)"S3"))
+            .ToDictionary();
+
+    public override async Task InitializeAsync()
+    {
+        if (_s3["ServiceUrl"] is { Length: > 0 } serviceUrl)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                using var response = await http.GetAsync(new Uri(serviceUrl));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                throw new InvalidOperationException(
+                    $"The S3 server {serviceUrl} does not answer ({e.Message}). The S3 browser tests need a real S3 server: " +
+                    "start the local one with `bash scripts/s3-server.sh up`, or set the Hoist__Storage__S3__* variables.", e);
+            }
+        }
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        try
+        {
+            await EmptyAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started: nothing to empty.
+        }
+        finally
+        {
+            await base.DisposeAsync();
+        }
+    }
+
+    /// <summary>Aborts every upload and deletes every object under this fixture's prefix.</summary>
+    private async Task EmptyAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var store = Store;
+        await foreach (var upload in store.ListMultipartUploadsAsync("", timeout.Token))
+        {
+            try
+            {
+                await store.AbortMultipartUploadAsync(upload.Key, upload.UploadId, timeout.Token);
+            }
+            catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+            {
+            }
+        }
+        string? token = null;
+        do
+        {
+            var page = await store.ListObjectsAsync("", token, 1000, timeout.Token);
+            foreach (var o in page.Objects)
+            {
+                await store.DeleteObjectAsync(o.Key, timeout.Token);
+            }
+            token = page.NextContinuationToken;
+        }
+        while (token is not null);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Hoist.Browser.Tests.Support;
+
+/// <summary>
+/// The upload page in a fresh browser context, with what it logged. The page's machine-readable
+/// surface: a row per file with data-status and a .file-name, the stored files as links in #files.
+/// </summary>
+public sealed partial class UploadPage : IAsyncDisposable
+{
+    /// <summary>How long one file may take to reach its final status.</summary>
+    public static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly IBrowserContext _context;
+    private readonly List<string> _errors = [];
+
+    private UploadPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (_errors)
+                {
+                    _errors.Add(message.Text);
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_errors)
+            {
+                _errors.Add($"uncaught: {error}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Console errors and uncaught exceptions, in order.</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    /// <summary>Errors other than Chromium's line about a request that failed (for tests that make requests fail).</summary>
+    public IReadOnlyList<string> ErrorsBesideFailedRequests => Errors.Where(e => !e.StartsWith("Failed to load resource", StringComparison.Ordinal)).ToList();
+
+    public static async Task<UploadPage> OpenAsync(PageFixture fixture, int width = 1280, int height = 900)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseUri.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var page = new UploadPage(context, await context.NewPageAsync());
+        await page.Page.GotoAsync("/");
+        // The module has run once Dropzone made its file input.
+        await page.Page.Locator("input.dz-hidden-input").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    /// <summary>What a drop or the file picker does: the files go to Dropzone's file input.</summary>
+    public Task AddFilesAsync(IEnumerable<string> paths) => Page.Locator("input.dz-hidden-input").SetInputFilesAsync(paths);
+
+    /// <summary>The row of a file, by its exact name.</summary>
+    public ILocator Row(string fileName) =>
+        Page.Locator("#uploads [data-status]").Filter(new LocatorFilterOptions
+        {
+            Has = Page.Locator(".file-name", new PageLocatorOptions { HasTextRegex = new Regex($"^{Regex.Escape(fileName)}$") }),
+        });
+
+    public Task ExpectStatusAsync(string fileName, string status) =>
+        Assertions.Expect(Row(fileName)).ToHaveAttributeAsync("data-status", status, new LocatorAssertionsToHaveAttributeOptions { Timeout = (float)UploadTimeout.TotalMilliseconds });
+
+    /// <summary>The stored files' links, once the list shows one for each name.</summary>
+    public async Task<IReadOnlyList<string>> StoredLinksAsync(params string[] fileNames)
+    {
+        foreach (var name in fileNames)
+        {
+            await Assertions.Expect(Page.Locator("#files a", new PageLocatorOptions { HasTextString = name }).First).ToBeVisibleAsync();
+        }
+        return await Page.Locator("#files a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

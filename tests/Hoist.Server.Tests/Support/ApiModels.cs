@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Hoist.Server.Tests.Support;
+
+// The wire shapes of DESIGN.md's API table, written here independently of the server's own
+// records: a renamed field on the server must break these tests.
+
+public sealed record CreatedUpload(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt);
+
+public sealed record StoredPartAnswer(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256, CompletedUpload? Completed);
+
+public sealed record PartsAnswer(IReadOnlyList<StoredPartAnswer> Parts, long PartSize, int PartCount, long Size);
+
+public sealed record CompletedUpload(string Key, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256);
+
+public sealed record FileAnswer(string Key, long Size, DateTimeOffset LastModified, [property: JsonPropertyName("etag")] string ETag);
+
+public sealed record FilesAnswer(IReadOnlyList<FileAnswer> Files);

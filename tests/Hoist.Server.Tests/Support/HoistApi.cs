@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Hoist.Server.Tests.Support;
+
+/// <summary>
+/// The native API as a client sees it (DESIGN.md's table). The <c>*RawAsync</c> calls answer the
+/// response as it came, for tests of refusals; the others check success and answer the body.
+/// </summary>
+public sealed class HoistApi(HttpClient http) : IDisposable
+{
+    public const string ChecksumHeader = "x-hoist-checksum-sha256";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Follows a download's redirect to a presigned URL, outside the in-memory server.</summary>
+    private static readonly HttpClient Outside = new();
+
+    public HttpClient Http => http;
+
+    public void Dispose() => http.Dispose();
+
+    public Task<HttpResponseMessage> CreateRawAsync(object body, CancellationToken cancellationToken = default) =>
+        http.PostAsJsonAsync(new Uri("/api/uploads", UriKind.Relative), body, cancellationToken);
+
+    public Task<HttpResponseMessage> CreateRawAsync(HttpContent content, CancellationToken cancellationToken = default) =>
+        http.PostAsync(new Uri("/api/uploads", UriKind.Relative), content, cancellationToken);
+
+    public async Task<CreatedUpload> CreateAsync(string fileName, long size, string? contentType = null, string? checksumAlgorithm = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await CreateRawAsync(new { fileName, size, contentType, checksumAlgorithm }, cancellationToken);
+        return await ReadAsync<CreatedUpload>(response, HttpStatusCode.Created, cancellationToken);
+    }
+
+    public Task<HttpResponseMessage> PutPartRawAsync(string uploadId, string partNumber, HttpContent content, CancellationToken cancellationToken = default) =>
+        http.PutAsync(new Uri($"/api/uploads/{uploadId}/parts/{partNumber}", UriKind.Relative), content, cancellationToken);
+
+    public Task<HttpResponseMessage> PutPartRawAsync(string uploadId, int partNumber, ReadOnlyMemory<byte> bytes, string? checksum = null, CancellationToken cancellationToken = default) =>
+        PutPartRawAsync(uploadId, partNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), Part(bytes, checksum), cancellationToken);
+
+    /// <summary>Sends a part with its length, and its SHA-256 when <paramref name="withChecksum"/>.</summary>
+    public async Task<StoredPartAnswer> PutPartAsync(string uploadId, int partNumber, ReadOnlyMemory<byte> bytes, bool withChecksum = false, CancellationToken cancellationToken = default)
+    {
+        using var response = await PutPartRawAsync(uploadId, partNumber, bytes, withChecksum ? TestData.Sha256Base64(bytes.Span) : null, cancellationToken);
+        return await ReadAsync<StoredPartAnswer>(response, HttpStatusCode.OK, cancellationToken);
+    }
+
+    public static HttpContent Part(ReadOnlyMemory<byte> bytes, string? checksum = null)
+    {
+        var content = new ReadOnlyMemoryContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        if (checksum is not null)
+        {
+            content.Headers.TryAddWithoutValidation(ChecksumHeader, checksum);
+        }
+        return content;
+    }
+
+    public Task<HttpResponseMessage> ListPartsRawAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        http.GetAsync(new Uri($"/api/uploads/{uploadId}/parts", UriKind.Relative), cancellationToken);
+
+    public async Task<PartsAnswer> ListPartsAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        using var response = await ListPartsRawAsync(uploadId, cancellationToken);
+        return await ReadAsync<PartsAnswer>(response, HttpStatusCode.OK, cancellationToken);
+    }
+
+    public Task<HttpResponseMessage> CompleteRawAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        http.PostAsync(new Uri($"/api/uploads/{uploadId}/complete", UriKind.Relative), null, cancellationToken);
+
+    public async Task<CompletedUpload> CompleteAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        using var response = await CompleteRawAsync(uploadId, cancellationToken);
+        return await ReadAsync<CompletedUpload>(response, HttpStatusCode.OK, cancellationToken);
+    }
+
+    public Task<HttpResponseMessage> AbortRawAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        http.DeleteAsync(new Uri($"/api/uploads/{uploadId}", UriKind.Relative), cancellationToken);
+
+    public async Task<IReadOnlyList<FileAnswer>> ListFilesAsync(string? prefix = null, CancellationToken cancellationToken = default)
+    {
+        var query = prefix is null ? "" : $"?prefix={Uri.EscapeDataString(prefix)}";
+        using var response = await http.GetAsync(new Uri($"/api/files{query}", UriKind.Relative), cancellationToken);
+        return (await ReadAsync<FilesAnswer>(response, HttpStatusCode.OK, cancellationToken)).Files;
+    }
+
+    /// <summary>The file's response, headers read and body not yet (the caller streams and disposes it).</summary>
+    public async Task<HttpResponseMessage> DownloadAsync(string key, string? range = null, HttpMethod? method = null, CancellationToken cancellationToken = default)
+    {
+        var path = "/api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri(path, UriKind.Relative));
+        if (range is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { IsAbsoluteUri: true } location)
+        {
+            // DESIGN.md allows the S3 store to answer with a presigned URL instead of the bytes.
+            response.Dispose();
+            using var direct = new HttpRequestMessage(method ?? HttpMethod.Get, location);
+            if (range is not null)
+            {
+                direct.Headers.TryAddWithoutValidation("Range", range);
+            }
+            return await Outside.SendAsync(direct, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        return response;
+    }
+
+    /// <summary>Downloads the whole file and answers its SHA-256 (hex) and length, hashed as it streams in.</summary>
+    public async Task<(string Sha256, long Length)> DownloadSha256Async(string key, CancellationToken cancellationToken = default)
+    {
+        using var response = await DownloadAsync(key, cancellationToken: cancellationToken);
+        await ExpectStatusAsync(response, HttpStatusCode.OK, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await TestData.Sha256HexAsync(body, cancellationToken);
+    }
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken = default)
+    {
+        await ExpectStatusAsync(response, expected, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+            ?? throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered a null body.");
+    }
+
+    public static async Task ExpectStatusAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken = default)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode} instead of {(int)expected}: {body}");
+        }
+    }
+}
