@@ -78,7 +78,16 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         {
             throw new ApiException(400, "checksum_required", "This upload was created with checksumAlgorithm \"sha256\": every part needs an x-hoist-checksum-sha256 header.");
         }
-        var stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, body, length, sha256, cancellationToken);
+        StoredPart stored;
+        try
+        {
+            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, body, length, sha256, cancellationToken);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        {
+            await RefuseIfCompletedAsync(token, cancellationToken);
+            throw;
+        }
         var answer = Describe(stored, sha256);
         if (plan.PartCount == 1)
         {
@@ -102,10 +111,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
-            if (await FindCompletedAsync(token, cancellationToken) is not null)
-            {
-                throw new ApiException(409, "upload_completed", "The upload is already complete.", "Its file is stored; there are no parts left to send.");
-            }
+            await RefuseIfCompletedAsync(token, cancellationToken);
             throw;
         }
     }
@@ -200,6 +206,15 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         {
             throw new ApiException(400, "invalid_part_number", "The part number is out of range.", $"This upload has parts 1 to {plan.PartCount}.",
                 new Dictionary<string, object?> { ["partCount"] = plan.PartCount });
+        }
+    }
+
+    /// <summary>A part or a listing for an upload that is gone: say so plainly when it is gone because it completed.</summary>
+    private async Task RefuseIfCompletedAsync(UploadToken token, CancellationToken cancellationToken)
+    {
+        if (await FindCompletedAsync(token, cancellationToken) is not null)
+        {
+            throw new ApiException(409, "upload_completed", "The upload is already complete.", "Its file is stored; nothing more can be sent to it.");
         }
     }
 

@@ -135,7 +135,7 @@ public abstract class UploadLifecycleTests(StoreFixture fixture) : ApiTests(fixt
         var (upload, _) = await UploadAsync("late.bin", file);
         var before = await SnapshotAsync();
 
-        await Problem.AssertAsync(Api.PutPartRawAsync(upload.UploadId, 2, new byte[1], cancellationToken: Ct), 404, "upload_not_found");
+        await Problem.AssertAsync(Api.PutPartRawAsync(upload.UploadId, 2, new byte[1], cancellationToken: Ct), 409, "upload_completed");
 
         await AssertUnchangedAsync(before);
         Assert.Equal(TestData.Sha256Hex(file), (await Api.DownloadSha256Async(upload.Key, Ct)).Sha256);
