@@ -8,13 +8,23 @@ namespace Hoist.Server.Storage;
 /// </summary>
 public static class ObjectKey
 {
+    /// <summary>The first key segment stores keep for their own bookkeeping.</summary>
+    public const string ReservedSegment = ".hoist";
+
     public static void Validate(string key)
     {
         if (Describe(key) is { } problem)
         {
             throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid object key: {problem}.");
         }
+        if (IsReserved(key))
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Keys under '{ReservedSegment}/' are reserved by the store.");
+        }
     }
+
+    public static bool IsReserved(string key) =>
+        key == ReservedSegment || key.StartsWith(ReservedSegment + "/", StringComparison.Ordinal);
 
     /// <summary>Validates a listing prefix: empty, or the start of a valid key (it may end with '/').</summary>
     public static void ValidatePrefix(string prefix)

@@ -18,6 +18,27 @@ public sealed class StorageOptions
     public FileSystemStorageOptions FileSystem { get; set; } = new();
 
     public S3StorageOptions S3 { get; set; } = new();
+
+    public StoreRetryOptions Retry { get; set; } = new();
+}
+
+/// <summary>Hoist:Storage:Retry — how often a store call that may be replayed is tried again (see <see cref="RetryingStore"/>).</summary>
+public sealed class StoreRetryOptions
+{
+    /// <summary>Tries in all, the first included; 1 turns retries off.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The ceiling of the first retry's delay; it doubles with each retry, up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>"Full jitter": a random delay up to the exponential ceiling, so retries from many requests spread out.</summary>
+    public TimeSpan DelayBefore(int attempt)
+    {
+        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 2)));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+    }
 }
 
 public sealed class FileSystemStorageOptions

@@ -17,17 +17,21 @@ public static class StorageServiceCollectionExtensions
                 "Hoist:Storage:S3:AccessKey and Hoist:Storage:S3:SecretKey go together: set both, or neither to use the SDK's credential chain.")
             .Validate(o => o.S3.ServiceUrl is null || Uri.TryCreate(o.S3.ServiceUrl, UriKind.Absolute, out _),
                 "Hoist:Storage:S3:ServiceUrl must be an absolute URL.")
+            .Validate(o => o.Retry.MaxAttempts is >= 1 and <= 10, "Hoist:Storage:Retry:MaxAttempts must be from 1 (no retries) to 10.")
+            .Validate(o => o.Retry.BaseDelay >= TimeSpan.Zero && o.Retry.MaxDelay >= o.Retry.BaseDelay,
+                "Hoist:Storage:Retry:BaseDelay must be zero or more, and Hoist:Storage:Retry:MaxDelay at least BaseDelay.")
             .ValidateOnStart();
 
         services.AddSingleton<IObjectStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.Provider switch
+            IObjectStore store = options.Provider switch
             {
                 StorageProvider.FileSystem => new FileSystemStore(options.FileSystem.Root),
                 StorageProvider.S3 => new S3Store(options.S3),
                 _ => throw new InvalidOperationException($"Hoist:Storage:Provider '{options.Provider}' is not supported yet."),
             };
+            return new RetryingStore(store, options.Retry, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<RetryingStore>>());
         });
         return services;
     }

@@ -17,7 +17,7 @@ public sealed partial class FileSystemStore
         {
             return new ObjectPage([], null);
         }
-        var reserved = Path.Combine(_root, ReservedSegment);
+        var reserved = Path.Combine(_root, ObjectKey.ReservedSegment);
         var keys = new List<string>();
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
         foreach (var path in Directory.EnumerateFiles(start, "*", options))

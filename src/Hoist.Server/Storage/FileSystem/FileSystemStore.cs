@@ -17,7 +17,6 @@ namespace Hoist.Server.Storage.FileSystem;
 /// </summary>
 public sealed partial class FileSystemStore : IObjectStore
 {
-    internal const string ReservedSegment = ".hoist";
     private const string UploadFile = "upload.json";
     private const string LockFile = ".lock";
 
@@ -31,9 +30,9 @@ public sealed partial class FileSystemStore : IObjectStore
     public FileSystemStore(string root)
     {
         _root = Path.GetFullPath(root);
-        _uploads = Path.Combine(_root, ReservedSegment, "uploads");
-        _meta = Path.Combine(_root, ReservedSegment, "meta");
-        _tmp = Path.Combine(_root, ReservedSegment, "tmp");
+        _uploads = Path.Combine(_root, ObjectKey.ReservedSegment, "uploads");
+        _meta = Path.Combine(_root, ObjectKey.ReservedSegment, "meta");
+        _tmp = Path.Combine(_root, ObjectKey.ReservedSegment, "tmp");
         Directory.CreateDirectory(_uploads);
         Directory.CreateDirectory(_meta);
         Directory.CreateDirectory(_tmp);
@@ -43,7 +42,7 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public async Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        ValidateKey(key);
+        ObjectKey.Validate(key);
         var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var staging = Path.Combine(_tmp, "new-" + uploadId);
         Directory.CreateDirectory(staging);
@@ -129,7 +128,7 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public async Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        ValidateKey(key);
+        ObjectKey.Validate(key);
         if (length > S3Limits.MaxPartSize)
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A single put may hold at most {S3Limits.MaxPartSize} bytes.");
@@ -159,14 +158,14 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public async Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken)
     {
-        ValidateKey(key);
+        ObjectKey.Validate(key);
         await using var data = TryOpenData(key);
         return data is null ? null : await DescribeAsync(key, data, cancellationToken);
     }
 
     public async Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
-        ValidateKey(key);
+        ObjectKey.Validate(key);
         var stream = TryOpenData(key) ?? throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{key}'.");
         try
         {
@@ -191,7 +190,7 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public Task DeleteObjectAsync(string key, CancellationToken cancellationToken)
     {
-        ValidateKey(key);
+        ObjectKey.Validate(key);
         DeleteIfFile(ObjectPath(key));
         DeleteIfFile(MetaPath(key));
         return Task.CompletedTask;
@@ -208,15 +207,6 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         ListObjectsCoreAsync(prefix, continuationToken, maxKeys, cancellationToken);
-
-    private static void ValidateKey(string key)
-    {
-        ObjectKey.Validate(key);
-        if (key == ReservedSegment || key.StartsWith(ReservedSegment + "/", StringComparison.Ordinal))
-        {
-            throw new StoreException(StoreErrorCode.InvalidKey, $"Keys under '{ReservedSegment}/' are reserved by the store.");
-        }
-    }
 
     private static void ValidatePartNumber(int partNumber)
     {
@@ -242,7 +232,7 @@ public sealed partial class FileSystemStore : IObjectStore
     /// <summary>The upload's folder, after checking that it exists and belongs to this key.</summary>
     private async Task<string> RequireUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
-        ValidateKey(key);
+        ObjectKey.Validate(key);
         // Upload ids are ours (32 hex digits); anything else cannot name a folder.
         if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
         {

@@ -27,6 +27,7 @@ public sealed partial class S3Store
         };
         var response = await CallAsync(() => _s3.CompleteMultipartUploadAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
 
+        await ForgetChecksumsAsync(uploadId, cancellationToken);
         var etag = Unquote(response.ETag);
         if (etag.Length == 0)
         {

@@ -26,22 +26,28 @@ public sealed partial class S3Store
         await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
         var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), UploadId = uploadId, PartNumber = partNumber };
         var etag = await PutPresignedAsync(presign, checkedBody, length, Target.Upload, uploadId, cancellationToken);
-        // Ceph 16 keeps no checksums: the part's SHA-256 is not known to the store.
-        return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow);
+        await RememberChecksumAsync(uploadId, partNumber, etag, checkedBody.Sha256, cancellationToken);
+        return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow, Convert.ToBase64String(checkedBody.Sha256));
     }
 
     public async IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
+        Dictionary<int, Dictionary<string, string>>? checksums = null;
         string? marker = null;
         while (true)
         {
             var request = new ListPartsRequest { BucketName = _bucket, Key = ToS3Key(key), UploadId = uploadId, MaxParts = ListPageSize, PartNumberMarker = marker };
             var page = await CallAsync(() => _s3.ListPartsAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+            // Read after the first page proved the upload exists; a marker of a part not listed yet is simply unused.
+            checksums ??= await ReadChecksumsAsync(uploadId, cancellationToken);
             foreach (var part in page.Parts ?? [])
             {
-                yield return new StoredPart(part.PartNumber ?? 0, part.Size ?? 0, Unquote(part.ETag), ToOffset(part.LastModified));
+                var number = part.PartNumber ?? 0;
+                var etag = Unquote(part.ETag);
+                var sha256 = checksums.TryGetValue(number, out var byETag) && byETag.TryGetValue(etag, out var known) ? known : part.ChecksumSHA256;
+                yield return new StoredPart(number, part.Size ?? 0, etag, ToOffset(part.LastModified), sha256);
             }
             if (page.IsTruncated != true || page.NextPartNumberMarker is not { } next)
             {
@@ -57,6 +63,7 @@ public sealed partial class S3Store
         ValidateUploadId(uploadId);
         var request = new AbortMultipartUploadRequest { BucketName = _bucket, Key = ToS3Key(key), UploadId = uploadId };
         await CallAsync(() => _s3.AbortMultipartUploadAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+        await ForgetChecksumsAsync(uploadId, cancellationToken);
     }
 
     public async IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -84,6 +84,7 @@ public sealed partial class S3Store
         var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), Target.Object, null, cancellationToken);
         // Listings carry no content type or metadata; HeadObject has them.
         var objects = (page.S3Objects ?? [])
+            .Where(o => !ObjectKey.IsReserved(FromS3Key(o.Key)))
             .Select(o => new ObjectInfo(FromS3Key(o.Key), o.Size ?? 0, Unquote(o.ETag), ToOffset(o.LastModified), null, new Dictionary<string, string>()))
             .ToList();
         return new ObjectPage(objects, page.IsTruncated == true ? EncodeToken(page.NextContinuationToken) : null);
