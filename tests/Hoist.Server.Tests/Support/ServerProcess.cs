@@ -27,13 +27,32 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>What the server printed, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Waits until the server has printed a line that <paramref name="match"/> accepts; answers whether it did within <paramref name="wait"/>.</summary>
+    public async Task<bool> WaitForOutputAsync(Func<string, bool> match, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!_output.Any(match))
+        {
+            if (deadline.Elapsed > wait)
+            {
+                return false;
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        return true;
+    }
+
     public HoistApi CreateApi() => new(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = Address });
 
-    /// <summary>Starts a server with these settings (configuration keys, "Hoist:Storage:Provider") and waits until /healthz answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a server with these settings (configuration keys, "Hoist:Storage:Provider") and waits until /healthz answers 200.
+    /// It listens on <paramref name="listenHost"/> (loopback unless told, e.g. "0.0.0.0"); the tests reach it through loopback.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken, string listenHost = "127.0.0.1")
     {
         var dll = ServerAssembly();
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -43,7 +62,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        start.ArgumentList.Add($"http://{listenHost}:{port}");
         foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("Hoist__", StringComparison.Ordinal) || n is "ASPNETCORE_URLS" or "DOTNET_URLS").ToList())
         {
             start.Environment.Remove(name);
@@ -137,13 +156,13 @@ public sealed class ServerProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                // Not listening yet.
+                // Not listening yet, or too busy starting to answer within the request timeout.
             }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new TimeoutException($"The server at {Address} was not healthy after 30 s:\n{Output}");
+                throw new TimeoutException($"The server at {Address} was not healthy after 60 s:\n{Output}");
             }
             await Task.Delay(100, cancellationToken);
         }

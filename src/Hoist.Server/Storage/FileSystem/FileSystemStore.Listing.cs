@@ -10,29 +10,8 @@ public sealed partial class FileSystemStore
         maxKeys = Math.Clamp(maxKeys, 1, 1000);
         var after = DecodeToken(continuationToken);
 
-        // Walk only the deepest folder the prefix fully names.
-        var slash = prefix.LastIndexOf('/');
-        var start = slash < 0 ? _root : Path.Combine(_root, prefix[..slash]);
-        if (!Directory.Exists(start))
-        {
-            return new ObjectPage([], null);
-        }
-        var reserved = Path.Combine(_root, ObjectKey.ReservedSegment);
-        var keys = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        foreach (var path in Directory.EnumerateFiles(start, "*", options))
-        {
-            if (path.StartsWith(reserved + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var key = Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(key, after) > 0))
-            {
-                keys.Add(key);
-            }
-        }
-        keys.Sort(StringComparer.Ordinal);
+        // Start in the deepest folder the prefix fully names; stop as soon as the page is full.
+        var keys = KeysInOrder(prefix[..(prefix.LastIndexOf('/') + 1)], prefix, after).Take(maxKeys + 1).ToList();
 
         var page = new List<ObjectInfo>(Math.Min(maxKeys, keys.Count));
         foreach (var key in keys.Take(maxKeys))
@@ -45,6 +24,45 @@ public sealed partial class FileSystemStore
         }
         var next = keys.Count > maxKeys ? EncodeToken(keys[maxKeys - 1]) : null;
         return new ObjectPage(page, next);
+    }
+
+    /// <summary>
+    /// Keys in S3's (ordinal) order, found lazily. A folder "a" sorts as "a/", so walking each folder's
+    /// entries in that order yields every key in order, and folders that cannot hold a wanted key are skipped.
+    /// </summary>
+    private IEnumerable<string> KeysInOrder(string folderKey, string prefix, string? after)
+    {
+        var folder = new DirectoryInfo(folderKey.Length == 0 ? _root : Path.Combine(_root, folderKey[..^1]));
+        if (!folder.Exists)
+        {
+            yield break;
+        }
+        var entries = folder.EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 })
+            .Select(entry => (Key: folderKey + entry.Name + (entry is DirectoryInfo ? "/" : ""), IsFolder: entry is DirectoryInfo))
+            .Where(entry => !ObjectKey.IsReserved(entry.Key))
+            .OrderBy(entry => entry.Key, StringComparer.Ordinal)
+            .ToList();
+        foreach (var (key, isFolder) in entries)
+        {
+            if (!isFolder)
+            {
+                if (key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(key, after) > 0))
+                {
+                    yield return key;
+                }
+                continue;
+            }
+            var mayHoldPrefix = key.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(key, StringComparison.Ordinal);
+            // Every key below a folder that sorts before the token, without being its start, sorts before it too.
+            var allBeforeToken = after is not null && string.CompareOrdinal(key, after) < 0 && !after.StartsWith(key, StringComparison.Ordinal);
+            if (mayHoldPrefix && !allBeforeToken)
+            {
+                foreach (var below in KeysInOrder(key, prefix, after))
+                {
+                    yield return below;
+                }
+            }
+        }
     }
 
     private static string EncodeToken(string lastKey) =>
