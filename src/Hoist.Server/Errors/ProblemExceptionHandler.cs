@@ -67,7 +67,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         StoreErrorCode.InvalidKey => new(400, "invalid_key", "The key is not valid.", e.Message),
         StoreErrorCode.InvalidArgument => new(400, "invalid_argument", "The request is not valid.", e.Message),
         StoreErrorCode.InvalidRange => new(416, "range_not_satisfiable", "The requested range is not satisfiable.", e.Message),
-        StoreErrorCode.Unavailable => new(503, "store_unavailable", "The store is unavailable; try again.", e.Message),
+        // Retry-After tells clients this is a pause, not a refusal: the part may be sent again.
+        StoreErrorCode.Unavailable => new(503, "store_unavailable", "The store is unavailable; try again.", e.Message,
+            headers: new Dictionary<string, string> { ["Retry-After"] = "1" }),
         _ => new(500, "store_error", "The store failed."),
     };
 

@@ -14,10 +14,8 @@ namespace Hoist.Server.Storage;
 /// </para>
 /// </summary>
 public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions options, TimeProvider time, ILogger<RetryingStore> logger)
-    : IObjectStore, IDisposable
+    : IObjectStore, ILeftoverStore, IDisposable
 {
-    public IObjectStore Inner => inner;
-
     public Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken) =>
         WithUnreadBodyAsync(body, $"part {partNumber} of {key}",
             unread => inner.UploadPartAsync(key, uploadId, partNumber, unread, length, expectedSha256, cancellationToken), cancellationToken);
@@ -52,6 +50,9 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken);
+
+    public Task<int> RemoveLeftoversAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        inner is ILeftoverStore leftovers ? leftovers.RemoveLeftoversAsync(olderThan, cancellationToken) : Task.FromResult(0);
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 

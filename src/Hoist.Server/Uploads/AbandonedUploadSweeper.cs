@@ -43,6 +43,11 @@ public sealed partial class AbandonedUploadSweeper(
                 // Completed or aborted meanwhile (perhaps by another instance): nothing left to do.
             }
         }
+        // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
+        if (store is ILeftoverStore leftovers && await leftovers.RemoveLeftoversAsync(cutoff, cancellationToken) is > 0 and var removed)
+        {
+            LogLeftovers(removed, cutoff);
+        }
         _runs.Add(1);
         _aborted.Add(aborted);
         LogRun(seen, aborted, cutoff);
@@ -76,6 +81,9 @@ public sealed partial class AbandonedUploadSweeper(
 
     [LoggerMessage(LogLevel.Information, "Sweeper run: {Seen} incomplete uploads, {Aborted} aborted (started before {Cutoff:O})")]
     private partial void LogRun(int seen, int aborted, DateTimeOffset cutoff);
+
+    [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} temporary files left by interrupted writes (last written before {Cutoff:O})")]
+    private partial void LogLeftovers(int removed, DateTimeOffset cutoff);
 
     [LoggerMessage(LogLevel.Warning, "Sweeper run failed; it runs again at the next interval")]
     private partial void LogFailed(Exception e);

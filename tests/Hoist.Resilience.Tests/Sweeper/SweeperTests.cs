@@ -1,0 +1,120 @@
+using System.Diagnostics.Metrics;
+using Hoist.Resilience.Tests.Support;
+using Hoist.Server.Uploads;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hoist.Resilience.Tests.Sweeper;
+
+/// <summary>
+/// The sweeper aborts incomplete uploads older than Hoist:Uploads:AbandonAfter (24 h here, the
+/// default) and leaves younger ones alone. The server's clock is a FakeTimeProvider; the stores
+/// stamp an upload's start with their own real clocks, so the fake clock is set relative to the
+/// start times the store reports.
+/// </summary>
+public abstract class SweeperTests(StoreFixture fixture)
+    : TimedTests(TimeSpan.FromMinutes(1))
+{
+    private const string Aborted = "hoist.sweeper.aborted_uploads";
+    private const string Runs = "hoist.sweeper.runs";
+    private static readonly TimeSpan AbandonAfter = TimeSpan.FromHours(24);
+
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly LogCapture _logs = new();
+    private readonly MetricCapture _metrics = new();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _metrics.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private HoistApp CreateApp(TimeSpan sweepInterval) => fixture.CreateApp(
+        new Dictionary<string, string?>
+        {
+            ["Hoist:Uploads:AbandonAfter"] = AbandonAfter.ToString(),
+            ["Hoist:Uploads:SweepInterval"] = sweepInterval.ToString(),
+            ["Logging:LogLevel:Hoist.Server.Uploads.AbandonedUploadSweeper"] = "Information",
+        },
+        services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
+            services.AddSingleton<ILoggerProvider>(_logs);
+        });
+
+    [Fact]
+    public async Task The_sweeper_aborts_an_old_upload_and_leaves_a_fresh_one_alone()
+    {
+        await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
+        using var api = app.CreateHoistClient();
+        var file = TestData.Bytes(seed: 50, TestData.PartSize + 999);
+        var parts = TestData.Split(file, TestData.PartSize);
+        var old = await api.CreateAsync("old.bin", file.Length, cancellationToken: Ct);
+        await api.PutPartAsync(old.UploadId, 1, parts[0], Ct);
+        // Stores may stamp start times to the second: make the two uploads a second apart.
+        await Task.Delay(TimeSpan.FromSeconds(1.1), Ct);
+        var fresh = await api.CreateAsync("fresh.bin", file.Length, cancellationToken: Ct);
+        await api.PutPartAsync(fresh.UploadId, 1, parts[0], Ct);
+
+        var started = (await fixture.IncompleteUploadsAsync(Ct)).ToDictionary(u => u.Key, u => u.Initiated);
+        Assert.True(started[old.Key] < started[fresh.Key], $"The old upload started at {started[old.Key]:O}, the fresh one at {started[fresh.Key]:O}.");
+        // Now is AbandonAfter past a moment between the two starts: one is too old, the other not.
+        _clock.SetUtcNow(started[old.Key] + ((started[fresh.Key] - started[old.Key]) / 2) + AbandonAfter);
+
+        var sweeper = app.Services.GetRequiredService<AbandonedUploadSweeper>();
+        Assert.Equal(1, await sweeper.SweepOnceAsync(Ct));
+
+        using (var gone = await api.ListPartsRawAsync(old.UploadId, Ct))
+        {
+            await Problem.AssertAsync(gone, 404, "upload_not_found");
+        }
+        var left = await fixture.IncompleteUploadsAsync(Ct);
+        Assert.DoesNotContain(left, u => u.Key == old.Key);
+        Assert.Contains(left, u => u.Key == fresh.Key);
+
+        await api.PutPartAsync(fresh.UploadId, 2, parts[1], Ct);
+        var completed = await api.CompleteAsync(fresh.UploadId, Ct);
+        Assert.Equal(TestData.CompositeSha256(file, TestData.PartSize), completed.ChecksumSha256);
+        Assert.Equal((TestData.Sha256Hex(file), (long)file.Length), await api.DownloadSha256Async(fresh.Key, Ct));
+
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        Assert.Equal(1, _metrics.Sum(meters, Aborted));
+        Assert.Equal(1, _metrics.Sum(meters, Runs));
+        var sweeperLogs = _logs.Entries.Where(e => e.Category == typeof(AbandonedUploadSweeper).FullName).Select(e => e.Message).ToList();
+        Assert.Contains(sweeperLogs, m => m.Contains(old.Key, StringComparison.Ordinal) && m.Contains("aborted", StringComparison.Ordinal));
+        Assert.DoesNotContain(sweeperLogs, m => m.Contains(fresh.Key, StringComparison.Ordinal));
+        Assert.Contains(sweeperLogs, m => m.StartsWith("Sweeper run: ", StringComparison.Ordinal) && m.Contains(" 1 aborted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_sweeper_runs_at_start_and_then_every_interval_as_a_hosted_service()
+    {
+        await using var app = CreateApp(sweepInterval: TimeSpan.FromHours(1));
+        using var api = app.CreateHoistClient();
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        await _metrics.WaitForAsync(meters, Runs, 1, TimeSpan.FromSeconds(20));
+
+        var upload = await api.CreateAsync("abandoned.bin", 2 * TestData.PartSize, cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, TestData.Bytes(seed: 51, TestData.PartSize), Ct);
+        Assert.Equal(0, _metrics.Sum(meters, Aborted));
+
+        // A day and an hour later by the server's clock: the hourly timer fires and the upload is past its TTL.
+        _clock.Advance(AbandonAfter + TimeSpan.FromHours(1));
+        await _metrics.WaitForAsync(meters, Aborted, 1, TimeSpan.FromSeconds(20));
+
+        Assert.True(_metrics.Sum(meters, Runs) >= 2);
+        Assert.DoesNotContain(await fixture.IncompleteUploadsAsync(Ct), u => u.Key == upload.Key);
+        using var gone = await api.ListPartsRawAsync(upload.UploadId, Ct);
+        await Problem.AssertAsync(gone, 404, "upload_not_found");
+        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(upload.Key, StringComparison.Ordinal));
+    }
+}
+
+public sealed class SweeperOnFileSystem(FileSystemFixture fixture) : SweeperTests(fixture), IClassFixture<FileSystemFixture>;
+
+public sealed class SweeperOnS3(S3Fixture fixture) : SweeperTests(fixture), IClassFixture<S3Fixture>;
