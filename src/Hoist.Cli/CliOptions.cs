@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Hoist.Client;
+
+namespace Hoist.Cli;
+
+/// <summary>The options several commands share, with their environment fallbacks and checks.</summary>
+internal static class CliOptions
+{
+    public const string ServerVariable = "HOIST_SERVER";
+    public const string TokenVariable = "HOIST_TOKEN";
+
+    public static Option<string?> Server(bool required = true)
+    {
+        var option = new Option<string?>("--server", "-s")
+        {
+            Description = $"The Hoist server's URL, e.g. http://127.0.0.1:5000 (or {ServerVariable}).",
+            HelpName = "URL",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value ? value : null,
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is null)
+            {
+                if (required)
+                {
+                    result.AddError($"Name the server: --server URL, or set {ServerVariable}.");
+                }
+            }
+            else if (ParseServer(value) is null)
+            {
+                result.AddError($"'{value}' is not an http:// or https:// URL.");
+            }
+        });
+        return option;
+    }
+
+    public static Option<string?> Token() => new("--token", "-t")
+    {
+        Description = $"A bearer token for the server (or {TokenVariable}).",
+        HelpName = "TOKEN",
+    };
+
+    /// <summary>The token given, else HOIST_TOKEN's (read here, not as the option's default: help would print it).</summary>
+    public static string? TokenOf(ParseResult parse, Option<string?> token) =>
+        parse.GetValue(token) ?? (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } value ? value : null);
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print one JSON document per line for each finished item, and nothing else on standard output.",
+    };
+
+    public static Option<string> State() => new("--state")
+    {
+        Description = "The file that records uploads in progress, so that `hoist resume` can finish them.",
+        HelpName = "PATH",
+        DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".hoist", "uploads.json"),
+    };
+
+    public static Option<int> Parallel() => Range(new Option<int>("--parallel", "-p")
+    {
+        Description = "Parts of one file sent at the same time.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 4,
+    }, 1, 64);
+
+    public static Option<int> Files() => Range(new Option<int>("--files", "-f")
+    {
+        Description = "Files uploaded at the same time. Memory stays under files x parallel x part size.",
+        HelpName = "M",
+        DefaultValueFactory = _ => 4,
+    }, 1, 64);
+
+    public static Option<long?> LimitRate() => new("--limit-rate")
+    {
+        Description = "Send at most this many bytes per second, all files together (suffixes K, M, G: 20M).",
+        HelpName = "RATE",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (ParseSize(text) is { } bytes and > 0)
+            {
+                return bytes;
+            }
+            result.AddError($"--limit-rate: '{text}' is not a rate such as 500K, 20M or 1G.");
+            return null;
+        },
+    };
+
+    public static Uri? ParseServer(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+
+    /// <summary>A client over an HttpClient of its own: no overall timeout (each try has one), connections refreshed now and then.</summary>
+    public static HoistClient CreateClient(Uri server, string? token, long? bytesPerSecond = null) =>
+        new(new HttpClient(new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        }, new HoistClientOptions { ServerUrl = server, Token = token, MaxBytesPerSecond = bytesPerSecond });
+
+    private static Option<int> Range(Option<int> option, int min, int max)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < min || value > max)
+            {
+                result.AddError($"{option.Name} must be from {min} to {max}; {value.ToString(CultureInfo.InvariantCulture)} is not.");
+            }
+        });
+        return option;
+    }
+
+    private static long? ParseSize(string text)
+    {
+        text = text.Trim();
+        var multiplier = 1L;
+        if (text.Length > 0 && char.IsAsciiLetter(text[^1]))
+        {
+            multiplier = char.ToUpperInvariant(text[^1]) switch
+            {
+                'K' => 1024L,
+                'M' => 1024L * 1024,
+                'G' => 1024L * 1024 * 1024,
+                _ => 0,
+            };
+            text = text[..^1];
+        }
+        return multiplier > 0 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? (long)(number * multiplier)
+            : null;
+    }
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Text.Json;
+using Hoist.Cli.Output;
+using Hoist.Client;
+using Spectre.Console;
+
+namespace Hoist.Cli.Commands;
+
+/// <summary>hoist get &lt;key&gt; [-o file] — downloads a stored file (to standard output with -o -).</summary>
+internal static class GetCommand
+{
+    public static Command Create()
+    {
+        var key = new Argument<string>("key") { Description = "The stored file's key (see `hoist ls`)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write it (default: its name, here; - for standard output).", HelpName = "FILE" };
+        var server = CliOptions.Server();
+        var token = CliOptions.Token();
+        var json = CliOptions.Json();
+        var command = new Command("get", "Download a stored file.") { key, output, server, token, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token));
+            var name = parse.GetValue(key)!;
+            var target = parse.GetValue(output) ?? name[(name.LastIndexOf('/') + 1)..];
+            try
+            {
+                if (target == "-")
+                {
+                    await using var body = await client.OpenReadAsync(name, cancellationToken);
+                    await using var stdout = Console.OpenStandardOutput();
+                    await body.CopyToAsync(stdout, cancellationToken);
+                    return ExitCodes.Success;
+                }
+                var result = Console.IsOutputRedirected || parse.GetValue(json)
+                    ? await client.DownloadToFileAsync(name, target, null, cancellationToken)
+                    : await DownloadWithBarAsync(client, name, target, cancellationToken);
+                Console.Out.WriteLine(parse.GetValue(json)
+                    ? JsonSerializer.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
+                    : $"saved {result.Path} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
+                return ExitCodes.Success;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Interrupted.");
+                return ExitCodes.Interrupted;
+            }
+            catch (Exception e) when (e is HoistApiException or HoistIntegrityException or HttpRequestException or IOException or TimeoutException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"hoist: {name}: {e.Message}");
+                return ExitCodes.Failed;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<DownloadResult> DownloadWithBarAsync(HoistClient client, string key, string target, CancellationToken cancellationToken)
+    {
+        DownloadResult? result = null;
+        await AnsiConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(Path.GetFileName(target)), autoStart: true, maxValue: 1);
+                task.IsIndeterminate = true;
+                // The size is known from the first bytes on; until then the bar is indeterminate.
+                var size = await SizeOfAsync(client, key, cancellationToken);
+                if (size is > 0)
+                {
+                    task.MaxValue = size.Value;
+                    task.IsIndeterminate = false;
+                }
+                result = await client.DownloadToFileAsync(key, target, new SyncProgress(bytes => task.Value = bytes), cancellationToken);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+
+    private static async Task<long?> SizeOfAsync(HoistClient client, string key, CancellationToken cancellationToken)
+    {
+        var folder = key[..(key.LastIndexOf('/') + 1)];
+        await foreach (var file in client.ListFilesAsync(folder, cancellationToken))
+        {
+            if (file.Key == key)
+            {
+                return file.Size;
+            }
+        }
+        return null;
+    }
+
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
+
+internal sealed record DownloadReport(string Key, string Path, long Size, [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string? ETag, string Sha256);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(DownloadReport))]
+internal sealed partial class DownloadJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Hoist.Cli.Output;
+
+/// <summary>Bytes, speeds and durations as people read them.</summary>
+internal static class Sizes
+{
+    private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+    public static string Bytes(double bytes)
+    {
+        var unit = 0;
+        while (Math.Abs(bytes) >= 1024 && unit < Units.Length - 1)
+        {
+            bytes /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes:0} B" : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.0} {Units[unit]}");
+    }
+
+    public static string Speed(double? bytesPerSecond) => bytesPerSecond is { } speed ? $"{Bytes(speed)}/s" : "-";
+
+    public static string Duration(TimeSpan? duration) => duration switch
+    {
+        null => "-",
+        { TotalHours: >= 1 } d => d.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture),
+        { TotalSeconds: >= 10 } d => d.ToString(@"m\:ss", CultureInfo.InvariantCulture),
+        { } d => string.Create(CultureInfo.InvariantCulture, $"{d.TotalSeconds:0.0}s"),
+    };
+}

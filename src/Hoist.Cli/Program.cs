@@ -1,0 +1,3 @@
+using Hoist.Cli;
+
+return await HoistCommandLine.RunAsync(args);

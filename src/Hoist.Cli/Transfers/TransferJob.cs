@@ -1,0 +1,15 @@
+using Hoist.Cli.State;
+
+namespace Hoist.Cli.Transfers;
+
+/// <summary>One file to upload, or one recorded upload to finish.</summary>
+internal sealed record TransferJob(string Path, string Name, long Size, DateTime LastWriteTimeUtc, Uri Server, UploadRecord? Resume = null);
+
+/// <summary>How one file ended.</summary>
+internal enum TransferOutcome
+{
+    Uploaded,
+    Failed,
+    Interrupted,
+    Skipped,
+}

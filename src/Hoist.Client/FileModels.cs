@@ -1,0 +1,16 @@
+namespace Hoist.Client;
+
+/// <summary>A stored object.</summary>
+/// <param name="Key">Its key.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="LastModified">When it was completed.</param>
+/// <param name="ETag">Its ETag.</param>
+public sealed record StoredFile(string Key, long Size, DateTimeOffset LastModified, string ETag);
+
+/// <summary>A finished download.</summary>
+/// <param name="Key">The object's key.</param>
+/// <param name="Path">The file written.</param>
+/// <param name="Size">Bytes written.</param>
+/// <param name="ETag">The object's ETag, when the server sent one.</param>
+/// <param name="Sha256">The lowercase hex SHA-256 of the bytes written (what <c>sha256sum</c> prints).</param>
+public sealed record DownloadResult(string Key, string Path, long Size, string? ETag, string Sha256);

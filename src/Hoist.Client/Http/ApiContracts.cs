@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hoist.Client.Http;
+
+// The server's JSON shapes (DESIGN.md's table; camelCase on the wire).
+
+internal sealed record CreateUploadRequest(string FileName, long Size, string? ContentType, string? ChecksumAlgorithm);
+
+internal sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt);
+
+internal sealed record PartResponse(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256, CompleteUploadResponse? Completed);
+
+internal sealed record PartsResponse(IReadOnlyList<PartResponse> Parts, long PartSize, int PartCount, long Size);
+
+internal sealed record CompleteUploadResponse(string Key, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256);
+
+internal sealed record FileEntry(string Key, long Size, DateTimeOffset LastModified, [property: JsonPropertyName("etag")] string ETag);
+
+internal sealed record FilesResponse(IReadOnlyList<FileEntry> Files, string? NextContinuationToken);
+
+internal sealed record ProblemResponse(string? Title, string? Detail, string? Code);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CreateUploadRequest))]
+[JsonSerializable(typeof(CreateUploadResponse))]
+[JsonSerializable(typeof(PartResponse))]
+[JsonSerializable(typeof(PartsResponse))]
+[JsonSerializable(typeof(CompleteUploadResponse))]
+[JsonSerializable(typeof(FilesResponse))]
+[JsonSerializable(typeof(ProblemResponse))]
+internal sealed partial class ApiJson : JsonSerializerContext;

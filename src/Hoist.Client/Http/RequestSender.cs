@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+
+namespace Hoist.Client.Http;
+
+/// <summary>
+/// Sends one logical request with its retries (<see cref="RetryOptions"/>): a fresh request message per
+/// try, the answer read inside the try, so that a connection dropped mid-answer is retried too.
+/// </summary>
+internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
+{
+    public async Task<T> SendAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, Action? retried, CancellationToken cancellationToken, TimeSpan? tryTimeout = null)
+    {
+        var retry = options.Retry;
+        var limit = tryTimeout ?? options.RequestTimeout;
+        Uri? target = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            var last = attempt >= Math.Max(1, retry.MaxAttempts);
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                if (limit > TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan)
+                {
+                    timeout.CancelAfter(limit);
+                }
+                try
+                {
+                    using var request = build();
+                    target = request.RequestUri;
+                    Authorize(request);
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return await read(response, timeout.Token);
+                    }
+                    if (last || !IsTransient(response.StatusCode))
+                    {
+                        throw await ProblemAsync(response, timeout.Token);
+                    }
+                    retryAfter = RetryAfter(response.Headers.RetryAfter);
+                }
+                catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+                {
+                    // A request cut by the caller's cancellation may fail with anything (a reset, an aborted stream): it is a cancellation.
+                    throw new OperationCanceledException("The request was cancelled.", e, cancellationToken);
+                }
+                catch (Exception e) when (IntegrityFailure(e) is { } integrity && integrity != e)
+                {
+                    ExceptionDispatchInfo.Throw(integrity);
+                }
+                catch (Exception e) when (!last && !cancellationToken.IsCancellationRequested
+                    && e is HttpRequestException or IOException or OperationCanceledException && IntegrityFailure(e) is null)
+                {
+                    // A dropped connection, a reset, a stalled try cut by the timeout: try again.
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"The server did not answer {target} within {limit} ({attempt} tries).", e);
+                }
+            }
+            retried?.Invoke();
+            await Task.Delay(retryAfter ?? retry.BackoffBefore(attempt), cancellationToken);
+        }
+    }
+
+    /// <summary>One try, no retry: the successful answer, its body not read yet (the caller disposes it).</summary>
+    public async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Authorize(request);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await ProblemAsync(response, cancellationToken);
+            }
+        }
+        return response;
+    }
+
+    /// <summary>A request with a JSON answer.</summary>
+    public Task<T> SendJsonAsync<T>(Func<HttpRequestMessage> build, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Action? retried, CancellationToken cancellationToken, TimeSpan? tryTimeout = null) =>
+        SendAsync(build, async (response, token) => await response.Content.ReadFromJsonAsync(type, token)
+            ?? throw new JsonException($"The server answered an empty body to {response.RequestMessage?.RequestUri}."), retried, cancellationToken, tryTimeout);
+
+    /// <summary>Adds the bearer token, per request: the HttpClient may be shared with other callers.</summary>
+    public void Authorize(HttpRequestMessage request)
+    {
+        if (!string.IsNullOrEmpty(options.Token))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        }
+    }
+
+    public static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    /// <summary>The refusal in a non-success answer: its ProblemDetails when it has one.</summary>
+    public static async Task<HoistApiException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ProblemResponse? problem = null;
+        try
+        {
+            if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                problem = await response.Content.ReadFromJsonAsync(ApiJson.Default.ProblemResponse, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is JsonException or IOException or HttpRequestException)
+        {
+            // The status alone still says what happened.
+        }
+        var status = response.StatusCode;
+        return new HoistApiException(status, problem?.Code ?? $"http_{(int)status}", problem?.Title ?? response.ReasonPhrase ?? status.ToString(), problem?.Detail);
+    }
+
+    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return delay is { } d ? (d < TimeSpan.Zero ? TimeSpan.Zero : d) : null;
+    }
+
+    /// <summary>A <see cref="HoistIntegrityException"/> raised while the request body was read (the handler wraps it): never retried.</summary>
+    private static HoistIntegrityException? IntegrityFailure(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HoistIntegrityException integrity)
+            {
+                return integrity;
+            }
+        }
+        return null;
+    }
+}

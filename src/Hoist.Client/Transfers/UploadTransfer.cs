@@ -1,0 +1,169 @@
+using Hoist.Client.Http;
+
+namespace Hoist.Client.Transfers;
+
+/// <summary>
+/// One upload being sent: checks what is stored, sends the rest in parallel with a SHA-256 per part,
+/// completes, and compares the server's whole-object checksum with its own.
+/// </summary>
+internal sealed class UploadTransfer
+{
+    private readonly HoistClient _client;
+    private readonly PartSource _source;
+    private readonly UploadPlan _plan;
+    private readonly int _parallelism;
+    private readonly int _bufferSize;
+    private readonly UploadProgressTracker _progress;
+    private readonly byte[]?[] _sha256s;
+    private CompleteUploadResponse? _completedByPart;
+    private int _retries;
+    private int _partsSent;
+
+    public UploadTransfer(HoistClient client, PartSource source, UploadPlan plan, UploadOptions options, int retriesSoFar)
+    {
+        _client = client;
+        _source = source;
+        _plan = plan;
+        _parallelism = Math.Max(1, options.Parallelism ?? client.Options.Parallelism);
+        // Parts up to the limit are read once into a worker's buffer; larger ones stream from the source.
+        var largest = Math.Min(plan.PartSize, plan.Size);
+        _bufferSize = largest <= client.Options.MaxBufferedPartSize && largest <= Array.MaxLength ? (int)largest : 0;
+        _progress = new UploadProgressTracker(plan, options.Progress);
+        _sha256s = new byte[plan.PartCount][];
+        _retries = retriesSoFar;
+    }
+
+    private void Retried() => Interlocked.Increment(ref _retries);
+
+    /// <summary>
+    /// Compares the stored parts with the local ones (SHA-256 when the store keeps it, else the
+    /// ETag as MD5) and answers the parts that must be sent: missing, wrong size, or different.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> CheckStoredAsync(IReadOnlyList<UploadedPart> stored, CancellationToken cancellationToken)
+    {
+        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber))
+            .ToDictionary(p => p.PartNumber);
+        var matching = new System.Collections.Concurrent.ConcurrentBag<int>();
+        await PartWorkers.RunAsync(byNumber.Keys, _parallelism, _bufferSize, async (number, buffer, token) =>
+        {
+            var part = byNumber[number];
+            var md5 = part.ChecksumSha256 is null && IsMd5(part.ETag);
+            var digest = await DigestAsync(number, buffer, md5, token);
+            var same = part.ChecksumSha256 is { } sha ? sha == Convert.ToBase64String(digest.Sha256)
+                : !md5 || string.Equals(part.ETag.Trim('"'), Convert.ToHexStringLower(digest.Md5!), StringComparison.OrdinalIgnoreCase);
+            if (same)
+            {
+                _sha256s[number - 1] = digest.Sha256;
+                matching.Add(number);
+            }
+        }, cancellationToken);
+        foreach (var number in matching)
+        {
+            _progress.AlreadyStored(number);
+        }
+        _progress.Report();
+        return Enumerable.Range(1, _plan.PartCount).Except(matching).Order().ToList();
+    }
+
+    /// <summary>Sends the given parts, completes the upload and verifies it.</summary>
+    public async Task<UploadResult> SendAndCompleteAsync(IReadOnlyList<int> parts, CancellationToken cancellationToken)
+    {
+        await PartWorkers.RunAsync(parts, _parallelism, _bufferSize, SendPartAsync, cancellationToken);
+        var completed = _completedByPart ?? await _client.Sender.SendJsonAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, _client.UploadUri(_plan.UploadId, "complete")),
+            ApiJson.Default.CompleteUploadResponse, Retried, cancellationToken, CompleteTimeout());
+        return Verify(completed);
+    }
+
+    /// <summary>
+    /// Completing takes time with the size: a store may assemble the object by copying it (the
+    /// embedded store does; S3 takes a while for many parts). A minute per GiB on top of a request's
+    /// timeout is generous for both, and still cuts a connection that hangs.
+    /// </summary>
+    private TimeSpan CompleteTimeout()
+    {
+        var perRequest = _client.Options.RequestTimeout;
+        return perRequest <= TimeSpan.Zero || perRequest == Timeout.InfiniteTimeSpan
+            ? Timeout.InfiniteTimeSpan
+            : perRequest + TimeSpan.FromMinutes(Math.Ceiling(_plan.Size / (1024.0 * 1024 * 1024)));
+    }
+
+    private async Task SendPartAsync(int number, byte[]? buffer, CancellationToken cancellationToken)
+    {
+        var offset = _plan.OffsetOf(number);
+        var length = _plan.SizeOf(number);
+        ReadOnlyMemory<byte>? bytes = null;
+        PartDigest digest;
+        if (buffer is not null)
+        {
+            var memory = buffer.AsMemory(0, (int)length);
+            await _source.ReadExactlyAsync(offset, memory, cancellationToken);
+            digest = PartDigest.Of(memory.Span, md5: false);
+            bytes = memory;
+        }
+        else
+        {
+            digest = await PartDigest.ReadAsync(_source, offset, length, md5: false, cancellationToken);
+        }
+        var checksum = Convert.ToBase64String(digest.Sha256);
+        var answer = await _client.Sender.SendJsonAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, _client.UploadUri(_plan.UploadId, $"parts/{number}"))
+            {
+                Content = new PartContent(_source, offset, length, bytes, _client.Limiter, sent => _progress.Sent(number, sent)),
+            };
+            request.Headers.Add(HoistClient.ChecksumHeader, checksum);
+            return request;
+        }, ApiJson.Default.PartResponse, Retried, cancellationToken);
+
+        if (answer.Size != length || answer.PartNumber != number)
+        {
+            throw new HoistIntegrityException($"The server stored part {answer.PartNumber} with {answer.Size} bytes; part {number} has {length}.");
+        }
+        if (answer.ChecksumSha256 is { } stored && stored != checksum)
+        {
+            throw new HoistIntegrityException($"The server's SHA-256 of part {number} ({stored}) differs from the one sent ({checksum}).");
+        }
+        _sha256s[number - 1] = digest.Sha256;
+        if (answer.Completed is { } completed)
+        {
+            _completedByPart = completed;
+        }
+        Interlocked.Increment(ref _partsSent);
+        _progress.Completed(number);
+    }
+
+    private async Task<PartDigest> DigestAsync(int number, byte[]? buffer, bool md5, CancellationToken cancellationToken)
+    {
+        var offset = _plan.OffsetOf(number);
+        var length = _plan.SizeOf(number);
+        if (buffer is null)
+        {
+            return await PartDigest.ReadAsync(_source, offset, length, md5, cancellationToken);
+        }
+        var memory = buffer.AsMemory(0, (int)length);
+        await _source.ReadExactlyAsync(offset, memory, cancellationToken);
+        return PartDigest.Of(memory.Span, md5);
+    }
+
+    private UploadResult Verify(CompleteUploadResponse completed)
+    {
+        if (completed.Size != _plan.Size)
+        {
+            throw new HoistIntegrityException($"The stored object {completed.Key} has {completed.Size} bytes; the file has {_plan.Size}.");
+        }
+        var local = PartDigest.Composite(_sha256s.Select((sha, i) => sha ?? throw new InvalidOperationException($"Part {i + 1} was never hashed.")).ToList());
+        if (completed.ChecksumSha256 is { } remote && remote != local)
+        {
+            throw new HoistIntegrityException($"The stored object {completed.Key} has the checksum {remote}; the file's is {local}.");
+        }
+        return new UploadResult(_plan.UploadId, completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256, local,
+            completed.ChecksumSha256 is not null, _plan.PartCount, _partsSent, _retries);
+    }
+
+    private static bool IsMd5(string etag)
+    {
+        var hex = etag.Trim('"');
+        return hex.Length == 32 && hex.All(char.IsAsciiHexDigit);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Hoist.Client;
+
+/// <summary>The choices of one upload. Every property is optional.</summary>
+public sealed class UploadOptions
+{
+    /// <summary>
+    /// The name the server records (kept in the object's metadata; the key gets a sanitized form of its
+    /// last segment). Defaults to the file's name. May be a relative path such as <c>photos/2024/a.jpg</c>.
+    /// </summary>
+    public string? FileName { get; set; }
+
+    /// <summary>The media type stored with the object; the server's default (application/octet-stream) when null.</summary>
+    public string? ContentType { get; set; }
+
+    /// <summary>Parts sent at the same time; <see cref="HoistClientOptions.Parallelism"/> when null.</summary>
+    public int? Parallelism { get; set; }
+
+    /// <summary>
+    /// Receives progress, called on the sending threads (wrap it in <see cref="Progress{T}"/> to marshal).
+    /// Within one upload the reported <see cref="UploadProgress.BytesUploaded"/> never decreases, retries included.
+    /// </summary>
+    public IProgress<UploadProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Called once the server has created the upload and before any part is sent: the moment to
+    /// remember <see cref="UploadCreated.UploadId"/> somewhere durable, so that the upload can be
+    /// resumed even if this process dies.
+    /// </summary>
+    public Func<UploadCreated, CancellationToken, Task>? Created { get; set; }
+
+    /// <summary>
+    /// Abort the upload on the server when it fails (not when it is cancelled). Default false: the
+    /// stored parts stay, and <see cref="HoistClient.ResumeFileAsync"/> can finish the upload later.
+    /// </summary>
+    public bool AbortOnFailure { get; set; }
+}

@@ -1,0 +1,243 @@
+using Hoist.Client.Tests.Support;
+
+namespace Hoist.Client.Tests;
+
+/// <summary>
+/// HoistClient against the real app (in memory) on a real store. The same cases run on every store:
+/// <see cref="FileSystemClientUploadTests"/> and <see cref="S3ClientUploadTests"/>.
+/// </summary>
+public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+    private readonly TempFolder _files = new();
+
+    public void Dispose()
+    {
+        _files.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task A_100_MiB_file_goes_up_in_parallel_checksummed_parts_and_comes_back_identical()
+    {
+        var path = _files.File("big.bin", 100 * MiB, seed: 1);
+        var counter = new PartCounter();
+        var progress = new ProgressLog<UploadProgress>();
+        var client = app.Client(null, counter);
+
+        var result = await client.UploadFileAsync(path, new UploadOptions { Progress = progress });
+
+        Assert.Equal((20, 20, 20), (result.PartCount, result.PartsSent, counter.Count));
+        Assert.InRange(counter.MaxInFlight, 2, 4);
+        Assert.Equal(100 * MiB, result.Size);
+        AssertVerifiedWhenTheServerAnsweredAChecksum(result);
+        AssertNeverBackwards(progress.Reports, 100 * MiB);
+        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+    }
+
+    [Fact]
+    public async Task An_upload_cancelled_halfway_resumes_sending_only_the_missing_parts()
+    {
+        var path = _files.File("half.bin", 50 * MiB, seed: 2);
+        var uploadId = await UploadUntilCancelledAsync(path, partsBeforeCancel: 5, parallelism: 2);
+        var stored = await SettledStoredPartsAsync(uploadId);
+        Assert.InRange(stored.Count, 5, 9);
+
+        var counter = new PartCounter();
+        var client = app.Client(null, counter);
+        var result = await client.ResumeFileAsync(uploadId, path);
+
+        Assert.Equal(10 - stored.Count, counter.Count);
+        Assert.Equal(10 - stored.Count, result.PartsSent);
+        AssertVerifiedWhenTheServerAnsweredAChecksum(result);
+        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+    }
+
+    [Fact]
+    public async Task Resuming_sends_again_a_stored_part_that_differs_from_the_local_file()
+    {
+        var path = _files.File("edited.bin", 30 * MiB, seed: 3);
+        var uploadId = await UploadUntilCancelledAsync(path, partsBeforeCancel: 3, parallelism: 1);
+        var stored = await SettledStoredPartsAsync(uploadId);
+        Assert.Contains(1, stored);
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = 1000;
+            file.Write("changed after the first try"u8);
+        }
+
+        var counter = new PartCounter();
+        var client = app.Client(null, counter);
+        var result = await client.ResumeFileAsync(uploadId, path);
+
+        Assert.Equal(6 - stored.Count + 1, counter.Count);
+        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+    }
+
+    [Fact]
+    public async Task Transient_errors_and_dropped_connections_are_retried_and_the_upload_completes_with_the_right_bytes()
+    {
+        var path = _files.File("flaky.bin", 60 * MiB, seed: 4);
+        var network = new FlakyNetwork(share: 0.2, seed: 7);
+        var progress = new ProgressLog<UploadProgress>();
+        var client = app.Client(null, network);
+
+        var result = await client.UploadFileAsync(path, new UploadOptions { Progress = progress });
+
+        Assert.True(network.Faults >= 2, $"only {network.Faults} faults were injected");
+        Assert.Equal(network.Faults, result.Retries);
+        AssertVerifiedWhenTheServerAnsweredAChecksum(result);
+        AssertNeverBackwards(progress.Reports, 60 * MiB);
+        Assert.Equal(Hashes.Sha256Hex(path), (await app.Client().DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+    }
+
+    [Fact]
+    public async Task Resuming_an_upload_that_is_already_complete_sends_nothing_and_answers_the_object()
+    {
+        var path = _files.File("done.bin", 12 * MiB, seed: 5);
+        var client = app.Client();
+        var first = await client.UploadFileAsync(path);
+
+        var counter = new PartCounter();
+        var again = await app.Client(null, counter).ResumeFileAsync(first.UploadId, path);
+
+        Assert.Equal((first.Key, first.Size, 0), (again.Key, again.Size, again.PartsSent));
+        Assert.Equal(0, counter.Count);
+        Assert.True((await client.GetUploadStatusAsync(first.UploadId)).IsCompleted);
+    }
+
+    [Fact]
+    public async Task An_aborted_upload_is_gone()
+    {
+        var path = _files.File("aborted.bin", 20 * MiB, seed: 6);
+        var uploadId = await UploadUntilCancelledAsync(path, partsBeforeCancel: 1, parallelism: 1);
+        var client = app.Client();
+
+        await client.AbortAsync(uploadId);
+
+        var status = await Assert.ThrowsAsync<HoistApiException>(() => client.GetUploadStatusAsync(uploadId));
+        Assert.True(status.IsUploadGone, status.Message);
+        var resume = await Assert.ThrowsAsync<HoistApiException>(() => client.ResumeFileAsync(uploadId, path));
+        Assert.True(resume.IsUploadGone, resume.Message);
+    }
+
+    [Fact]
+    public async Task A_seekable_stream_is_uploaded_from_its_position_and_small_files_go_in_one_request()
+    {
+        var bytes = new byte[3 * MiB];
+        new Random(8).NextBytes(bytes);
+        using var stream = new MemoryStream(bytes) { Position = MiB };
+        var counter = new PartCounter();
+        var client = app.Client(null, counter);
+
+        var result = await client.UploadAsync(stream, "slice.bin");
+
+        Assert.Equal((2 * MiB, 1, 1), (result.Size, result.PartCount, counter.Count));
+        await using var back = await client.OpenReadAsync(result.Key);
+        using var copy = new MemoryStream();
+        await back.CopyToAsync(copy);
+        Assert.Equal(bytes.AsSpan(MiB).ToArray(), copy.ToArray());
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_uploaded_and_downloaded()
+    {
+        var path = _files.File("empty.bin", 0, seed: 9);
+        var client = app.Client();
+
+        var result = await client.UploadFileAsync(path);
+
+        Assert.Equal((0, 1), (result.Size, result.PartCount));
+        var back = await client.DownloadToFileAsync(result.Key, _files.Combine("empty-back.bin"));
+        Assert.Equal(0, back.Size);
+        Assert.Equal(Hashes.Sha256Hex(path), back.Sha256);
+    }
+
+    [Fact]
+    public async Task Listing_finds_the_uploaded_files_by_prefix()
+    {
+        var client = app.Client();
+        var one = await client.UploadFileAsync(_files.File("one.txt", 1000, seed: 10));
+        var two = await client.UploadFileAsync(_files.File("two.txt", 2000, seed: 11));
+
+        var all = await client.ListFilesAsync().ToListAsync();
+        var only = await client.ListFilesAsync(one.Key).ToListAsync();
+
+        Assert.Contains(all, f => f.Key == one.Key && f.Size == 1000);
+        Assert.Contains(all, f => f.Key == two.Key && f.Size == 2000);
+        Assert.Equal([one.Key], only.Select(f => f.Key));
+    }
+
+    /// <summary>Starts an upload and cancels it once <paramref name="partsBeforeCancel"/> parts are stored; answers its id.</summary>
+    private async Task<string> UploadUntilCancelledAsync(string path, int partsBeforeCancel, int parallelism)
+    {
+        using var cancel = new CancellationTokenSource();
+        string? uploadId = null;
+        var progress = new ProgressLog<UploadProgress>
+        {
+            OnReport = p =>
+            {
+                if (p.PartsCompleted >= partsBeforeCancel)
+                {
+                    _ = cancel.CancelAsync();
+                }
+            },
+        };
+        var options = new UploadOptions
+        {
+            Parallelism = parallelism,
+            Progress = progress,
+            Created = (created, _) =>
+            {
+                uploadId = created.UploadId;
+                return Task.CompletedTask;
+            },
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Client().UploadFileAsync(path, options, cancel.Token));
+        return uploadId!;
+    }
+
+    /// <summary>The stored part numbers, once requests cut by the cancellation have finished on the server.</summary>
+    private async Task<IReadOnlyList<int>> SettledStoredPartsAsync(string uploadId)
+    {
+        var client = app.Client();
+        var last = (await client.GetUploadStatusAsync(uploadId)).Parts.Select(p => p.PartNumber).ToList();
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(100);
+            var now = (await client.GetUploadStatusAsync(uploadId)).Parts.Select(p => p.PartNumber).ToList();
+            if (now.SequenceEqual(last))
+            {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    private static void AssertVerifiedWhenTheServerAnsweredAChecksum(UploadResult result)
+    {
+        Assert.NotNull(result.LocalChecksumSha256);
+        Assert.Equal(result.ChecksumSha256 is not null, result.ChecksumVerified);
+        if (result.ChecksumSha256 is not null)
+        {
+            Assert.Equal(result.LocalChecksumSha256, result.ChecksumSha256);
+        }
+    }
+
+    private static void AssertNeverBackwards(IReadOnlyList<UploadProgress> reports, long total)
+    {
+        Assert.NotEmpty(reports);
+        for (var i = 1; i < reports.Count; i++)
+        {
+            Assert.True(reports[i].BytesUploaded >= reports[i - 1].BytesUploaded, $"progress went from {reports[i - 1].BytesUploaded} back to {reports[i].BytesUploaded}");
+            Assert.True(reports[i].PartsCompleted >= reports[i - 1].PartsCompleted);
+        }
+        Assert.Equal(total, reports[^1].BytesUploaded);
+        Assert.Equal(reports[^1].PartCount, reports[^1].PartsCompleted);
+    }
+}
+
+public sealed class FileSystemClientUploadTests(FileSystemAppFixture app) : ClientUploadTests(app), IClassFixture<FileSystemAppFixture>;
+
+public sealed class S3ClientUploadTests(S3AppFixture app) : ClientUploadTests(app), IClassFixture<S3AppFixture>;
