@@ -34,6 +34,20 @@ public sealed class PageLayoutTests(FileSystemPageFixture fixture, ITestOutputHe
             await Assertions.Expect(page.Page.GetByRole(AriaRole.Progressbar, new PageGetByRoleOptions { Name = $"Progress of {source.Name}" })).ToHaveCountAsync(1);
             await Assertions.Expect(page.Page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = source.Name, Exact = true })).ToHaveCountAsync(1);
         }
+
+        // And one paused half-way, with its own controls and the page's.
+        var paused = files.Random($"paused-{device}.bin", 20 * 1024 * 1024);
+        using (var gate = PartGate.Install(fixture, allowed: 1))
+        {
+            await page.AddFilesAsync([paused.Path]);
+            await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
+            await page.RowButton(paused.Name, "Pause").ClickAsync();
+            await page.ExpectStatusAsync(paused.Name, "paused");
+            await gate.AllHeldGivenUpAsync();
+        }
+        await Assertions.Expect(page.RowButton(paused.Name, "Resume")).ToBeVisibleAsync();
+        await Assertions.Expect(page.RowButton(paused.Name, "Cancel")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Resume all" })).ToBeVisibleAsync();
         var scrollWidth = await page.Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= width, $"The page is {scrollWidth}px wide on a {width}px screen.");
 

@@ -17,10 +17,12 @@ namespace Hoist.Browser.Tests.Support;
 public sealed class HoistServer : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly PartTraffic _parts;
 
-    public HoistServer(IReadOnlyDictionary<string, string?> settings)
+    public HoistServer(IReadOnlyDictionary<string, string?> settings, PartTraffic parts)
     {
         _settings = settings;
+        _parts = parts;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
@@ -37,5 +39,6 @@ public sealed class HoistServer : WebApplicationFactory<Program>
         // The page and the API as shipped, not the developer exception pages.
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new PartTrafficStartupFilter(_parts)));
     }
 }

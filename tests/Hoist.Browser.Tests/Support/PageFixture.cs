@@ -30,6 +30,9 @@ public abstract class PageFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw NotStarted();
 
+    /// <summary>The part requests reaching the server, for tests that hold them or make them fail.</summary>
+    public PartTraffic Parts { get; } = new();
+
     /// <summary>The server's own store, to look behind the API (incomplete uploads).</summary>
     public IObjectStore Store => (_server ?? throw NotStarted()).Services.GetRequiredService<IObjectStore>();
 
@@ -45,7 +48,7 @@ public abstract class PageFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
-        _server = new HoistServer(settings);
+        _server = new HoistServer(settings, Parts);
         BaseUri = _server.Start();
         _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromMinutes(2) };
         (_playwright, _browser) = await Chromium.LaunchAsync();
@@ -91,6 +94,17 @@ public abstract class PageFixture : IAsyncLifetime
         return (Convert.ToHexStringLower(sha.GetHashAndReset()), length);
     }
 
+    /// <summary>GET /api/uploads/{uploadId}/parts: what the store holds of an upload.</summary>
+    public async Task<UploadParts> ListPartsAsync(string uploadId) =>
+        await Http.GetFromJsonAsync<UploadParts>($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts") ?? throw new InvalidOperationException("GET parts answered nothing.");
+
+    /// <summary>DELETE /api/uploads/{uploadId}, as another client (or the sweeper) would.</summary>
+    public async Task AbortUploadAsync(string uploadId)
+    {
+        using var response = await Http.DeleteAsync(new Uri($"api/uploads/{Uri.EscapeDataString(uploadId)}", UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Store keys of incomplete uploads.</summary>
     public async Task<IReadOnlyList<string>> IncompleteUploadKeysAsync()
     {
@@ -103,6 +117,10 @@ public abstract class PageFixture : IAsyncLifetime
     }
 
     private static InvalidOperationException NotStarted() => new("The fixture is not initialized.");
+
+    public sealed record UploadParts(IReadOnlyList<UploadPart> Parts, long PartSize, int PartCount, long Size);
+
+    public sealed record UploadPart(int PartNumber, long Size);
 
     private sealed record FilesPage(IReadOnlyList<FileEntry> Files);
 

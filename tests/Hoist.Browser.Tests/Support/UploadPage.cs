@@ -36,6 +36,14 @@ public sealed partial class UploadPage : IAsyncDisposable
                 _errors.Add($"uncaught: {error}");
             }
         };
+        // The page asks before it is left with uploads running: the tests that reload answer "Leave".
+        page.Dialog += async (_, dialog) =>
+        {
+            if (dialog.Type == DialogType.BeforeUnload)
+            {
+                await dialog.AcceptAsync();
+            }
+        };
     }
 
     public IPage Page { get; }
@@ -68,6 +76,25 @@ public sealed partial class UploadPage : IAsyncDisposable
         await page.Page.Locator("input.dz-hidden-input").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         return page;
     }
+
+    /// <summary>Reloads the page, as a person pressing F5 mid-upload (and confirming to leave) would.</summary>
+    public async Task ReloadAsync()
+    {
+        await Page.ReloadAsync();
+        await Page.Locator("input.dz-hidden-input").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>The uploads the page remembers in localStorage for resuming after a reload: fingerprint → uploadId.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> RememberedUploadsAsync() =>
+        await Page.EvaluateAsync<Dictionary<string, string>>(
+            "() => Object.fromEntries(Object.entries(JSON.parse(localStorage.getItem('hoist.uploads.v1') ?? '{}')).map(([k, v]) => [k, v.uploadId]))");
+
+    /// <summary>A file's progress bar value (0 to 100).</summary>
+    public Task<double> ProgressAsync(string fileName) => Row(fileName).Locator("progress").EvaluateAsync<double>("bar => bar.value");
+
+    /// <summary>A button of a file's row, by its accessible name ("Pause upload of x.bin").</summary>
+    public ILocator RowButton(string fileName, string action) =>
+        Row(fileName).GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = $"{action} upload of {fileName}", Exact = true });
 
     /// <summary>What a drop or the file picker does: the files go to Dropzone's file input.</summary>
     public Task AddFilesAsync(IEnumerable<string> paths) => Page.Locator("input.dz-hidden-input").SetInputFilesAsync(paths);

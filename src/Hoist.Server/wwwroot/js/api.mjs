@@ -5,13 +5,15 @@ export class ApiError extends Error {
   /**
    * @param {number} status HTTP status, 0 when the server could not be reached.
    * @param {{title?: string, detail?: string, code?: string}} [problem]
+   * @param {string | null} [retryAfter] the answer's Retry-After header
    */
-  constructor(status, problem = {}) {
+  constructor(status, problem = {}, retryAfter = null) {
     super(describeProblem(status, problem));
     this.name = 'ApiError';
     this.status = status;
     this.code = problem.code ?? null;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -61,11 +63,11 @@ export class HoistApi {
   }
 
   /** GET /api/uploads/{uploadId}/parts → {parts, partSize, partCount, size} */
-  listParts(uploadId) {
-    return this.#send('GET', `api/uploads/${encodeURIComponent(uploadId)}/parts`);
+  listParts(uploadId, { signal } = {}) {
+    return this.#send('GET', `api/uploads/${encodeURIComponent(uploadId)}/parts`, undefined, signal);
   }
 
-  /** POST /api/uploads/{uploadId}/complete → {key, size, etag, checksumSha256?} */
+  /** POST /api/uploads/{uploadId}/complete → {key, size, etag, checksumSha256?}; completing twice answers the same. */
   completeUpload(uploadId) {
     return this.#send('POST', `api/uploads/${encodeURIComponent(uploadId)}/complete`);
   }
@@ -92,8 +94,8 @@ export class HoistApi {
     return this.url(filePath(key));
   }
 
-  async #send(method, path, body) {
-    const init = { method, headers: { Accept: 'application/json' }, cache: 'no-store' };
+  async #send(method, path, body, signal) {
+    const init = { method, headers: { Accept: 'application/json' }, cache: 'no-store', signal };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -102,6 +104,7 @@ export class HoistApi {
     try {
       response = await fetch(this.url(path), init);
     } catch {
+      if (signal?.aborted) throw signal.reason;
       throw new ApiError(0);
     }
     const text = await response.text();
@@ -113,7 +116,7 @@ export class HoistApi {
         json = null;
       }
     }
-    if (!response.ok) throw new ApiError(response.status, json ?? {});
+    if (!response.ok) throw new ApiError(response.status, json ?? {}, response.headers.get('retry-after'));
     return json;
   }
 }

@@ -15,6 +15,18 @@ export function toBase64(bytes) {
   return btoa(binary);
 }
 
+export function fromBase64(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+export function toHex(bytes) {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
 /**
  * The whole-object checksum the server answers on completion, S3's composite form: SHA-256 of the
  * concatenated binary part SHA-256s, in base64, then "-N".

@@ -18,6 +18,7 @@ new UploadList(uploader, {
   overall: { container: $('#overall'), text: $('#overall-text'), progress: $('#overall-progress') },
   announcer: $('#announcer'),
   clearButton: $('#clear-finished'),
+  pauseAllButton: $('#pause-all'),
   fallbackFocus: $('#choose-files'),
 });
 

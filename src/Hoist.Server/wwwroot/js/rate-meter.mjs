@@ -14,13 +14,13 @@ export class RateMeter {
     while (this.#samples.length > 2 && now - this.#samples[0].now > this.#windowMs) this.#samples.shift();
   }
 
-  /** Bytes per second, or null until there is a second of history. */
+  /** Bytes per second, or null until there is a second of history, and while nothing moves. */
   get rate() {
     if (this.#samples.length < 2) return null;
     const first = this.#samples[0];
     const last = this.#samples.at(-1);
     const elapsed = (last.now - first.now) / 1000;
-    return elapsed >= 1 && last.bytes >= first.bytes ? (last.bytes - first.bytes) / elapsed : null;
+    return elapsed >= 1 && last.bytes > first.bytes ? (last.bytes - first.bytes) / elapsed : null;
   }
 
   /** Seconds until `remaining` more bytes are sent at the current rate, or null when unknown. */

@@ -25,6 +25,8 @@ class UploadRow {
     this.state = find('.upload-state');
     this.speed = find('.upload-speed');
     this.eta = find('.upload-eta');
+    this.note = find('.upload-note');
+    this.toggle = find('.upload-toggle');
     this.action = find('.upload-action');
     this.name.textContent = file.name;
     this.name.title = file.name;
@@ -40,6 +42,7 @@ export class UploadList {
   #overall;
   #announcer;
   #clearButton;
+  #pauseAllButton;
   #fallbackFocus;
   /** file → UploadRow, in the order the files were added */
   #rows = new Map();
@@ -47,35 +50,49 @@ export class UploadList {
   #rowOfElement = new WeakMap();
   #overallMeter = new RateMeter();
   #timer = null;
+  /** True while Pause all / Resume all runs: one announcement for all the files. */
+  #bulk = false;
 
   /**
    * @param {import('./hoist-dropzone.mjs').HoistDropzone} uploader
    * @param {object} elements
    */
-  constructor(uploader, { list, template, overall, announcer, clearButton, fallbackFocus }) {
+  constructor(uploader, { list, template, overall, announcer, clearButton, pauseAllButton, fallbackFocus }) {
     this.#uploader = uploader;
     this.#list = list;
     this.#template = template;
     this.#overall = overall;
     this.#announcer = announcer;
     this.#clearButton = clearButton;
+    this.#pauseAllButton = pauseAllButton;
     this.#fallbackFocus = fallbackFocus;
 
     uploader.on('addedfile', (file) => this.#add(file));
-    for (const event of ['processing', 'hoist:phase']) uploader.on(event, (file) => this.#render(file));
+    uploader.on('processing', (file) => {
+      // A file starts, or starts again after a pause: its speed is measured afresh.
+      this.#rows.get(file)?.meter.reset();
+      this.#render(file);
+      this.#start();
+    });
+    for (const event of ['hoist:phase', 'hoist:retry', 'hoist:abortfailed']) uploader.on(event, (file) => this.#render(file));
+    uploader.on('hoist:paused', (file) => this.#finish(file, this.#bulk ? null : `${file.name} paused.`));
+    uploader.on('hoist:resumed', (file) => this.#finish(file, this.#bulk ? null : `${file.name} resumed.`));
     // Successes are summed up when the queue is done (#announceSummary); problems are told at once.
     uploader.on('success', (file) => this.#finish(file, null));
     uploader.on('error', (file) => this.#finish(file, `${file.name} failed: ${this.#reason(file)}`));
     uploader.on('canceled', (file) => this.#finish(file, `${file.name} canceled.`));
-    uploader.on('hoist:abortfailed', (file) => this.#render(file));
     uploader.on('removedfile', (file) => this.#remove(file));
     uploader.on('queuecomplete', () => this.#announceSummary());
 
     list.addEventListener('click', (event) => {
-      const row = this.#rowOfElement.get(event.target.closest('.upload-action')?.closest('.upload'));
-      if (row) this.#act(row);
+      const button = event.target.closest('.upload-action, .upload-toggle');
+      const row = this.#rowOfElement.get(button?.closest('.upload'));
+      if (!row) return;
+      if (button.classList.contains('upload-toggle')) this.#toggle(row);
+      else this.#act(row);
     });
     clearButton.addEventListener('click', () => this.#clearFinished());
+    pauseAllButton.addEventListener('click', () => this.#pauseOrResumeAll());
   }
 
   #add(file) {
@@ -109,6 +126,28 @@ export class UploadList {
     }
   }
 
+  #toggle({ file }) {
+    if (this.#uploader.isRetryable(file)) this.#uploader.retry(file);
+    else if (this.#uploader.isPaused(file)) this.#uploader.resume(file);
+    else this.#uploader.pause(file);
+    this.#start();
+  }
+
+  #pauseOrResumeAll() {
+    const pausing = this.#pauseAllButton.dataset.action === 'pause';
+    this.#bulk = true;
+    let count;
+    try {
+      count = pausing ? this.#uploader.pauseAll() : this.#uploader.resumeAll();
+    } finally {
+      this.#bulk = false;
+    }
+    if (count) this.#announce(`${count} ${count === 1 ? 'upload' : 'uploads'} ${pausing ? 'paused' : 'resumed'}.`);
+    this.#overallMeter.reset();
+    this.#renderOverall();
+    this.#start();
+  }
+
   #clearFinished() {
     for (const file of [...this.#rows.keys()]) {
       if (terminal.has(statusOf(file))) this.#uploader.forget(file);
@@ -126,24 +165,58 @@ export class UploadList {
     return file.hoist?.error ?? 'The upload failed.';
   }
 
+  #stateText(file, status, { sent, stored, total }) {
+    const state = file.hoist;
+    const phase = state?.phase;
+    const bytes = `${formatBytes(sent)} of ${formatBytes(total)}`;
+    switch (status) {
+      case 'queued':
+        return phase === 'creating' ? 'Preparing…' : 'Waiting…';
+      case 'paused':
+        // What is safe on the server, not what was on its way when the pause came.
+        return stored > 0 ? `Paused · ${formatBytes(stored)} of ${formatBytes(total)} stored` : 'Paused';
+      case 'uploading':
+        if (phase === 'checking') return 'Checking what the server already has…';
+        if (phase === 'completing') return 'Finishing…';
+        if (state?.retrying) {
+          const { partNumber, until } = state.retrying;
+          const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+          return `${bytes} · part ${partNumber} failed, trying again${seconds ? ` in ${formatDuration(seconds)}` : ''}`;
+        }
+        return bytes;
+      case 'complete':
+        return 'Uploaded';
+      case 'failed':
+        return this.#reason(file);
+      default:
+        return state?.error ? `Canceled here, but the server could not abort the upload: ${state.error}` : 'Canceled';
+    }
+  }
+
+  #noteText(file, status) {
+    const state = file.hoist;
+    if (!state || status === 'canceled') return '';
+    if (state.resumedPercent !== null) {
+      return status === 'complete' ? `Resumed: ${state.resumedPercent}% was already stored` : `Resuming: ${state.resumedPercent}% already stored`;
+    }
+    return state.note ?? '';
+  }
+
   #render(file, { overall = true } = {}) {
     const row = this.#rows.get(file);
     if (!row) return;
     const status = statusOf(file);
-    const phase = file.hoist?.phase;
+    const state = file.hoist;
     row.element.dataset.status = status;
-    const { sent, total } = this.#uploader.progressOf(file);
+    const progress = this.#uploader.progressOf(file);
+    const { sent, total } = progress;
     row.progress.value = percent(sent, total, status);
+    row.state.textContent = this.#stateText(file, status, progress);
+    const note = this.#noteText(file, status);
+    row.note.textContent = note;
+    row.note.hidden = !note;
 
-    let text;
-    if (status === 'queued') text = phase === 'creating' ? 'Preparing…' : 'Waiting…';
-    else if (status === 'uploading') text = phase === 'completing' ? 'Finishing…' : `${formatBytes(sent)} of ${formatBytes(total)}`;
-    else if (status === 'complete') text = 'Uploaded';
-    else if (status === 'failed') text = this.#reason(file);
-    else text = file.hoist?.error ? `Canceled here, but the server could not abort the upload: ${file.hoist.error}` : 'Canceled';
-    row.state.textContent = text;
-
-    if (status === 'uploading' && phase === 'sending') {
+    if (status === 'uploading' && state?.phase === 'sending') {
       row.meter.add(sent);
       const rate = row.meter.rate;
       const left = row.meter.secondsFor(total - sent);
@@ -155,6 +228,16 @@ export class UploadList {
     }
 
     const finished = terminal.has(status);
+    let toggle = null;
+    if (this.#uploader.isRetryable(file)) toggle = 'Retry';
+    else if (this.#uploader.isPaused(file)) toggle = 'Resume';
+    else if (!finished) toggle = 'Pause';
+    row.toggle.hidden = toggle === null;
+    if (toggle) {
+      row.toggle.textContent = toggle;
+      row.toggle.setAttribute('aria-label', `${toggle} upload of ${file.name}`);
+      row.toggle.disabled = toggle === 'Pause' && !this.#uploader.isPausable(file);
+    }
     row.action.textContent = finished ? 'Dismiss' : 'Cancel';
     row.action.setAttribute('aria-label', `${finished ? 'Dismiss' : 'Cancel upload of'} ${file.name}`);
     row.action.disabled = !finished && !this.#uploader.isCancelable(file);
@@ -167,18 +250,23 @@ export class UploadList {
     return count;
   }
 
+  #count() {
+    const counted = { complete: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, queued: 0 };
+    for (const file of this.#rows.keys()) counted[statusOf(file)]++;
+    return counted;
+  }
+
   #renderOverall() {
     const { container, text, progress } = this.#overall;
     const files = [...this.#rows.keys()];
     container.hidden = files.length === 0;
-    const counted = { complete: 0, failed: 0, canceled: 0 };
+    const counted = this.#count();
     let sent = 0;
     let total = 0;
     // Everything sent, stopped files included: the speed must not dip when a file drops out.
     let moved = 0;
     for (const file of files) {
       const status = statusOf(file);
-      if (status in counted) counted[status]++;
       const p = this.#uploader.progressOf(file);
       moved += p.sent;
       if (status === 'failed' || status === 'canceled') continue;
@@ -187,11 +275,17 @@ export class UploadList {
     }
     const active = files.length - counted.complete - counted.failed - counted.canceled;
     this.#clearButton.hidden = active === files.length;
+    const pausable = files.some((file) => this.#uploader.isPausable(file));
+    this.#pauseAllButton.hidden = !pausable && !counted.paused;
+    this.#pauseAllButton.dataset.action = pausable ? 'pause' : 'resume';
+    this.#pauseAllButton.textContent = pausable ? 'Pause all' : 'Resume all';
     progress.value = active ? percent(sent, total) : counted.complete ? 100 : 0;
-    container.dataset.state = active ? 'active' : counted.failed ? 'failed' : 'done';
+    container.dataset.state = active ? (counted.paused === active ? 'paused' : 'active') : counted.failed ? 'failed' : 'done';
 
     if (active) {
-      this.#overallMeter.add(moved);
+      // Nothing moving (all paused or waiting): no speed, and none measured across the pause.
+      if (!counted.uploading) this.#overallMeter.reset();
+      else this.#overallMeter.add(moved);
       const rate = this.#overallMeter.rate;
       const left = this.#overallMeter.secondsFor(total - sent);
       const considered = files.length - counted.failed - counted.canceled;
@@ -199,6 +293,7 @@ export class UploadList {
         `${counted.complete} of ${considered} ${considered === 1 ? 'file' : 'files'} uploaded`,
         `${formatBytes(sent)} of ${formatBytes(total)}`,
       ];
+      if (counted.paused) pieces.push(`${counted.paused} paused`);
       if (rate !== null) pieces.push(formatRate(rate));
       if (left !== null) pieces.push(`${formatDuration(left)} left`);
       text.textContent = pieces.join(' · ');
@@ -216,11 +311,9 @@ export class UploadList {
   }
 
   #announceSummary() {
-    const counted = { complete: 0, failed: 0, canceled: 0 };
-    for (const file of this.#rows.keys()) {
-      const status = statusOf(file);
-      if (status in counted) counted[status]++;
-    }
+    const counted = this.#count();
+    // Dropzone's queue is empty, but paused files are not finished.
+    if (counted.paused) return;
     const files = [...this.#rows.keys()];
     if (files.length === 1 && counted.complete === 1) this.#announce(`${files[0].name} uploaded.`);
     else if (files.length > 1) this.#announce(`All uploads finished: ${this.#summary(counted)}.`);
@@ -238,14 +331,15 @@ export class UploadList {
   #start() {
     if (this.#timer !== null) return;
     this.#timer = setInterval(() => {
-      let active = 0;
+      let moving = 0;
       for (const file of this.#rows.keys()) {
-        if (terminal.has(statusOf(file))) continue;
-        active++;
+        const status = statusOf(file);
+        if (terminal.has(status)) continue;
+        if (status !== 'paused') moving++;
         this.#render(file, { overall: false });
       }
       this.#renderOverall();
-      if (!active) {
+      if (!moving) {
         clearInterval(this.#timer);
         this.#timer = null;
       }

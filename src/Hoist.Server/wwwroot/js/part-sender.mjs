@@ -1,0 +1,181 @@
+// Sends the parts of one upload that the store does not hold yet: PUT /api/uploads/{id}/parts/{n},
+// a few at once, each with its SHA-256, each retried on its own by the retry policy.
+//
+// A part the store already holds, but whose bytes this page has not hashed (a resume after a
+// reload), is hashed here and compared with the store's checksum of it: it is sent again only if
+// the file changed since. Stopping a sender (pause, cancel, a failed part) aborts every request it
+// has in flight at once and every wait between tries; the bytes of an aborted part do not count.
+
+import { describeProblem, problemOf } from './api.mjs';
+import { sameBytes, toBase64 } from './checksum.mjs';
+import { sleep } from './retry-policy.mjs';
+
+const checksumHeader = 'x-hoist-checksum-sha256';
+
+/** Why a sender ended without sending everything: it was told to stop. */
+export class Stopped extends Error {
+  constructor() {
+    super('Stopped.');
+    this.name = 'Stopped';
+  }
+}
+
+/** A part request that failed: the HTTP status (0 = no answer), the problem and Retry-After. */
+export class PartFailure extends Error {
+  constructor(partNumber, status, problem = {}, retryAfter = null) {
+    super(describeProblem(status, problem));
+    this.name = 'PartFailure';
+    this.partNumber = partNumber;
+    this.status = status;
+    this.code = problem.code ?? null;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export class PartSender {
+  #api;
+  #file;
+  #uploadId;
+  #partSize;
+  #parallel;
+  #retryPolicy;
+  #digestOf;
+  #onStored;
+  #onRetry;
+  #jobs;
+  #controller = new AbortController();
+  #requests = new Set();
+  /** partNumber → bytes of its request the browser has sent so far */
+  #loaded = new Map();
+
+  /**
+   * @param {object} options
+   * @param {import('./api.mjs').HoistApi} options.api
+   * @param {File} options.file
+   * @param {{uploadId: string, partSize: number}} options.upload
+   * @param {number[]} options.send part numbers to send
+   * @param {Map<number, Uint8Array>} [options.check] stored parts to hash and compare first: part number → the store's SHA-256
+   * @param {number} options.parallel requests in flight at most
+   * @param {ReturnType<import('./retry-policy.mjs').backoff>} options.retryPolicy
+   * @param {(partNumber: number, blob: Blob) => Promise<Uint8Array | null>} options.digestOf the part's SHA-256, null without checksums
+   * @param {(partNumber: number, answer: object, size: number) => void} options.onStored a part was stored
+   * @param {(failure: PartFailure, attempt: number, delayMs: number) => void} [options.onRetry]
+   */
+  constructor({ api, file, upload, send, check = new Map(), parallel, retryPolicy, digestOf, onStored, onRetry = () => {} }) {
+    this.#api = api;
+    this.#file = file;
+    this.#uploadId = upload.uploadId;
+    this.#partSize = upload.partSize;
+    this.#parallel = parallel;
+    this.#retryPolicy = retryPolicy;
+    this.#digestOf = digestOf;
+    this.#onStored = onStored;
+    this.#onRetry = onRetry;
+    // Missing parts first: comparing stored ones is only reading and hashing.
+    this.#jobs = [...send.map((partNumber) => ({ partNumber })), ...[...check].map(([partNumber, stored]) => ({ partNumber, stored }))];
+  }
+
+  /** Bytes of parts in flight: sent to the server, not yet acknowledged. */
+  get inFlightBytes() {
+    let bytes = 0;
+    for (const loaded of this.#loaded.values()) bytes += loaded;
+    return bytes;
+  }
+
+  /** Resolves once every part is stored; rejects with the last PartFailure of a part, or Stopped. */
+  async run() {
+    const worker = async () => {
+      while (this.#jobs.length) {
+        this.#throwIfStopped();
+        await this.#do(this.#jobs.shift());
+      }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(this.#parallel, this.#jobs.length)) }, worker);
+    try {
+      await Promise.all(workers);
+    } catch (error) {
+      // One part gave up: the others stop too, so the file has nothing left in flight.
+      this.stop();
+      throw error;
+    }
+    this.#throwIfStopped();
+  }
+
+  /** Aborts every request in flight and every wait; run() rejects with Stopped. */
+  stop() {
+    if (this.#controller.signal.aborted) return;
+    this.#controller.abort(new Stopped());
+    for (const xhr of this.#requests) xhr.abort();
+    this.#requests.clear();
+    this.#loaded.clear();
+  }
+
+  get stopped() {
+    return this.#controller.signal.aborted;
+  }
+
+  #throwIfStopped() {
+    if (this.stopped) throw new Stopped();
+  }
+
+  #blobOf(partNumber) {
+    const start = (partNumber - 1) * this.#partSize;
+    return this.#file.slice(start, Math.min(start + this.#partSize, this.#file.size));
+  }
+
+  async #do({ partNumber, stored }) {
+    const blob = this.#blobOf(partNumber);
+    const digest = await this.#digestOf(partNumber, blob);
+    this.#throwIfStopped();
+    if (stored && digest && sameBytes(digest, stored)) return;
+    const headers = digest ? { [checksumHeader]: toBase64(digest) } : {};
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await this.#put(partNumber, blob, headers);
+        this.#onStored(partNumber, answer, blob.size);
+        return;
+      } catch (error) {
+        if (this.stopped || !(error instanceof PartFailure)) throw this.stopped ? new Stopped() : error;
+        error.attempts = attempt;
+        const delay = this.#retryPolicy.delayBeforeRetry(attempt, error);
+        if (delay === null) throw error;
+        this.#onRetry(error, attempt, delay);
+        await sleep(delay, this.#controller.signal);
+      }
+    }
+  }
+
+  #put(partNumber, blob, headers) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      const settle = (action) => {
+        this.#requests.delete(xhr);
+        this.#loaded.delete(partNumber);
+        action();
+      };
+      xhr.open('PUT', this.#api.partUrl(this.#uploadId, partNumber));
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.setRequestHeader('Accept', 'application/json');
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => {
+        if (this.#requests.has(xhr)) this.#loaded.set(partNumber, event.loaded);
+      };
+      xhr.onload = () =>
+        settle(() => {
+          if (xhr.status >= 200 && xhr.status < 300) {
+            try {
+              resolve(JSON.parse(xhr.responseText));
+            } catch {
+              reject(new PartFailure(partNumber, 502, { title: 'The server answered something other than JSON.' }));
+            }
+          } else {
+            reject(new PartFailure(partNumber, xhr.status, problemOf(xhr), xhr.getResponseHeader('retry-after')));
+          }
+        });
+      xhr.onerror = () => settle(() => reject(new PartFailure(partNumber, 0)));
+      xhr.onabort = () => settle(() => reject(new Stopped()));
+      this.#requests.add(xhr);
+      xhr.send(blob);
+    });
+  }
+}

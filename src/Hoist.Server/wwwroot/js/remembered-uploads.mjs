@@ -1,0 +1,103 @@
+// The uploads this browser started and has not finished, so that a file dropped again after a
+// reload or a crash resumes its upload instead of starting over.
+//
+// One localStorage entry holds them all, keyed by a fingerprint of the file: a SHA-256 over its
+// name, size, last-modified time and the SHA-256 of its first MiB. Only the fingerprint, the
+// uploadId and its expiry are kept: no names, no keys, nothing readable about the files. Every
+// call reads and writes the entry afresh, so two tabs see each other's changes.
+
+import { sha256, toBase64, toHex } from './checksum.mjs';
+
+const storageKey = 'hoist.uploads.v1';
+const headBytes = 1024 * 1024;
+
+/** The fingerprint of a file (hex). Reads the first MiB once. */
+export async function fingerprintOf(file) {
+  const head = await sha256(file.slice(0, headBytes));
+  const identity = new TextEncoder().encode(JSON.stringify([file.name, file.size, file.lastModified, toBase64(head)]));
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', identity)));
+}
+
+/** localStorage, or null where the browser refuses it (disabled storage, some private modes). */
+function localStorageOrNull() {
+  try {
+    const storage = globalThis.localStorage;
+    storage?.getItem(storageKey);
+    return storage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export class RememberedUploads {
+  #storage;
+  #maxEntries;
+
+  /**
+   * @param {{storage?: Storage | null, maxEntries?: number}} [options]
+   */
+  constructor({ storage = localStorageOrNull(), maxEntries = 50 } = {}) {
+    this.#storage = storage;
+    this.#maxEntries = maxEntries;
+    this.#write(this.#read());
+  }
+
+  /** False where nothing can be kept: resuming after a reload is then not offered. */
+  get available() {
+    return this.#storage !== null;
+  }
+
+  /** {uploadId, expiresAt} of the file's unfinished upload, or null. */
+  get(fingerprint) {
+    const entry = this.#read()[fingerprint];
+    return entry ? { uploadId: entry.uploadId, expiresAt: entry.expiresAt } : null;
+  }
+
+  remember(fingerprint, { uploadId, expiresAt }) {
+    const entries = this.#read();
+    entries[fingerprint] = { uploadId, expiresAt, savedAt: Date.now() };
+    this.#write(entries);
+  }
+
+  forget(fingerprint) {
+    const entries = this.#read();
+    if (!(fingerprint in entries)) return;
+    delete entries[fingerprint];
+    this.#write(entries);
+  }
+
+  /** The live entries: unreadable and expired ones are dropped as they are read. */
+  #read() {
+    let entries;
+    try {
+      entries = JSON.parse(this.#storage?.getItem(storageKey) ?? '{}');
+    } catch {
+      return {};
+    }
+    if (!entries || typeof entries !== 'object' || Array.isArray(entries)) return {};
+    const now = Date.now();
+    const live = {};
+    for (const [fingerprint, entry] of Object.entries(entries)) {
+      const expires = Date.parse(entry?.expiresAt);
+      if (typeof entry?.uploadId === 'string' && expires > now) live[fingerprint] = entry;
+    }
+    return live;
+  }
+
+  #write(entries) {
+    if (!this.#storage) return;
+    // The newest entries are kept when there are too many.
+    let kept = Object.entries(entries).sort(([, a], [, b]) => (b.savedAt ?? 0) - (a.savedAt ?? 0)).slice(0, this.#maxEntries);
+    while (true) {
+      try {
+        if (kept.length) this.#storage.setItem(storageKey, JSON.stringify(Object.fromEntries(kept)));
+        else this.#storage.removeItem(storageKey);
+        return;
+      } catch {
+        // Storage full (other data of this origin): keep fewer, down to none.
+        if (!kept.length) return;
+        kept = kept.slice(0, Math.floor(kept.length / 2));
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Hoist.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Hoist.Browser.Tests;
+
+/// <summary>
+/// Uploads that are interrupted — a reload, a pause, failing requests, an upload gone from the
+/// server — and still end with the right bytes, sending only what the store is missing. On each store.
+/// </summary>
+public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public async Task A_file_dropped_again_after_a_reload_sends_only_the_parts_the_store_is_missing()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("resumed-after-reload.bin", 60 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        using var gate = PartGate.Install(fixture, allowed: 3);
+        var created = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+        await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
+        Assert.Contains(created.UploadId, (await page.RememberedUploadsAsync()).Values);
+
+        // Mid-upload: three parts stored, the next ones in flight when the page goes away.
+        await page.ReloadAsync();
+        await gate.AllHeldGivenUpAsync();
+        var before = await fixture.ListPartsAsync(created.UploadId);
+        Assert.Equal(3, before.Parts.Count);
+        var partRequests = RecordPartRequests(page);
+        await page.AddFilesAsync([source.Path]);
+
+        var percent = 100 * before.Parts.Sum(p => p.Size) / source.Size;
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync($"Resuming: {percent}% already stored");
+        gate.Release();
+        await page.ExpectStatusAsync(source.Name, "complete");
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync($"Resumed: {percent}% was already stored");
+        Assert.Equal(created.PartCount - before.Parts.Count, partRequests.Count);
+        output.WriteLine($"{fixture.StoreName}: the resumed upload sent {partRequests.Count} part requests for {created.PartCount} parts ({before.Parts.Count} stored before the reload).");
+        await AssertStoredAsync(source);
+        Assert.Empty(await page.RememberedUploadsAsync());
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task A_paused_upload_sends_nothing_until_it_is_resumed()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("paused.bin", 40 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        using var gate = PartGate.Install(fixture, allowed: 2);
+        await page.AddFilesAsync([source.Path]);
+        await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
+        var progressBefore = await page.ProgressAsync(source.Name);
+        var partRequests = RecordPartRequests(page);
+
+        await page.RowButton(source.Name, "Pause").ClickAsync();
+
+        await page.ExpectStatusAsync(source.Name, "paused");
+        // The page aborted every part it had in flight, and sends nothing more while it is paused.
+        await gate.AllHeldGivenUpAsync();
+        Assert.True(gate.Held > 0, "No part was in flight when the upload was paused.");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(partRequests);
+        Assert.True(await page.ProgressAsync(source.Name) >= progressBefore, "The progress went backwards on pausing.");
+        await Assertions.Expect(page.RowButton(source.Name, "Resume")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync(new Regex(@"Paused · [0-9.]+ MB of 41\.9 MB stored"));
+
+        gate.Release();
+        await page.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Resume all" }).ClickAsync();
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        // 40 MiB in parts of 8 MiB: five parts, two stored before the pause.
+        Assert.Equal(5 - 2, partRequests.Count);
+        await AssertStoredAsync(source);
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task A_part_refused_with_503_is_sent_again_after_a_backoff_that_honours_Retry_After()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("flaky.bin", 20 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        var clock = Stopwatch.StartNew();
+        var triesOfPart2 = new List<TimeSpan>();
+        using var faults = fixture.Parts.Use(async call =>
+        {
+            int tries;
+            lock (triesOfPart2)
+            {
+                tries = call.PartNumber == 2 ? triesOfPart2.Count + 1 : 0;
+                if (tries > 0)
+                {
+                    triesOfPart2.Add(clock.Elapsed);
+                }
+            }
+            if (tries is 1 or 2)
+            {
+                // S3's SlowDown reaches the page as a 503; the second one says when to come back.
+                await call.RefuseAsync(503, "store_unavailable", "The store is unavailable; try again.", tries == 2 ? "1" : null);
+                return;
+            }
+            await call.PassAsync();
+        });
+
+        await page.AddFilesAsync([source.Path]);
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        Assert.Equal(3, triesOfPart2.Count);
+        var wait = triesOfPart2[2] - triesOfPart2[1];
+        Assert.True(wait >= TimeSpan.FromSeconds(1), $"The third try came {wait.TotalMilliseconds} ms after the second, before its Retry-After.");
+        await AssertStoredAsync(source);
+        Assert.Empty(page.ErrorsBesideFailedRequests);
+    }
+
+    [Fact]
+    public async Task A_part_refused_with_400_is_not_sent_again_and_Retry_finishes_the_file()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("refused.bin", 20 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        var triesOfPart2 = 0;
+        using var faults = fixture.Parts.Use(async call =>
+        {
+            if (call.PartNumber == 2 && Interlocked.Increment(ref triesOfPart2) == 1)
+            {
+                await call.RefuseAsync(400, "part_size_mismatch", "The part does not have its planned size.");
+                return;
+            }
+            await call.PassAsync();
+        });
+
+        await page.AddFilesAsync([source.Path]);
+
+        await page.ExpectStatusAsync(source.Name, "failed");
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("Part 2 of 3 could not be sent: The part does not have its planned size.");
+        await Task.Delay(500);
+        Assert.Equal(1, Volatile.Read(ref triesOfPart2));
+
+        await page.RowButton(source.Name, "Retry").ClickAsync();
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        Assert.Equal(2, Volatile.Read(ref triesOfPart2));
+        await AssertStoredAsync(source);
+        Assert.Empty(page.ErrorsBesideFailedRequests);
+    }
+
+    [Fact]
+    public async Task A_remembered_upload_that_was_aborted_meanwhile_is_started_over()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("aborted-meanwhile.bin", 24 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        var first = await InterruptedUploadAsync(page, source);
+        await fixture.AbortUploadAsync(first.UploadId);
+
+        var partRequests = RecordPartRequests(page);
+        var second = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        Assert.NotEqual(first.UploadId, second.UploadId);
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("The earlier upload is no longer on the server, so it starts over.");
+        Assert.Equal(second.PartCount, partRequests.Count);
+        await AssertStoredAsync(source);
+        Assert.Empty(await page.RememberedUploadsAsync());
+        Assert.Empty(page.ErrorsBesideFailedRequests);
+    }
+
+    [Fact]
+    public async Task A_remembered_upload_that_expired_is_started_over()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("expired-meanwhile.bin", 12 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        var first = await InterruptedUploadAsync(page, source);
+        // Upload ids live for days: the server's answer to an expired one is played here instead.
+        await page.Page.RouteAsync("**/api/uploads/*/parts", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 410,
+            ContentType = "application/problem+json",
+            Body = JsonSerializer.Serialize(new { title = "The upload has expired.", status = 410, code = "upload_expired" }),
+        }));
+
+        var second = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        Assert.NotEqual(first.UploadId, second.UploadId);
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("The earlier upload had expired, so it starts over.");
+        await AssertStoredAsync(source);
+        Assert.Empty(await page.RememberedUploadsAsync());
+        Assert.Empty(page.ErrorsBesideFailedRequests);
+    }
+
+    private sealed record CreatedUpload(string UploadId, int PartCount);
+
+    /// <summary>Starts uploading a file, then reloads the page once its first part is stored and the next ones are in flight.</summary>
+    private async Task<CreatedUpload> InterruptedUploadAsync(UploadPage page, TestFile source)
+    {
+        using var gate = PartGate.Install(fixture, allowed: 1);
+        var created = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+        await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
+        await page.ReloadAsync();
+        await gate.AllHeldGivenUpAsync();
+        Assert.Contains(created.UploadId, (await page.RememberedUploadsAsync()).Values);
+        return created;
+    }
+
+    /// <summary>The answer of the POST /api/uploads that <paramref name="action"/> causes.</summary>
+    private static async Task<CreatedUpload> CreatedUploadAsync(UploadPage page, Func<Task> action)
+    {
+        var response = page.Page.WaitForResponseAsync(
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/uploads", StringComparison.Ordinal),
+            new PageWaitForResponseOptions { Timeout = (float)UploadPage.UploadTimeout.TotalMilliseconds });
+        await action();
+        var json = await (await response).JsonAsync() ?? throw new InvalidOperationException("POST /api/uploads answered nothing.");
+        return new CreatedUpload(json.GetProperty("uploadId").GetString()!, json.GetProperty("partCount").GetInt32());
+    }
+
+    /// <summary>The URLs of the part requests the page makes from now on, as the browser reports them.</summary>
+    private static List<string> RecordPartRequests(UploadPage page)
+    {
+        var urls = new List<string>();
+        page.Page.Request += (_, request) =>
+        {
+            if (request.Method == "PUT" && request.Url.Contains("/parts/", StringComparison.Ordinal))
+            {
+                lock (urls)
+                {
+                    urls.Add(request.Url);
+                }
+            }
+        };
+        return urls;
+    }
+
+    private async Task AssertStoredAsync(TestFile source)
+    {
+        var key = Assert.Single(await fixture.ListKeysAsync(), k => k.EndsWith("/" + source.Name, StringComparison.Ordinal));
+        Assert.Equal((source.Sha256, source.Size), await fixture.DownloadSha256Async(key));
+    }
+}
+
+public sealed class FileSystemResumeTests(FileSystemPageFixture fixture, ITestOutputHelper output) : ResumeTests(fixture, output), IClassFixture<FileSystemPageFixture>;
+
+public sealed class S3ResumeTests(S3PageFixture fixture, ITestOutputHelper output) : ResumeTests(fixture, output), IClassFixture<S3PageFixture>;
