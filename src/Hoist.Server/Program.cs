@@ -25,6 +25,7 @@ app.UseStaticFiles();
 app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
 app.UseHoistAuth();
 app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapHealth();
 app.MapUploads();

@@ -82,7 +82,7 @@ public sealed class S3StoreFixture : StoreFixture
         {
             return;
         }
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             using var response = await http.GetAsync(new Uri(serviceUrl));

@@ -1,7 +1,10 @@
+using System.Security.Claims;
 using System.Text;
 using Hoist.Server.Errors;
+using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -15,56 +18,80 @@ public static class AuthServiceCollectionExtensions
 
     public static IServiceCollection AddHoistAuth(this IServiceCollection services, IConfiguration configuration)
     {
+        _ = configuration; // bound through IOptions below
+
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .Validate(o => o.Mode != AuthMode.ApiKeys || o.ApiKeys.Count > 0,
                 "Hoist:Auth:ApiKeys must list at least one {Key, Owner} when Hoist:Auth:Mode is ApiKeys.")
             .Validate(o => o.ApiKeys.All(k => k.Key.Length >= 16 && k.Owner.Length > 0),
                 "Every Hoist:Auth:ApiKeys entry needs a Key of 16+ characters and an Owner.")
+            .Validate(o => o.ApiKeys.All(k => FileNameSanitizer.Segment(k.Owner) == k.Owner),
+                "Every Hoist:Auth:ApiKeys Owner must be a key prefix as it is: no '/', '\\', ':', '*', '?', '\"', '<', '>', '|', control characters, leading or trailing dots or spaces, or Windows-reserved names.")
             .Validate(o => o.ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() == o.ApiKeys.Count,
                 "Hoist:Auth:ApiKeys has the same Key twice.")
             .Validate(o => o.Mode != AuthMode.Jwt || !string.IsNullOrEmpty(o.Jwt.Authority) || (o.Jwt.SigningKey?.Length ?? 0) >= 32,
                 "Hoist:Auth:Jwt needs an Authority, or a SigningKey of 32+ characters, when Hoist:Auth:Mode is Jwt.")
             .ValidateOnStart();
 
-        var mode = configuration.GetValue<AuthMode?>($"{AuthOptions.Section}:Mode") ?? AuthMode.None;
-        var authentication = services.AddAuthentication(mode == AuthMode.Jwt ? JwtBearerDefaults.AuthenticationScheme : ApiKeyAuthenticationHandler.SchemeName);
+        // Everything below reads Hoist:Auth through IOptions when first needed, not the configuration
+        // as it stands while services are added: settings from every source count (a test host's too).
+        var authentication = services.AddAuthentication();
+        services.AddOptions<AuthenticationOptions>().Configure<IOptions<AuthOptions>>((options, auth) =>
+            options.DefaultScheme = auth.Value.Mode == AuthMode.Jwt ? JwtBearerDefaults.AuthenticationScheme : ApiKeyAuthenticationHandler.SchemeName);
         authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        if (mode == AuthMode.Jwt)
+        // Registered in every mode, used only as the default scheme of Jwt mode.
+        authentication.AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
         {
-            authentication.AddJwtBearer();
-            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            var settings = auth.Value.Jwt;
+            jwt.Authority = settings.Authority;
+            jwt.Audience = settings.Audience;
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters.NameClaimType = "sub";
+            jwt.TokenValidationParameters.ValidateAudience = settings.Audience is not null;
+            jwt.TokenValidationParameters.ValidateIssuer = settings.Issuer is not null || settings.Authority is not null;
+            jwt.TokenValidationParameters.ValidIssuer = settings.Issuer;
+            if (settings.SigningKey is { } key)
             {
-                var settings = auth.Value.Jwt;
-                jwt.Authority = settings.Authority;
-                jwt.Audience = settings.Audience;
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters.NameClaimType = "sub";
-                jwt.TokenValidationParameters.ValidateAudience = settings.Audience is not null;
-                jwt.TokenValidationParameters.ValidateIssuer = settings.Issuer is not null || settings.Authority is not null;
-                jwt.TokenValidationParameters.ValidIssuer = settings.Issuer;
-                if (settings.SigningKey is { } key)
-                {
-                    jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
-                }
-            });
-        }
-        services.AddAuthorizationBuilder().AddPolicy(UploaderPolicy, policy =>
-        {
-            if (mode == AuthMode.None)
-            {
-                policy.RequireAssertion(_ => true);
+                jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
             }
-            else
-            {
-                policy.RequireAuthenticatedUser();
-            }
+            jwt.Events = new JwtBearerEvents { OnTokenValidated = NameOwner };
         });
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((options, auth) =>
+            options.AddPolicy(UploaderPolicy, policy =>
+            {
+                if (auth.Value.Mode == AuthMode.None)
+                {
+                    policy.RequireAssertion(_ => true);
+                }
+                else
+                {
+                    policy.RequireAuthenticatedUser();
+                }
+            }));
         services.AddHostedService<OpenServerWarning>();
         return services;
     }
 
-    /// <summary>Answers 401/403 as ProblemDetails with a code, like every other refusal.</summary>
+    /// <summary>The owner is the token's sub: a valid token without one names nobody, and is refused (not made "anonymous").</summary>
+    private static Task NameOwner(TokenValidatedContext context)
+    {
+        var sub = context.Principal?.FindFirst("sub")?.Value;
+        if (string.IsNullOrWhiteSpace(sub) || context.Principal?.Identity is not ClaimsIdentity identity)
+        {
+            context.Fail("The token has no 'sub' claim: it names no owner.");
+            return Task.CompletedTask;
+        }
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, JwtOwner.For(sub)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Authenticates, and answers 401/403 as ProblemDetails with a code, like every other refusal.
+    /// Authorization comes after the rate limiter, so that refused callers are limited too.
+    /// </summary>
     public static IApplicationBuilder UseHoistAuth(this IApplicationBuilder app)
     {
         app.Use(async (context, next) =>
@@ -80,7 +107,6 @@ public static class AuthServiceCollectionExtensions
             }
         });
         app.UseAuthentication();
-        app.UseAuthorization();
         return app;
     }
 }

@@ -63,7 +63,7 @@ public static class FileEndpoints
             response.StatusCode = content.IsRange ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
             response.ContentLength = content.Length;
             // Served as a download, never rendered: an uploaded HTML file must not run on our origin.
-            response.ContentType = info.ContentType ?? "application/octet-stream";
+            response.ContentType = DownloadContentType.For(info.ContentType);
             response.Headers.XContentTypeOptions = "nosniff";
             response.Headers.ContentDisposition = Disposition(info);
             response.Headers.AcceptRanges = "bytes";

@@ -4,6 +4,7 @@ using Hoist.Server.Errors;
 using Hoist.Server.Owners;
 using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Hoist.Server.Security;
 
@@ -13,9 +14,14 @@ public static class SecurityServiceCollectionExtensions
 
     public static IServiceCollection AddHoistSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddRateLimiter(options =>
+        _ = configuration; // bound through IOptions below
+        // Read through IOptions when first needed, not from the configuration as it stands while services are added.
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, settings) =>
         {
+            var limits = settings.Value;
             // Per owner and per address at once: a key cannot flood from many hosts, nor a host with many keys.
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 Partition(limits.RequestsPerMinutePerOwner, context => "owner:" + Owner.Of(context)),
@@ -31,16 +37,17 @@ public static class SecurityServiceCollectionExtensions
             };
         });
 
-        var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
-        services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
-        {
-            if (origins.Count > 0)
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsOptions>>((cors, settings) =>
+            cors.AddPolicy(CorsPolicy, policy =>
             {
-                policy.WithOrigins([.. origins]).AllowAnyMethod()
-                    .WithHeaders("Authorization", "Content-Type", UploadEndpoints.ChecksumHeader)
-                    .WithExposedHeaders("ETag", "Content-Range", "Retry-After");
-            }
-        }));
+                if (settings.Value.AllowedOrigins.Count > 0)
+                {
+                    policy.WithOrigins([.. settings.Value.AllowedOrigins]).AllowAnyMethod()
+                        .WithHeaders("Authorization", "Content-Type", UploadEndpoints.ChecksumHeader)
+                        .WithExposedHeaders("ETag", "Content-Range", "Retry-After");
+                }
+            }));
         return services;
     }
 

@@ -148,8 +148,19 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         }
     }
 
-    public Task AbortAsync(UploadToken token, CancellationToken cancellationToken) =>
-        store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
+    public async Task AbortAsync(UploadToken token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        {
+            // Like a part or a listing: an abort that comes after the complete says the file is kept.
+            await RefuseIfCompletedAsync(token, cancellationToken);
+            throw;
+        }
+    }
 
     private static void RequireAllowed(UploadOptions limits, string fileName, string contentType)
     {

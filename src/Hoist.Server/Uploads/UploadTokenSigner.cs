@@ -43,14 +43,15 @@ public sealed class UploadTokenSigner
     public UploadToken Read(string uploadId, string owner)
     {
         var token = Verify(uploadId);
+        if (!string.Equals(token.Owner, owner, StringComparison.Ordinal))
+        {
+            // Word for word the store's answer for an upload that does not exist (and checked before
+            // expiry): another owner's uploads are invisible, whatever their state.
+            throw ProblemExceptionHandler.FromStore(new StoreException(StoreErrorCode.NoSuchUpload, "Another owner's upload."));
+        }
         if (token.ExpiresAt <= _time.GetUtcNow())
         {
             throw new ApiException(410, "upload_expired", "The upload has expired.", $"It expired at {token.ExpiresAt:O}; start a new upload.");
-        }
-        if (!string.Equals(token.Owner, owner, StringComparison.Ordinal))
-        {
-            // Same answer as an upload that does not exist: another owner's uploads are invisible.
-            throw new ApiException(404, "upload_not_found", "The upload does not exist.");
         }
         return token;
     }

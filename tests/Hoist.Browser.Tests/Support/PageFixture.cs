@@ -192,7 +192,7 @@ public sealed class S3PageFixture : PageFixture
     {
         if (_s3["ServiceUrl"] is { Length: > 0 } serviceUrl)
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             try
             {
                 using var response = await http.GetAsync(new Uri(serviceUrl));

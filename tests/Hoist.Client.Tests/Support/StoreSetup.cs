@@ -89,7 +89,7 @@ public sealed class S3Setup : StoreSetup
 
     public override async Task InitializeAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             using var response = await http.GetAsync(new Uri(_s3["ServiceUrl"]));

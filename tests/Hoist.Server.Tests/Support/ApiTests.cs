@@ -41,13 +41,14 @@ public abstract class ApiTests : IDisposable
         return (upload, completed);
     }
 
-    /// <summary>What the store holds for the caller: the files, the parts of one upload, the incomplete uploads.</summary>
-    protected async Task<StoreSnapshot> SnapshotAsync(string? uploadId = null)
+    /// <summary>What the store holds for the caller (<see cref="Api"/> unless <paramref name="api"/>): the files, the parts of one upload, the incomplete uploads.</summary>
+    protected async Task<StoreSnapshot> SnapshotAsync(string? uploadId = null, HoistApi? api = null)
     {
-        var files = (await Api.ListFilesAsync(cancellationToken: Ct)).Select(f => $"{f.Key} {f.Size} {f.ETag}");
+        api ??= Api;
+        var files = (await api.ListFilesAsync(cancellationToken: Ct)).Select(f => $"{f.Key} {f.Size} {f.ETag}");
         var parts = uploadId is null
             ? []
-            : (await Api.ListPartsAsync(uploadId, Ct)).Parts.Select(p => $"{p.PartNumber} {p.Size} {p.ETag}");
+            : (await api.ListPartsAsync(uploadId, Ct)).Parts.Select(p => $"{p.PartNumber} {p.Size} {p.ETag}");
         var uploads = new List<string>();
         await foreach (var upload in Fixture.Store.ListMultipartUploadsAsync("", Ct))
         {
@@ -57,9 +58,9 @@ public abstract class ApiTests : IDisposable
     }
 
     /// <summary>Asserts that nothing changed in the store since <paramref name="before"/>.</summary>
-    protected async Task AssertUnchangedAsync(StoreSnapshot before, string? uploadId = null)
+    protected async Task AssertUnchangedAsync(StoreSnapshot before, string? uploadId = null, HoistApi? api = null)
     {
-        var after = await SnapshotAsync(uploadId);
+        var after = await SnapshotAsync(uploadId, api);
         Assert.Equal(before.Files, after.Files);
         Assert.Equal(before.Parts, after.Parts);
         Assert.Equal(before.Uploads, after.Uploads);

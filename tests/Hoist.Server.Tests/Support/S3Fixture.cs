@@ -55,7 +55,8 @@ public sealed class S3Fixture : StoreFixture
     {
         if (_s3["ServiceUrl"] is { Length: > 0 } serviceUrl)
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            // Generous: a server that is down refuses at once; one that is busy (a loaded CI machine) may take a while.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             try
             {
                 using var response = await http.GetAsync(new Uri(serviceUrl));

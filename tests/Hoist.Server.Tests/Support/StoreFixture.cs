@@ -13,6 +13,7 @@ public abstract class StoreFixture : IAsyncLifetime
 {
     public const string SigningKey = "hoist-server-tests-signing-key-0123456789";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HoistApp> _shared = new(StringComparer.Ordinal);
     private HoistApp? _app;
 
     /// <summary>"FileSystem" or "S3", for messages.</summary>
@@ -47,19 +48,39 @@ public abstract class StoreFixture : IAsyncLifetime
     public HoistApp CreateApp(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null) =>
         new(Settings(overrides), services);
 
+    /// <summary>
+    /// A server over this store with these overrides, made on first use and kept until the fixture is
+    /// disposed: for test classes whose every test needs another configuration than <see cref="App"/>'s.
+    /// </summary>
+    public HoistApp SharedApp(IReadOnlyDictionary<string, string?> overrides) =>
+        _shared.GetOrAdd(string.Join('\n', overrides.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")), _ => CreateApp(overrides));
+
     public virtual async Task InitializeAsync()
     {
         _app = CreateApp();
         using var api = _app.CreateApi();
-        using var health = await api.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
-        if (health.StatusCode != HttpStatusCode.OK)
+        // A few tries over half a minute: on a loaded machine the store may be slow to answer the first call.
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"The server on the {StoreName} store is not healthy: {(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}");
+            using var health = await api.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+            if (health.StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+            if (attempt == 6)
+            {
+                throw new InvalidOperationException($"The server on the {StoreName} store is not healthy: {(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5));
         }
     }
 
     public virtual async Task DisposeAsync()
     {
+        foreach (var shared in _shared.Values)
+        {
+            await shared.DisposeAsync();
+        }
         if (_app is not null)
         {
             await _app.DisposeAsync();

@@ -1,0 +1,91 @@
+using System.Net.Http.Headers;
+using Hoist.Server.Storage;
+using Hoist.Server.Tests.Security;
+using Hoist.Server.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hoist.Server.Tests.Hostile;
+
+/// <summary>
+/// The server the hostile suite attacks: the real app on real Kestrel (raw sockets, real request
+/// parsing, real disconnects), in ApiKeys mode with two owners, over one store, kept for the whole class.
+/// Rate limits and the open-upload limit are off so that only the input decides each answer.
+/// </summary>
+public abstract class HostileServer : IAsyncLifetime
+{
+    private StoreFixture? _store;
+    private HoistApp? _app;
+
+    public StoreFixture StoreFixture => _store ?? throw new InvalidOperationException("Not initialized.");
+
+    public IObjectStore Store => App.Services.GetRequiredService<IObjectStore>();
+
+    public HoistApp App => _app ?? throw new InvalidOperationException("Not initialized.");
+
+    public Uri Address { get; private set; } = null!;
+
+    public HoistApi Alice { get; private set; } = null!;
+
+    public HoistApi Bob { get; private set; } = null!;
+
+    public HoistApi Nobody { get; private set; } = null!;
+
+    protected abstract StoreFixture CreateStore();
+
+    public async Task InitializeAsync()
+    {
+        _store = CreateStore();
+        await _store.InitializeAsync();
+        _app = _store.CreateApp(ApiKeyOwners.Settings(new Dictionary<string, string?>
+        {
+            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
+            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
+            ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
+            ["Hoist:Uploads:SweepInterval"] = "00:00:00",
+        }));
+        _app.UseKestrel(0);
+        _app.StartServer();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Address = new Uri(addresses.First());
+        Alice = Client(ApiKeyOwners.AliceKey);
+        Bob = Client(ApiKeyOwners.BobKey);
+        Nobody = Client(null);
+    }
+
+    public HoistApi Client(string? bearer)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(1) };
+        if (bearer is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        return new HoistApi(http);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Alice?.Dispose();
+        Bob?.Dispose();
+        Nobody?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
+}
+
+public sealed class HostileServerOnFileSystem : HostileServer
+{
+    protected override StoreFixture CreateStore() => new FileSystemFixture();
+}
+
+public sealed class HostileServerOnS3 : HostileServer
+{
+    protected override StoreFixture CreateStore() => new S3Fixture();
+}
