@@ -57,6 +57,7 @@ public sealed partial class S3Store : IObjectStore, IDisposable
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
 
         // Presigned URLs default to https whatever the endpoint says; follow the endpoint.
+        VerifyETags = options.VerifyPartETags;
         _presignProtocol = options.ServiceUrl is { } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
             ? Protocol.HTTP
             : Protocol.HTTPS;
@@ -77,12 +78,8 @@ public sealed partial class S3Store : IObjectStore, IDisposable
         };
     }
 
-    /// <summary>
-    /// Checks each part's ETag against the MD5 of the bytes sent, which catches corruption between
-    /// here and the store (and costs an MD5 per byte). Stores that encrypt with SSE-KMS or SSE-C
-    /// answer ETags that are not MD5s: turn it off for them.
-    /// </summary>
-    internal bool VerifyETags { get; init; } = true;
+    /// <summary>From <see cref="S3StorageOptions.VerifyPartETags"/>: each part's ETag checked against the MD5 of the bytes sent.</summary>
+    internal bool VerifyETags { get; init; }
 
     /// <summary>Page size of the listing calls (S3's maximum is 1000); smaller in tests, to exercise paging.</summary>
     internal int ListPageSize { get; init; } = 1000;
