@@ -2,11 +2,14 @@ using Hoist.Server.Auth;
 using Hoist.Server.Errors;
 using Hoist.Server.Files;
 using Hoist.Server.Health;
+using Hoist.Server.Hosting;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
+
+builder.WebHost.UseHoistKestrel();
 
 builder.Services.AddHoistProblems();
 builder.Services.AddHoistJson();

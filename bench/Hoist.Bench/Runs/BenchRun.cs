@@ -1,0 +1,122 @@
+using System.Globalization;
+using Hoist.Bench.Measure;
+using Hoist.Bench.Report;
+
+namespace Hoist.Bench.Runs;
+
+/// <summary>The orchestrator: the modes bench/run.sh asks for, interleaved rounds, the summary and the results file.</summary>
+internal static class BenchRun
+{
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        ProcStat.ClockTicks = args.Int("clk-tck", 100);
+        var workDir = Directory.CreateDirectory(args.Optional("work") ?? Path.Combine(Path.GetTempPath(), "hoist-bench")).FullName;
+        var resultsDir = Directory.CreateDirectory(args.Required("results")).FullName;
+        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var cephState = args.Optional("ceph-state");
+        var conf = cephState is null ? null : Path.Combine(cephState, "ceph.conf");
+        var hasS3 = Environment.GetEnvironmentVariable("Hoist__Storage__S3__ServiceUrl") is not null;
+        var context = new BenchContext
+        {
+            ServerDll = Path.GetFullPath(args.Required("server-dll")),
+            TusDir = Path.GetFullPath(args.Required("tus-dir")),
+            WorkDir = workDir,
+            LogPath = Path.Combine(workDir, $"run-{runId}.log"),
+            RunId = runId,
+            S3 = hasS3 ? S3Settings.FromEnvironment() : null,
+            CephConf = conf,
+            RgwPid = conf is null ? null : ProcStat.PidFromFile(Path.Combine(cephState!, "run", "client.rgw.hoist.pid"), conf),
+            OsdPid = conf is null ? null : ProcStat.PidFromFile(Path.Combine(cephState!, "run", "osd.0.pid"), conf),
+            MonPid = conf is null ? null : ProcStat.PidFromFile(Path.Combine(cephState!, "run", "mon.a.pid"), conf),
+            Parallel = args.Int("parallel", 4),
+            PartSize = args.Size("part-size", 8 * Sizes.MiB),
+            DirectMode = args.Optional("direct-mode") ?? "presigned",
+            WarmUpSize = args.Size("warm-up", 24 * Sizes.MiB),
+            ServerEnvironment = ParseEnvironment(args.Optional("server-env")),
+            AllowUnverified = args.Flag("allow-unverified"),
+        };
+        var size = args.Size("size", Sizes.GiB);
+        var runs = args.Int("runs", 3);
+        var perRun = args.Flag("server-per-run");
+        var results = new BenchResults(context, size, runs, perRun, args.Optional("note"));
+        Console.WriteLine($"Hoist bench {runId}: {Sizes.Label(size)}, {runs} runs each, work {workDir}, log {context.LogPath}");
+        Console.WriteLine($"machine: {results.Machine}");
+        if (context.ServerEnvironment.Count > 0)
+        {
+            Console.WriteLine($"Hoist server extra environment: {string.Join(' ', context.ServerEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        }
+        try
+        {
+            if (args.Flag("compare"))
+            {
+                var only = (args.Optional("only") ?? "a,a-tu,b,c1,c2").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                await using var servers = new ServerPool(perRun);
+                await CompareAsync(context, servers, results, size, runs, only);
+            }
+            if (args.Flag("sweep"))
+            {
+                await using var servers = new ServerPool(perRun);
+                await SweepAsync(context, servers, results, runs, (args.Optional("sweep-sizes") ?? "1G,4G").Split(','));
+            }
+            if (args.Flag("fs"))
+            {
+                await FileSystemRun.RunAsync(context, results, size, runs);
+            }
+            if (args.Flag("load"))
+            {
+                results.Load = await LoadRun.RunAsync(context, args.Int("load-files", 50), args.Size("load-size", 20 * Sizes.MiB), args.Int("load-concurrency", 8));
+            }
+        }
+        finally
+        {
+            await context.CleanS3Async();
+            var path = Path.Combine(resultsDir, $"bench-{runId}.json");
+            await results.WriteAsync(path);
+            Console.WriteLine();
+            Console.WriteLine(results.Render());
+            Console.WriteLine($"results: {path}");
+        }
+        return 0;
+    }
+
+    private static async Task CompareAsync(BenchContext context, ServerPool servers, BenchResults results, long size, int runs, string[] only)
+    {
+        var file = context.RandomFile(size, $"random-{size}.bin");
+        Console.WriteLine($"\n== S3: {string.Join(' ', only)} interleaved, {runs} rounds, {Sizes.Label(size)} ==");
+        for (var round = 1; round <= runs; round++)
+        {
+            foreach (var config in only)
+            {
+                var record = config switch
+                {
+                    _ when config == Configurations.Direct || config.StartsWith("a-", StringComparison.Ordinal) => await Configurations.DirectAsync(context, config, round, file),
+                    Configurations.Hoist => await Configurations.HoistS3Async(context, servers, config, round, file),
+                    Configurations.TusStreaming => await Configurations.TusAsync(context, servers, config, round, file, "Infinity"),
+                    Configurations.TusChunked => await Configurations.TusAsync(context, servers, config, round, file, BenchContext.Str(8 * Sizes.MiB)),
+                    _ => throw new BenchArgsException($"Unknown configuration '{config}' (a, a-MODE, b, c1, c2)."),
+                };
+                results.Add(record);
+                await context.CleanS3Async();
+            }
+        }
+    }
+
+    private static async Task SweepAsync(BenchContext context, ServerPool servers, BenchResults results, int runs, string[] sizes)
+    {
+        var files = sizes.Select(s => (Label: "b-" + s.Trim(), File: context.RandomFile(Sizes.Parse(s), $"random-{Sizes.Parse(s)}.bin"))).ToList();
+        Console.WriteLine($"\n== sweep: Hoist at {string.Join(", ", sizes)}, {runs} rounds ==");
+        for (var round = 1; round <= runs; round++)
+        {
+            foreach (var (label, file) in files)
+            {
+                results.Add(await Configurations.HoistS3Async(context, servers, label, round, file));
+                await context.CleanS3Async();
+            }
+        }
+    }
+
+    private static Dictionary<string, string> ParseEnvironment(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+}

@@ -1,0 +1,61 @@
+using Hoist.Bench.Clients;
+using Hoist.Bench.Report;
+
+namespace Hoist.Bench.Runs;
+
+/// <summary>
+/// Hoist on its embedded FileSystem store against a plain copy of the same file to the same disk.
+/// The store writes each part (fsync) and, at completion, assembles the object from them (fsync):
+/// the file is written twice, so "cp, then fsync" is the fair floor and plain cp the page-cache ceiling.
+/// </summary>
+internal static class FileSystemRun
+{
+    public static async Task RunAsync(BenchContext context, BenchResults results, long size, int runs)
+    {
+        var file = context.RandomFile(size, $"random-{size}.bin");
+        Console.WriteLine($"\n== FileSystem store vs copy: {runs} rounds, {Sizes.Label(size)}, in {context.WorkDir} ==");
+        for (var round = 1; round <= runs; round++)
+        {
+            var root = Path.Combine(context.WorkDir, $"fs-store-{round}");
+            try
+            {
+                // A fresh server per run: its store folder is deleted between runs.
+                await using var servers = new ServerPool(perRun: true);
+                results.Add(await Configurations.HoistAsync(context, servers, () => context.HoistServerEnvironment("FileSystem", root), "fs-hoist", round, file));
+            }
+            finally
+            {
+                DeleteQuietly(root);
+            }
+            results.Add(await CopyAsync(context, "cp", round, file, "cp -- \"$1\" \"$2\""));
+            results.Add(await CopyAsync(context, "cp+fsync", round, file, "cp -- \"$1\" \"$2\" && sync -- \"$2\""));
+        }
+    }
+
+    private static async Task<RunRecord> CopyAsync(BenchContext context, string config, int round, string file, string script)
+    {
+        var target = Path.Combine(context.WorkDir, "copy.bin");
+        try
+        {
+            // The orchestrator times the copy; the report's zero wall says so. CPU is cp's, from cutime.
+            return await context.MeasureAsync(config, round, new FileInfo(file).Length, null,
+                () => context.ClientAsync("bash", "-c", script + " && echo '{\"bytes\":" + BenchContext.Str(new FileInfo(file).Length) + ",\"wallSeconds\":0,\"cpuSeconds\":0}'", "copy", file, target));
+        }
+        finally
+        {
+            DeleteQuietly(target);
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        else if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Hoist's benchmark (issue 7): throughput, CPU and memory of Hoist next to a direct S3
+# upload and next to the peer proxy (@tus/server), on the project's real S3 server (Ceph RGW).
+#
+# Usage: bash bench/run.sh [--size 1G] [--runs 3] [--sweep] [--load] [--fs] [options]
+#
+#   (default)        the S3 comparison, interleaved a a-tu b c1 c2 a a-tu b c1 c2 ...:
+#                      a  direct, the ceiling: the AWS SDK for .NET presigns each UploadPart and
+#                         HttpClient streams the file slice (unsigned payload, as the Hoist
+#                         server itself sends parts), 8 MiB parts, 4 in flight
+#                      a-tu  direct with the SDK's TransferUtility (chunk-signed SigV4 streaming)
+#                      b  Hoist: HoistClient -> Hoist server (Release, own process) -> S3
+#                      c1 @tus/server 2 + @tus/s3-store 2 <- tus-js-client 4, one streaming PATCH
+#                      c2 the same with 8 MiB PATCHes (chunkSize), as a resumable client sends
+#   --size SIZE      the random file (made once, kept in the work folder); default 1G
+#   --runs N         rounds of each configuration (medians are reported); default 3
+#   --sweep          Hoist alone at 1 GiB and 4 GiB (--sweep-sizes 1G,4G): does memory grow with the file?
+#   --fs             Hoist on the FileSystem store vs cp (and cp + fsync) of the same file, same disk
+#   --load           50 files of 20 MiB through one Hoist server, 8 uploads at a time, each with
+#                    4 parts in flight; every object is downloaded back and its SHA-256 checked
+#                    (--load-files 50 --load-size 20M --load-concurrency 8)
+#   --no-compare     skip the default comparison (e.g. --no-compare --load)
+#   --only LIST      which configurations the comparison runs; default a,a-tu,b,c1,c2.
+#                    a-MODE is a direct upload in another mode: a-sdk (UploadPartRequest from
+#                    the file, chunk-signed), a-sdk-unchunked (UseChunkEncoding = false), a-tu,
+#                    a-presigned
+#   --direct-mode M  the mode of (a) itself; default presigned
+#   --warm-up SIZE   each new proxy first uploads this much (JIT, pools); default 24M, 0 = none
+#   --server-per-run a fresh proxy process for every run (default: one per configuration, kept
+#                    for all its rounds, as a server lives on; round 1 then carries the JIT)
+#   --parallel N     parts in flight (a, b); default 4      --part-size SIZE  default 8M
+#   --server-env K=V,K=V   extra environment of the Hoist server, for experiments
+#                    (e.g. DOTNET_gcServer=0)
+#   --allow-unverified  accept uploads without a whole-file checksum (experimental servers)
+#   --note TEXT      recorded in the results file
+#
+# Environment: HOIST_BENCH_WORK (default /tmp/hoist-bench: random files, builds, logs);
+# HOIST_BENCH_SERVER_DLL runs another build of the server (an experiment) instead of this tree's;
+# HOIST_S3_STATE / HOIST_S3_PORT / HOIST_S3_MON_PORT choose the S3 server as for
+# scripts/s3-server.sh: give the benchmark a cluster of its own on a machine where tests
+# use the default one, e.g.
+#   HOIST_S3_STATE=/tmp/hoist-bench-s3 HOIST_S3_PORT=7490 HOIST_S3_MON_PORT=3390 bash bench/run.sh
+#
+# It prints a table (CPU-seconds per GiB of the client, the proxy, radosgw and ceph-osd; the
+# proxy's peak RSS; the busy CPU of other processes, a sign of a disturbed run), the ratios and
+# the targets as met / not met, and writes bench/results/bench-<time>.json. It reports; it never
+# fails because a target is not met (it is not part of scripts/test.sh).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=$(realpath -m "${HOIST_BENCH_WORK:-/tmp/hoist-bench}")
+S3_SCRIPT=$ROOT/scripts/s3-server.sh
+S3_STATE=$(realpath -m "${HOIST_S3_STATE:-/tmp/hoist-s3}")
+
+compare=--compare
+needs_s3=1
+pass=()
+while (($#)); do
+  case $1 in
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    --no-compare) compare= ;;
+    --sweep|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
+    --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--sweep-sizes|--load-files|--load-size|--load-concurrency)
+      (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }
+      pass+=("$1" "$2"); shift ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+# Only the FileSystem comparison runs without S3.
+if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qx -e --sweep -e --load; then needs_s3=; fi
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+mkdir -p "$WORK" "$ROOT/bench/results"
+
+# Builds go to the work folder, so that other builds of bin/Release (tests, a developer) cannot
+# replace the server's files under a running benchmark.
+log "building Release (server, bench)"
+dotnet build "$ROOT/src/Hoist.Server/Hoist.Server.csproj" -c Release -o "$WORK/build/server" -nologo -v q -clp:NoSummary >&2
+dotnet build "$ROOT/bench/Hoist.Bench/Hoist.Bench.csproj" -c Release -o "$WORK/build/bench" -nologo -v q -clp:NoSummary >&2
+
+# The Node peer, from its lock file; again only when the lock changed.
+TUS=$ROOT/bench/tus
+stamp=$TUS/node_modules/.bench-lock.sha256
+if [[ $needs_s3 ]] && ! (cd "$TUS" && sha256sum --status -c "$stamp" 2>/dev/null); then
+  log "npm ci (bench/tus)"
+  (cd "$TUS" && CI=true npm ci --no-audit --no-fund --loglevel=error >&2)
+  (cd "$TUS" && sha256sum package-lock.json >"$stamp")
+fi
+
+started_s3=
+stop_s3() { if [[ $started_s3 ]]; then log "stopping the S3 server this run started"; bash "$S3_SCRIPT" down || true; fi; }
+trap stop_s3 EXIT
+if [[ $needs_s3 ]]; then
+  if bash "$S3_SCRIPT" status >/dev/null 2>&1; then
+    log "S3 server already running ($S3_STATE): using it, leaving it running"
+  else
+    log "starting the S3 server ($S3_STATE)"
+    started_s3=1
+    bash "$S3_SCRIPT" up >/dev/null
+  fi
+  eval "$(bash "$S3_SCRIPT" env)"
+fi
+
+log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+rc=0
+dotnet "$WORK/build/bench/Hoist.Bench.dll" run $compare "${pass[@]}" \
+  --server-dll "${HOIST_BENCH_SERVER_DLL:-$WORK/build/server/Hoist.Server.dll}" --tus-dir "$TUS" \
+  --work "$WORK" --results "$ROOT/bench/results" \
+  ${needs_s3:+--ceph-state "$S3_STATE"} --clk-tck "$(getconf CLK_TCK)" || rc=$?
+log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $rc
