@@ -33,6 +33,9 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
         inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken);
 
+    public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) =>
+        inner.HeadCompletedAsync(key, cancellationToken);
+
     public Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         inner.AbortMultipartUploadAsync(key, uploadId, cancellationToken);
 

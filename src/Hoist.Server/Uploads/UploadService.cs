@@ -135,7 +135,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), cancellationToken);
-            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, MultipartChecksums.CompositeSha256(chosen));
+            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
@@ -232,8 +232,8 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     /// <summary>The object of an upload that was already completed: its key is unique to the upload.</summary>
     private async Task<CompleteUploadResponse?> FindCompletedAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        var info = await store.HeadObjectAsync(token.Key, cancellationToken);
-        return info is not null && info.Size == token.Size ? new CompleteUploadResponse(info.Key, info.Size, info.ETag, null) : null;
+        var done = await store.HeadCompletedAsync(token.Key, cancellationToken);
+        return done is not null && done.Size == token.Size ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
 
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>

@@ -76,13 +76,12 @@ public sealed partial class FileSystemStore : IObjectStore
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            try
+            // The rename is the part's commit, taken under the upload's lock: a complete copies the
+            // very parts it described, and an upload completed or aborted meanwhile takes no part.
+            await using (await LockAsync(directory, uploadId, cancellationToken))
             {
+                RequireOpen(directory, uploadId);
                 File.Move(temp, PartPath(directory, partNumber), overwrite: true);
-            }
-            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
-            {
-                throw NoSuchUpload(uploadId);
             }
             return header.Describe(partNumber, DateTimeOffset.UtcNow);
         }
@@ -104,7 +103,11 @@ public sealed partial class FileSystemStore : IObjectStore
     public async Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
         var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
-        RemoveDirectory(directory, uploadId);
+        await using (await LockAsync(directory, uploadId, cancellationToken))
+        {
+            RequireOpen(directory, uploadId);
+            RemoveDirectory(directory, uploadId);
+        }
     }
 
     public async IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -161,6 +164,18 @@ public sealed partial class FileSystemStore : IObjectStore
         ObjectKey.Validate(key);
         await using var data = TryOpenData(key);
         return data is null ? null : await DescribeAsync(key, data, cancellationToken);
+    }
+
+    public async Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        await using var data = TryOpenData(key);
+        if (data is null)
+        {
+            return null;
+        }
+        var meta = await MetaOfAsync(key, data, cancellationToken);
+        return new CompletedObject(key, meta.ETag, meta.Size, meta.ChecksumSha256);
     }
 
     public async Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken)
@@ -352,7 +367,11 @@ public sealed partial class FileSystemStore : IObjectStore
     }
 
     /// <summary>Describes the very data file the caller holds open.</summary>
-    private async Task<ObjectInfo> DescribeAsync(string key, FileStream data, CancellationToken cancellationToken)
+    private async Task<ObjectInfo> DescribeAsync(string key, FileStream data, CancellationToken cancellationToken) =>
+        (await MetaOfAsync(key, data, cancellationToken)).Describe(key);
+
+    /// <summary>The sidecar's description of the very data file the caller holds open.</summary>
+    private async Task<ObjectMeta> MetaOfAsync(string key, FileStream data, CancellationToken cancellationToken)
     {
         var size = data.Length;
         var stamp = File.GetLastWriteTimeUtc(data.SafeFileHandle).Ticks;
@@ -366,7 +385,7 @@ public sealed partial class FileSystemStore : IObjectStore
             data.Position = position;
             meta = new ObjectMeta(Convert.ToHexStringLower(md5), size, null, [], new DateTimeOffset(stamp, TimeSpan.Zero));
         }
-        return meta.Describe(key);
+        return meta;
     }
 
     private static async Task<MetaFile?> TryReadMetaAsync(string path, CancellationToken cancellationToken)
