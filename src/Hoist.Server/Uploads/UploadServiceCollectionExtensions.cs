@@ -23,6 +23,7 @@ public static class UploadServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
+        services.AddSingleton<OwnerCreateGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<AbandonedUploadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploadSweeper>());
