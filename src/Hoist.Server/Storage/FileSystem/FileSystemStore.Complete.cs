@@ -2,7 +2,10 @@ namespace Hoist.Server.Storage.FileSystem;
 
 public sealed partial class FileSystemStore
 {
-    public async Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
+        WritingAsync(() => CompleteCoreAsync(key, uploadId, parts, cancellationToken));
+
+    private async Task<CompletedObject> CompleteCoreAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
     {
         var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
         await using var gate = await LockAsync(directory, uploadId, cancellationToken);

@@ -40,7 +40,10 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public string Root => _root;
 
-    public async Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WritingAsync(() => CreateUploadCoreAsync(key, contentType, metadata, cancellationToken));
+
+    private async Task<string> CreateUploadCoreAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -52,7 +55,10 @@ public sealed partial class FileSystemStore : IObjectStore
         return uploadId;
     }
 
-    public async Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
+    public Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken) =>
+        WritingAsync(() => UploadPartCoreAsync(key, uploadId, partNumber, body, length, expectedSha256, cancellationToken));
+
+    private async Task<StoredPart> UploadPartCoreAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {
         ValidatePartNumber(partNumber);
         if (length > S3Limits.MaxPartSize)
@@ -129,7 +135,10 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    public async Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WritingAsync(() => PutObjectCoreAsync(key, body, length, contentType, metadata, cancellationToken));
+
+    private async Task<ObjectInfo> PutObjectCoreAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         if (length > S3Limits.MaxPartSize)
