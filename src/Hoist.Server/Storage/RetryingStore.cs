@@ -16,6 +16,10 @@ namespace Hoist.Server.Storage;
 public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions options, TimeProvider time, ILogger<RetryingStore> logger)
     : IObjectStore, ILeftoverStore, IDisposable
 {
+    public string Location => inner.Location;
+
+    public Task CheckWritableAsync(CancellationToken cancellationToken) => inner.CheckWritableAsync(cancellationToken);
+
     public Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken) =>
         WithUnreadBodyAsync(body, $"part {partNumber} of {key}",
             unread => inner.UploadPartAsync(key, uploadId, partNumber, unread, length, expectedSha256, cancellationToken), cancellationToken);

@@ -169,7 +169,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server's own build output, of the configuration these tests were built in.</summary>
-    private static string ServerAssembly()
+    internal static string ServerAssembly()
     {
         var configuration = typeof(ServerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -183,7 +183,7 @@ public sealed class ServerProcess : IAsyncDisposable
             : throw new FileNotFoundException($"The built server is not at {dll ?? "(no Hoist.slnx above " + AppContext.BaseDirectory + ")"}: build src/Hoist.Server first.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
