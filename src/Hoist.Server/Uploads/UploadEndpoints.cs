@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hoist.Server.Uploads;
 
-/// <summary>The native upload API: /api/uploads (DESIGN.md's table).</summary>
+/// <summary>The native upload API: /api/uploads (docs/api.md).</summary>
 public static class UploadEndpoints
 {
     public const string ChecksumHeader = "x-hoist-checksum-sha256";

@@ -8,7 +8,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Hostile;
 
 /// <summary>
-/// Issue 6's hostile-input suite: every row of <see cref="HostileCases"/> against the real server on
+/// The hostile-input suite: every row of <see cref="HostileCases"/> against the real server on
 /// Kestrel, on each store. Each gets its status and code, never a 5xx, and leaves the store as it
 /// found it (files of both owners, the parts of the setup's upload, the store's incomplete uploads and,
 /// on the file system, its temporary folder); the server answers afterwards.

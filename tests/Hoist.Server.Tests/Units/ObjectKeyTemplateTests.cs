@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Hoist.Server.Tests.Units;
 
-/// <summary>Issue 10, item 1: the template is expanded in one pass, and no owner can write outside its own prefix.</summary>
+/// <summary>docs/key-template.md: the template is expanded in one pass, and no owner can write outside its own prefix.</summary>
 public sealed class ObjectKeyTemplateTests
 {
     private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));

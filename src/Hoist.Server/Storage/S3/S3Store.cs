@@ -13,7 +13,7 @@ namespace Hoist.Server.Storage.S3;
 /// (it wants a seekable stream), so they go to a presigned PUT URL through this store's own
 /// <see cref="HttpClient"/>, wrapped in a <see cref="PartBodyStream"/>: a bad body throws before
 /// its last bytes leave, the PUT never completes and the store discards it. Everything else goes
-/// through the SDK. Where S3-compatible servers differ from AWS (see s3-test-server.md) the
+/// through the SDK. Where S3-compatible servers differ from AWS (see docs/s3-test-server.md) the
 /// store checks S3's rules itself, so callers see the same errors as from the FileSystemStore.
 /// </para>
 /// <para><see cref="S3StorageOptions.Prefix"/> is added to every key on the way in and removed on the way out.</para>
