@@ -27,6 +27,7 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
     private const int DripBytesPerSecond = 300;
     private const int Attackers = 8;
     private static readonly IPAddress AttackerAddress = IPAddress.Parse("127.0.0.2");
+    private static readonly string[] TcpTables = ["/proc/net/tcp", "/proc/net/tcp6"];
 
     [Fact]
     public async Task Five_hundred_parts_dripping_at_300_B_per_s_are_capped_and_dropped_while_a_64_MiB_upload_alongside_takes_under_3_times_its_time_alone_and_healthz_stays_200()
@@ -65,6 +66,8 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
         var opened = clock.Elapsed;
         using var stopDripping = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var dripping = DripAllAsync(drips, stopDripping.Token);
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var watching = WatchAsync(server, StorePort(), stopWatching.Token);
         // Those refused are answered at once; those taken drip on.
         while (drips.Count(d => d.Answer.IsCompleted) < Drips - 64 && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
@@ -72,14 +75,12 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
         }
         var answeredBeforeUpload = drips.Count(d => d.Answer.IsCompleted);
 
-        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var health = WatchHealthAsync(server, stopWatching.Token);
         var (alongsideKey, alongside) = await UploadAsync(alice, "alongside.bin", file, ct);
         var stillDripping = drips.Count(d => !d.Answer.IsCompleted);
         var uploadEndedAt = clock.Elapsed;
         await Task.WhenAny(Task.WhenAll(drips.Select(d => d.Answer)), Task.Delay(TimeSpan.FromSeconds(40), ct));
         await stopWatching.CancelAsync();
-        var healthStatuses = await health;
+        var (healthStatuses, storeConnections) = await watching;
         await stopDripping.CancelAsync();
         await dripping;
         var answers = drips.Select(d => d.Answer.IsCompleted ? d.Answer.Result : null).ToList();
@@ -97,6 +98,7 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
         var takenEnds = taken.Where(a => a is not null).Select(a => a!.After.TotalSeconds).ToList();
         output.WriteLine($"refused within {(refused.Count == 0 ? 0 : refused.Max(a => a.After.TotalSeconds)):F1} s; taken ones ended after {(takenEnds.Count == 0 ? "-" : $"{takenEnds.Min():F1} to {takenEnds.Max():F1}")} s");
         output.WriteLine($"/healthz: {healthStatuses.Count} checks, {string.Join(", ", healthStatuses.GroupBy(s => s).Select(g => $"{g.Count()} x {g.Key}"))}");
+        output.WriteLine($"connections from the server to the store: at most {(storeConnections.Count == 0 ? "(not measurable here)" : storeConnections.Max())} while the drips lasted");
         output.WriteLine($"stored of the drips: {(stored.Count == 0 ? "nothing" : string.Join(", ", stored.Take(10)))}");
 
         Assert.Equal((TestData.Sha256Hex(file), (long)FileSize), await alice.DownloadSha256Async(aloneKey, ct));
@@ -109,6 +111,8 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
         // Taken ones are dropped by the minimum body rate (16 KiB/s after 10 s): 408, or closed.
         Assert.All(taken, a => Assert.True(a is { Status: 408 or null } && a.After < TimeSpan.FromSeconds(30), a?.ToString() ?? "still open after 40 s"));
         Assert.Empty(stored);
+        // The store never sees more than the taken drips (64) and a few of its own: the upload alongside, pooled connections.
+        Assert.True(storeConnections.Count == 0 || storeConnections.Max() <= 64 + 32, $"the server held up to {storeConnections.Max()} connections to the store");
         foreach (var target in targets)
         {
             using var aborted = await target.Api.AbortRawAsync(target.UploadId, ct);
@@ -158,15 +162,23 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
         }
     }
 
-    /// <summary>GET /healthz four times a second until stopped; answers the statuses (0 for no answer within 5 s).</summary>
-    private static async Task<List<int>> WatchHealthAsync(ServerProcess server, CancellationToken stop)
+    /// <summary>
+    /// GET /healthz four times a second until stopped, counting meanwhile the server's connections to the
+    /// store; answers the statuses (0 for no answer within 5 s) and the counts.
+    /// </summary>
+    private static async Task<(List<int> Statuses, List<int> StoreConnections)> WatchAsync(ServerProcess server, int? storePort, CancellationToken stop)
     {
         var statuses = new List<int>();
+        var connections = new List<int>();
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(5) };
         while (!stop.IsCancellationRequested)
         {
             try
             {
+                if (storePort is { } port && ConnectionsTo(server.ProcessId, port) is { } count)
+                {
+                    connections.Add(count);
+                }
                 using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative), CancellationToken.None);
                 statuses.Add((int)response.StatusCode);
                 await Task.Delay(250, stop);
@@ -180,7 +192,48 @@ public sealed class SlowBodyProcessTests(S3Fixture fixture, ITestOutputHelper ou
                 statuses.Add(0);
             }
         }
-        return statuses;
+        return (statuses, connections);
+    }
+
+    private int? StorePort() =>
+        fixture.StoreSettings.TryGetValue("Hoist:Storage:S3:ServiceUrl", out var url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Port : null;
+
+    /// <summary>
+    /// The established TCP connections of a process to a port (each part body in flight holds one to the
+    /// store): its socket inodes in /proc/PID/fd matched with /proc/net/tcp*. Null where there is no /proc.
+    /// </summary>
+    private static int? ConnectionsTo(int processId, int port)
+    {
+        try
+        {
+            var inodes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var fd in Directory.EnumerateFiles($"/proc/{processId}/fd"))
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                {
+                    inodes.Add(target["socket:[".Length..^1]);
+                }
+            }
+            var remote = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
+            var count = 0;
+            foreach (var table in TcpTables.Where(File.Exists))
+            {
+                foreach (var line in File.ReadLines(table).Skip(1))
+                {
+                    // sl local_address rem_address st ... inode (field 9); st 01 is ESTABLISHED
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length > 9 && fields[3] == "01" && fields[2].EndsWith(remote, StringComparison.Ordinal) && inodes.Contains(fields[9]))
+                    {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
 
