@@ -1,3 +1,4 @@
+using Hoist.Server.Admission;
 using Hoist.Server.Auth;
 using Hoist.Server.Errors;
 using Hoist.Server.Files;
@@ -17,6 +18,7 @@ try
     builder.Services.AddHoistJson();
     builder.Services.AddHoistStorage(builder.Configuration);
     builder.Services.AddHoistUploads();
+    builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
 

@@ -27,7 +27,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         if (api.Status >= 500)
         {
-            logger.LogWarning(exception, "Answered {Status} {Code}", api.Status, api.Code);
+            // A refusal of our own (server_busy) says all in its detail; a store's failure keeps its trace.
+            logger.LogWarning(exception is ApiException ? null : exception, "Answered {Status} {Code}: {Detail}", api.Status, api.Code, api.Detail ?? api.Title);
         }
         return await WriteAsync(context, api, problems, exception);
     }

@@ -24,6 +24,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's process id, to look at it from outside (its sockets in /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the server printed, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
