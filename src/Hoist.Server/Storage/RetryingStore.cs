@@ -34,7 +34,7 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         inner.ListPartsAsync(key, uploadId, cancellationToken);
 
-    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken) =>
         inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken);
 
     public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) =>
