@@ -67,9 +67,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         StoreErrorCode.InvalidKey => new(400, "invalid_key", "The key is not valid.", e.Message),
         StoreErrorCode.InvalidArgument => new(400, "invalid_argument", "The request is not valid.", e.Message),
         StoreErrorCode.InvalidRange => new(416, "range_not_satisfiable", "The requested range is not satisfiable.", e.Message),
-        // Retry-After tells clients this is a pause, not a refusal: the part may be sent again.
+        // Retry-After tells clients this is a pause, not a refusal: the part may be sent again. It grows
+        // with the outage (RetryingStore's StoreOutage): 1 s for a blip, up to 30 s for a long one.
         StoreErrorCode.Unavailable => new(503, "store_unavailable", "The store is unavailable; try again.", e.Message,
-            headers: new Dictionary<string, string> { ["Retry-After"] = "1" }),
+            headers: new Dictionary<string, string> { ["Retry-After"] = ((int)RetryingStore.RetryAfterOf(e).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         _ => new(500, "store_error", "The store failed."),
     };
 
