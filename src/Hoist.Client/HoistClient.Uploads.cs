@@ -43,8 +43,8 @@ public sealed partial class HoistClient
 
     /// <summary>
     /// Finishes an interrupted upload of a file: lists the parts the server holds, compares each
-    /// with the file's (by SHA-256, or by MD5 ETag where the store keeps no SHA-256), sends only the
-    /// missing or different ones, then completes and verifies. An upload that is already complete is
+    /// with the file's by SHA-256, sends only the missing or different ones (and those stored without a
+    /// SHA-256, so that the whole object's checksum can be verified), then completes and verifies. An upload that is already complete is
     /// answered as is once its size and checksum are found to be the file's (for more than one part
     /// this needs <see cref="UploadOptions.PartSize"/>).
     /// </summary>

@@ -36,22 +36,20 @@ internal sealed class UploadTransfer
     private void Retried() => Interlocked.Increment(ref _retries);
 
     /// <summary>
-    /// Compares the stored parts with the local ones (SHA-256 when the store keeps it, else the
-    /// ETag as MD5) and answers the parts that must be sent: missing, wrong size, or different.
+    /// Compares the stored parts with the local ones by SHA-256 and answers the parts that must be
+    /// sent: missing, wrong size, different, or stored without a SHA-256 (the server lost it, e.g. a
+    /// request cut between the store and the checksum's record): sent again, such a part gets one, so
+    /// that the whole object's checksum can be answered and verified at the end.
     /// </summary>
     public async Task<IReadOnlyList<int>> CheckStoredAsync(IReadOnlyList<UploadedPart> stored, CancellationToken cancellationToken)
     {
-        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber))
+        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber) && p.ChecksumSha256 is not null)
             .ToDictionary(p => p.PartNumber);
         var matching = new System.Collections.Concurrent.ConcurrentBag<int>();
         await PartWorkers.RunAsync(byNumber.Keys, _parallelism, _bufferSize, async (number, buffer, token) =>
         {
-            var part = byNumber[number];
-            var md5 = part.ChecksumSha256 is null && IsMd5(part.ETag);
-            var digest = await DigestAsync(number, buffer, md5, token);
-            var same = part.ChecksumSha256 is { } sha ? sha == Convert.ToBase64String(digest.Sha256)
-                : !md5 || string.Equals(part.ETag.Trim('"'), Convert.ToHexStringLower(digest.Md5!), StringComparison.OrdinalIgnoreCase);
-            if (same)
+            var digest = await DigestAsync(number, buffer, md5: false, token);
+            if (byNumber[number].ChecksumSha256 == Convert.ToBase64String(digest.Sha256))
             {
                 _sha256s[number - 1] = digest.Sha256;
                 matching.Add(number);
@@ -200,11 +198,5 @@ internal sealed class UploadTransfer
             throw new HoistIntegrityException($"The stored object {completed.Key} has the checksum {remote}; the file's is {local}.");
         }
         return result;
-    }
-
-    private static bool IsMd5(string etag)
-    {
-        var hex = etag.Trim('"');
-        return hex.Length == 32 && hex.All(char.IsAsciiHexDigit);
     }
 }
