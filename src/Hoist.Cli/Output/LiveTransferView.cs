@@ -140,7 +140,7 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
         {
             task.Description = $"[red]✗ {Markup.Escape(Shorten(job.Name))}[/]";
             task.StopTask();
-            view.Finished($"[red]✗ {Markup.Escape(job.Name)}:[/] {Markup.Escape(reason)}" + (resume is null ? "" : $" Continue with: [bold]{Markup.Escape(resume)}[/]"));
+            view.Finished($"[red]✗ {Markup.Escape(job.Name)}:[/] {Markup.Escape(reason)}" + (resume is null ? "" : $"{Sentence.End(reason)} Continue with: [bold]{Markup.Escape(resume)}[/]"));
         }
 
         public void Interrupted(string? uploadId, string? resume = null)

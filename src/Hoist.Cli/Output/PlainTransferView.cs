@@ -70,7 +70,7 @@ internal sealed class PlainTransferView : ITransferView
         }
 
         public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null) =>
-            view.Write(Console.Error, $"failed {job.Name}: {reason}" + (resume is null ? "" : $" Continue with: {resume}"));
+            view.Write(Console.Error, $"failed {job.Name}: {reason}" + (resume is null ? "" : $"{Sentence.End(reason)} Continue with: {resume}"));
 
         public void Interrupted(string? uploadId, string? resume = null) => view.Write(Console.Out, $"interrupted {job.Name}" + (uploadId is null ? " (not started)" : " (resumable)"));
 
