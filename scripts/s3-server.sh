@@ -4,13 +4,16 @@
 # Ceph 16.2 from Debian bookworm; no systemd, no Docker: the daemons are
 # started by hand and daemonize themselves. See shared/s3-test-server.md.
 #
-# Usage: scripts/s3-server.sh up|env|status|down|destroy
+# Usage: scripts/s3-server.sh up|env|status|down|destroy|quota-user
 #   up       install packages if missing, create or restart the cluster,
 #            print the Hoist__Storage__S3__* settings as `export` lines
 #   env      print those lines only:  eval "$(scripts/s3-server.sh env)"
 #   status   exit 0 when all three daemons run and S3 answers
 #   down     stop the daemons (rgw, osd, mon), keep the data
 #   destroy  down, then delete the state directory
+#   quota-user NAME BYTES
+#            (on a running server) make user NAME with a user quota of BYTES
+#            and its own bucket NAME, and print its settings like env does
 #
 # Environment:
 #   HOIST_S3_STATE     state directory (default /tmp/hoist-s3): conf, pids,
@@ -456,8 +459,30 @@ cmd_status() {
   return $ok
 }
 
+# A user whose quota tests can fill without touching the shared test user and bucket.
+cmd_quota_user() {
+  local name=${1:?quota-user needs a NAME} bytes=${2:?quota-user needs BYTES}
+  [[ $name =~ ^[a-z0-9-]{3,40}$ ]] || die "quota-user: NAME must be 3-40 of a-z 0-9 -"
+  take_lock
+  local access=${name//-/}accesskey secret=${name//-/}secretkey0123456789
+  if ! rgw_admin user info --uid="$name" >/dev/null 2>&1; then
+    rgw_admin user create --uid="$name" --display-name="Hoist quota tests" \
+      --access-key="$access" --secret-key="$secret" >"$LOGS/user-create-$name.out" 2>&1 ||
+      die "radosgw-admin user create $name failed: see $LOGS/user-create-$name.out"
+  fi
+  rgw_admin quota set --quota-scope=user --uid="$name" --max-size="$bytes" >/dev/null
+  rgw_admin quota enable --quota-scope=user --uid="$name" >/dev/null
+  local code empty_sha=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+  code=$(curl -s -o "$LOGS/bucket-create-$name.out" -w '%{http_code}' --max-time "$TIMEOUT" \
+    --aws-sigv4 "aws:amz:$REGION:s3" --user "$access:$secret" \
+    -H "x-amz-content-sha256: $empty_sha" -X PUT "$(endpoint)/$name") || true
+  [[ $code == 200 ]] || die "creating bucket $name answered HTTP $code: see $LOGS/bucket-create-$name.out"
+  BUCKET=$name ACCESS_KEY=$access SECRET_KEY=$secret print_env
+}
+
 case ${1:-} in
   up)      cmd_up ;;
+  quota-user) shift; cmd_quota_user "$@" ;;
   env)     print_env ;;
   status)  cmd_status ;;
   down)    cmd_down ;;

@@ -57,6 +57,42 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_completed_object_answers_the_same_ETag_size_and_checksum_however_often_asked()
+    {
+        var key = Key("asked-again.bin");
+        var uploadId = await CreateUploadAsync(key);
+        byte[] first = TestData.Bytes(1, MinPart), second = TestData.Bytes(2, 99);
+        var p1 = await UploadPartAsync(key, uploadId, 1, first, Sha256(first));
+        var p2 = await UploadPartAsync(key, uploadId, 2, second, Sha256(second));
+        var expected = $"{Convert.ToBase64String(SHA256.HashData([.. Sha256(first), .. Sha256(second)]))}-2";
+
+        var completed = await CompleteAsync(key, uploadId, p1, p2);
+
+        Assert.Equal(expected, completed.ChecksumSha256);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(completed, await Store.HeadCompletedAsync(key, Ct));
+        }
+        Assert.Null(await Store.HeadCompletedAsync(Key("never-completed.bin"), Ct));
+        await Store.DeleteObjectAsync(key, Ct);
+        Assert.Null(await Store.HeadCompletedAsync(key, Ct));
+    }
+
+    [Fact]
+    public async Task A_completed_objects_checksum_is_computed_even_when_no_part_declared_one()
+    {
+        var key = Key("no-declared-checksum.bin");
+        var uploadId = await CreateUploadAsync(key);
+        var bytes = TestData.Bytes(1, 10);
+        var p1 = await UploadPartAsync(key, uploadId, 1, bytes);
+
+        var completed = await CompleteAsync(key, uploadId, p1);
+
+        Assert.Equal($"{Convert.ToBase64String(SHA256.HashData(Sha256(bytes)))}-1", completed.ChecksumSha256);
+        Assert.Equal(completed, await Store.HeadCompletedAsync(key, Ct));
+    }
+
+    [Fact]
     public async Task A_part_of_exactly_5_MiB_followed_by_a_1_byte_last_part_completes()
     {
         var key = Key("smallest-parts.bin");

@@ -86,4 +86,90 @@ public abstract partial class StoreContract
         Assert.All(seen, s => Assert.True(s == (old.Size, old.ETag) || s == (completed.Size, completed.ETag),
             $"A reader saw {s?.ToString() ?? "no object"} while the upload replaced the object."));
     }
+
+    private const int RaceTrials = 20;
+
+    [Fact]
+    public async Task A_part_resent_while_the_upload_completes_never_changes_what_the_complete_answered()
+    {
+        for (var trial = 0; trial < RaceTrials; trial++)
+        {
+            var key = Key($"resent-during-complete-{trial}.bin");
+            var uploadId = await CreateUploadAsync(key);
+            byte[] first = TestData.Bytes(trial * 10 + 1, MinPart), second = TestData.Bytes(trial * 10 + 2, 10), resent = TestData.Bytes(trial * 10 + 3, MinPart);
+            var p1 = await UploadPartAsync(key, uploadId, 1, first, Sha256(first));
+            var p2 = await UploadPartAsync(key, uploadId, 2, second, Sha256(second));
+
+            using var start = new SemaphoreSlim(0);
+            var completing = Outcome(async () => { await start.WaitAsync(Ct); return await CompleteAsync(key, uploadId, p1, p2); });
+            var resending = Outcome(async () => { await start.WaitAsync(Ct); return await UploadPartAsync(key, uploadId, 1, resent, Sha256(resent)); });
+            start.Release(2);
+            var (completed, completeError) = await completing;
+            var (_, resendError) = await resending;
+
+            // The loser of each race answers as S3 does: the part came too late, or replaced the one the complete named.
+            Assert.True(resendError is null or { Code: StoreErrorCode.NoSuchUpload }, $"trial {trial}: the resent part got {resendError?.Code}: {resendError?.Message}");
+            Assert.True(completeError is null or { Code: StoreErrorCode.InvalidPart }, $"trial {trial}: the complete got {completeError?.Code}: {completeError?.Message}");
+            if (completed is null)
+            {
+                Assert.Null(await Store.HeadObjectAsync(key, Ct));
+                await Store.AbortMultipartUploadAsync(key, uploadId, Ct);
+                continue;
+            }
+            var stored = await ReadAsync(key);
+            byte[][] storedParts = [stored[..MinPart], stored[MinPart..]];
+            Assert.Equal(TestData.MultipartETag(storedParts.Select(b => MD5.HashData(b)).ToList()), completed.ETag);
+            Assert.Equal(CompositeSha256(storedParts), completed.ChecksumSha256);
+            Assert.Equal(completed, await Store.HeadCompletedAsync(key, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task Of_a_racing_complete_and_abort_exactly_one_wins()
+    {
+        var outcomes = new List<string>();
+        for (var trial = 0; trial < RaceTrials; trial++)
+        {
+            var key = Key($"complete-or-abort-{trial}.bin");
+            var uploadId = await CreateUploadAsync(key);
+            var p1 = await UploadPartAsync(key, uploadId, 1, TestData.Bytes(trial * 10 + 1, MinPart));
+            var p2 = await UploadPartAsync(key, uploadId, 2, TestData.Bytes(trial * 10 + 2, 10));
+
+            using var start = new SemaphoreSlim(0);
+            var completing = Outcome(async () => { await start.WaitAsync(Ct); return await CompleteAsync(key, uploadId, p1, p2); });
+            var aborting = Outcome(async () => { await start.WaitAsync(Ct); await Store.AbortMultipartUploadAsync(key, uploadId, Ct); return true; });
+            start.Release(2);
+            var (completed, completeError) = await completing;
+            var (aborted, abortError) = await aborting;
+
+            Assert.True(completeError is null or { Code: StoreErrorCode.NoSuchUpload }, $"trial {trial}: the complete got {completeError?.Code}: {completeError?.Message}");
+            Assert.True(abortError is null or { Code: StoreErrorCode.NoSuchUpload }, $"trial {trial}: the abort got {abortError?.Code}: {abortError?.Message}");
+            Assert.True(completed is not null ^ aborted, $"trial {trial}: exactly one must win, but complete won: {completed is not null}, abort won: {aborted}");
+            var head = await Store.HeadObjectAsync(key, Ct);
+            Assert.Equal(completed?.Size, head?.Size);
+            await AssertStoreErrorAsync(StoreErrorCode.NoSuchUpload, () => ListPartsAsync(key, uploadId));
+            outcomes.Add(completed is not null ? "complete" : "abort");
+        }
+        Assert.Equal(RaceTrials, outcomes.Count);
+    }
+
+    /// <summary>Runs a racer to its end: its answer, or the store's refusal (anything else fails the test).</summary>
+    private static async Task<(T? Value, StoreException? Error)> Outcome<T>(Func<Task<T>> racer)
+    {
+        await Task.Yield();
+        try
+        {
+            return (await Task.Run(racer), null);
+        }
+        catch (StoreException e)
+        {
+            return (default, e);
+        }
+    }
+
+    private static string CompositeSha256(IEnumerable<byte[]> parts)
+    {
+        var sums = parts.Select(SHA256.HashData).ToList();
+        return $"{Convert.ToBase64String(SHA256.HashData(sums.SelectMany(s => s).ToArray()))}-{sums.Count}";
+    }
 }

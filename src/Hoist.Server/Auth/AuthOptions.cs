@@ -37,7 +37,14 @@ public sealed class JwtOptions
     /// <summary>An OpenID Connect authority whose keys sign the tokens.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>The audience (<c>aud</c>) a token must be issued for: required unless <see cref="AcceptAnyAudience"/>.</summary>
     public string? Audience { get; set; }
+
+    /// <summary>An explicit opt-out of the audience check, for a provider that issues tokens for Hoist alone.</summary>
+    public bool AcceptAnyAudience { get; set; }
+
+    /// <summary>How far token times (exp, nbf) may be off the server's clock.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     public string? Issuer { get; set; }
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Hoist.Server.Errors;
-using Hoist.Server.Uploads;
+using Hoist.Server.Owners;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -26,12 +26,17 @@ public static class AuthServiceCollectionExtensions
                 "Hoist:Auth:ApiKeys must list at least one {Key, Owner} when Hoist:Auth:Mode is ApiKeys.")
             .Validate(o => o.ApiKeys.All(k => k.Key.Length >= 16 && k.Owner.Length > 0),
                 "Every Hoist:Auth:ApiKeys entry needs a Key of 16+ characters and an Owner.")
-            .Validate(o => o.ApiKeys.All(k => FileNameSanitizer.Segment(k.Owner) == k.Owner),
-                "Every Hoist:Auth:ApiKeys Owner must be a key prefix as it is: no '/', '\\', ':', '*', '?', '\"', '<', '>', '|', control characters, leading or trailing dots or spaces, or Windows-reserved names.")
+            .Validate(o => o.ApiKeys.All(k => Owner.IsPlain(k.Owner)),
+                $"Every Hoist:Auth:ApiKeys Owner must be usable as a key prefix as it is: letters, digits and . _ @ + - only, not starting or ending with a dot, at most {Owner.MaxPlainBytes} bytes.")
             .Validate(o => o.ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() == o.ApiKeys.Count,
                 "Hoist:Auth:ApiKeys has the same Key twice.")
             .Validate(o => o.Mode != AuthMode.Jwt || !string.IsNullOrEmpty(o.Jwt.Authority) || (o.Jwt.SigningKey?.Length ?? 0) >= 32,
                 "Hoist:Auth:Jwt needs an Authority, or a SigningKey of 32+ characters, when Hoist:Auth:Mode is Jwt.")
+            .Validate(o => o.Mode != AuthMode.Jwt || !string.IsNullOrWhiteSpace(o.Jwt.Audience) || o.Jwt.AcceptAnyAudience,
+                "Hoist:Auth:Jwt:Audience is required when Hoist:Auth:Mode is Jwt (the audience your identity provider puts in tokens issued for Hoist); "
+                + "without it a token issued for any other application of the same provider would be accepted. Set Hoist:Auth:Jwt:AcceptAnyAudience=true only if the provider issues tokens for Hoist alone.")
+            .Validate(o => o.Jwt.ClockSkew >= TimeSpan.Zero && o.Jwt.ClockSkew <= TimeSpan.FromMinutes(5),
+                "Hoist:Auth:Jwt:ClockSkew must be between 00:00:00 and 00:05:00.")
             .ValidateOnStart();
 
         // Everything below reads Hoist:Auth through IOptions when first needed, not the configuration
@@ -49,7 +54,8 @@ public static class AuthServiceCollectionExtensions
             jwt.Audience = settings.Audience;
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters.NameClaimType = "sub";
-            jwt.TokenValidationParameters.ValidateAudience = settings.Audience is not null;
+            jwt.TokenValidationParameters.ValidateAudience = !settings.AcceptAnyAudience;
+            jwt.TokenValidationParameters.ClockSkew = settings.ClockSkew;
             jwt.TokenValidationParameters.ValidateIssuer = settings.Issuer is not null || settings.Authority is not null;
             jwt.TokenValidationParameters.ValidIssuer = settings.Issuer;
             if (settings.SigningKey is { } key)
@@ -84,7 +90,7 @@ public static class AuthServiceCollectionExtensions
             context.Fail("The token has no 'sub' claim: it names no owner.");
             return Task.CompletedTask;
         }
-        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, JwtOwner.For(sub)));
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, Owner.Segment(sub)));
         return Task.CompletedTask;
     }
 

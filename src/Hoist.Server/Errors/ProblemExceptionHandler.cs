@@ -71,6 +71,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // with the outage (RetryingStore's StoreOutage): 1 s for a blip, up to 30 s for a long one.
         StoreErrorCode.Unavailable => new(503, "store_unavailable", "The store is unavailable; try again.", e.Message,
             headers: new Dictionary<string, string> { ["Retry-After"] = ((int)RetryingStore.RetryAfterOf(e).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+        // Not retryable: a client that retries only writes again until it fails again. No Retry-After.
+        StoreErrorCode.InsufficientStorage => new(507, "insufficient_storage", "The store is full.", e.Message),
+        StoreErrorCode.QuotaExceeded => new(403, "quota_exceeded", "The storage quota is used up.", e.Message),
         _ => new(500, "store_error", "The store failed."),
     };
 

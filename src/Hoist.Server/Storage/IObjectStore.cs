@@ -21,8 +21,17 @@ public interface IObjectStore
     /// <summary>Every stored part of an upload in ascending part-number order (all pages).</summary>
     IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Assembles the listed parts atomically into the object and ends the upload.</summary>
+    /// <summary>
+    /// Assembles the listed parts atomically into the object and ends the upload. The answer's
+    /// composite checksum is kept with the object, for <see cref="HeadCompletedAsync"/>.
+    /// </summary>
     Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The object as its complete answered it (same ETag, size and composite checksum), however often
+    /// asked, or null when there is none: how a retried complete whose first answer was lost learns the result.
+    /// </summary>
+    Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Ends an upload and releases every stored part.</summary>
     Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken);

@@ -48,6 +48,9 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
         ObserveAsync(() => inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken));
 
+    public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) =>
+        ObserveAsync(() => inner.HeadCompletedAsync(key, cancellationToken));
+
     public Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         ObserveAsync(async () =>
         {

@@ -18,6 +18,10 @@ public enum StoreErrorCode
     InvalidRange,
     /// <summary>The store failed in a way that may pass on retry (5xx, SlowDown, timeouts).</summary>
     Unavailable,
+    /// <summary>The store's disk is full: nothing more fits until someone frees space (not worth retrying soon).</summary>
+    InsufficientStorage,
+    /// <summary>The store refused the bytes because a quota (of the user or the bucket) is used up.</summary>
+    QuotaExceeded,
 }
 
 public sealed class StoreException(StoreErrorCode code, string message, Exception? inner = null)

@@ -6,8 +6,11 @@ public sealed record StoredPart(int PartNumber, long Size, string ETag, DateTime
 /// <summary>A part named in a complete call.</summary>
 public sealed record PartReference(int PartNumber, string ETag);
 
-/// <summary>The completed object: its S3-style multipart ETag ("md5-of-md5s-N") and size.</summary>
-public sealed record CompletedObject(string Key, string ETag, long Size);
+/// <summary>
+/// The completed object: its S3-style multipart ETag ("md5-of-md5s-N"), size, and composite SHA-256
+/// ("base64-N", see <see cref="MultipartChecksums"/>) when every part's SHA-256 was known.
+/// </summary>
+public sealed record CompletedObject(string Key, string ETag, long Size, string? ChecksumSha256 = null);
 
 public sealed record IncompleteUpload(string Key, string UploadId, DateTimeOffset Initiated);
 

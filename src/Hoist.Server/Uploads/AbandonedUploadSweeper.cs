@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 namespace Hoist.Server.Uploads;
 
 /// <summary>
-/// Aborts incomplete uploads older than Hoist:Uploads:AbandonAfter, so abandoned parts stop
-/// costing storage. Stateless like the rest: the store's list of incomplete uploads is the truth,
-/// so several instances sweeping at once only repeat each other's aborts.
+/// Aborts incomplete uploads to which nothing has arrived for Hoist:Uploads:AbandonAfter (their
+/// newest part's time, or their start when they have none), so abandoned parts stop costing
+/// storage while a long upload that is still moving is never cut off. Stateless like the rest: the
+/// store's lists of incomplete uploads and of their parts are the truth, so several instances
+/// sweeping at once only repeat each other's aborts.
 /// </summary>
 public sealed partial class AbandonedUploadSweeper(
     IObjectStore store,
@@ -19,7 +21,7 @@ public sealed partial class AbandonedUploadSweeper(
     private readonly Counter<long> _aborted = meters.Create("Hoist.Server").CreateCounter<long>("hoist.sweeper.aborted_uploads", description: "Incomplete uploads aborted by the sweeper");
     private readonly Counter<long> _runs = meters.Create("Hoist.Server").CreateCounter<long>("hoist.sweeper.runs", description: "Sweeper runs");
 
-    /// <summary>One pass: aborts every incomplete upload started before now minus AbandonAfter. Answers how many it aborted.</summary>
+    /// <summary>One pass: aborts every incomplete upload idle since before now minus AbandonAfter. Answers how many it aborted.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.Value.AbandonAfter;
@@ -34,9 +36,19 @@ public sealed partial class AbandonedUploadSweeper(
             }
             try
             {
+                // Only uploads that started long ago pay for a listing of their parts.
+                var lastActivity = upload.Initiated;
+                await foreach (var part in store.ListPartsAsync(upload.Key, upload.UploadId, cancellationToken))
+                {
+                    lastActivity = part.LastModified > lastActivity ? part.LastModified : lastActivity;
+                }
+                if (lastActivity >= cutoff)
+                {
+                    continue;
+                }
                 await store.AbortMultipartUploadAsync(upload.Key, upload.UploadId, cancellationToken);
                 aborted++;
-                LogAborted(upload.Key, upload.Initiated);
+                LogAborted(upload.Key, upload.Initiated, lastActivity);
             }
             catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
             {
@@ -76,10 +88,10 @@ public sealed partial class AbandonedUploadSweeper(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(LogLevel.Information, "Sweeper aborted the upload of {Key}, started {Initiated:O}")]
-    private partial void LogAborted(string key, DateTimeOffset initiated);
+    [LoggerMessage(LogLevel.Information, "Sweeper aborted the upload of {Key}, started {Initiated:O}, nothing received since {LastActivity:O}")]
+    private partial void LogAborted(string key, DateTimeOffset initiated, DateTimeOffset lastActivity);
 
-    [LoggerMessage(LogLevel.Information, "Sweeper run: {Seen} incomplete uploads, {Aborted} aborted (started before {Cutoff:O})")]
+    [LoggerMessage(LogLevel.Information, "Sweeper run: {Seen} incomplete uploads, {Aborted} aborted (idle since before {Cutoff:O})")]
     private partial void LogRun(int seen, int aborted, DateTimeOffset cutoff);
 
     [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} temporary files left by interrupted writes (last written before {Cutoff:O})")]

@@ -52,13 +52,15 @@ public static class FileNameSanitizer
         {
             return Fallback;
         }
-        var stem = clean.Split('.')[0];
-        if (WindowsReserved.Contains(stem))
+        if (IsWindowsReserved(clean))
         {
             clean = "_" + clean;
         }
         return Cap(clean);
     }
+
+    /// <summary>Whether Windows would take the name for a device (CON, nul.txt, LPT9.tar.gz): such names cannot be files there.</summary>
+    public static bool IsWindowsReserved(string name) => WindowsReserved.Contains(name.Split('.')[0]);
 
     /// <summary>Cuts the name to <see cref="MaxBytes"/> bytes of UTF-8 on a rune boundary, keeping a short extension.</summary>
     private static string Cap(string name)

@@ -9,11 +9,14 @@ namespace Hoist.Server.Uploads;
 /// The upload lifecycle over the store: create, parts, list, complete, abort. Every protocol face
 /// (the native API, the page, later tus) goes through here; it knows tokens and part plans, not HTTP.
 /// </summary>
-public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
+public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, OwnerCreateGate createGate, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
 {
     public const string OriginalNameMetadata = "original-name";
     public const string Sha256Algorithm = "sha256";
     private const string DefaultContentType = "application/octet-stream";
+
+    /// <summary>A slot frees when one of the owner's uploads ends, which takes a while: ask again in a while, not at once.</summary>
+    private const string TooManyUploadsRetryAfterSeconds = "10";
 
     /// <summary>S3 allows 2 KB of user metadata per object: the escaped original name gets half of it.</summary>
     private const int MaxOriginalNameMetadata = 1024;
@@ -52,12 +55,17 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         }
 
         RequireAllowed(limits, request.FileName, contentType);
-        await RequireUploadSlotAsync(limits, owner, cancellationToken);
 
         var plan = PartPlan.For(size, limits.PreferredPartSize);
         var key = _keys.KeyFor(owner, request.FileName);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
-        var storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
+        string storeUploadId;
+        // Count and create as one step (within this instance), or creates sent together all pass the limit.
+        using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
+        {
+            await RequireUploadSlotAsync(limits, owner, cancellationToken);
+            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
+        }
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
@@ -135,7 +143,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), cancellationToken);
-            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, MultipartChecksums.CompositeSha256(chosen));
+            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
@@ -196,7 +204,9 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             if (++open >= limits.MaxConcurrentUploadsPerOwner)
             {
                 throw new ApiException(429, "too_many_uploads", "Too many uploads in progress.",
-                    $"Finish or abort some of your {open} incomplete uploads first (the limit is {limits.MaxConcurrentUploadsPerOwner}).");
+                    $"Finish or abort some of your {open} incomplete uploads first (the limit is {limits.MaxConcurrentUploadsPerOwner}).",
+                    new Dictionary<string, object?> { ["maxConcurrentUploads"] = limits.MaxConcurrentUploadsPerOwner },
+                    new Dictionary<string, string> { ["Retry-After"] = TooManyUploadsRetryAfterSeconds });
             }
         }
     }
@@ -232,8 +242,8 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     /// <summary>The object of an upload that was already completed: its key is unique to the upload.</summary>
     private async Task<CompleteUploadResponse?> FindCompletedAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        var info = await store.HeadObjectAsync(token.Key, cancellationToken);
-        return info is not null && info.Size == token.Size ? new CompleteUploadResponse(info.Key, info.Size, info.ETag, null) : null;
+        var done = await store.HeadCompletedAsync(token.Key, cancellationToken);
+        return done is not null && done.Size == token.Size ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
 
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>

@@ -14,7 +14,7 @@ public static class UploadServiceCollectionExtensions
                 "Hoist:Uploads:MaxFileSize must be between 0 and 5 TiB (S3's object limit).")
             .Validate(o => o.AbandonAfter > TimeSpan.Zero, "Hoist:Uploads:AbandonAfter must be positive.")
             .Validate(o => o.SweepInterval >= TimeSpan.Zero, "Hoist:Uploads:SweepInterval must be zero (off) or positive.")
-            .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id} and end with {fileName}.")
+            .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id}, end with {fileName}, and use no other placeholders than {yyyy}, {MM} and {dd}.")
             .ValidateOnStart();
         services.AddOptions<TokenOptions>()
             .BindConfiguration(TokenOptions.Section)
@@ -24,6 +24,7 @@ public static class UploadServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
+        services.AddSingleton<OwnerCreateGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<AbandonedUploadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploadSweeper>());

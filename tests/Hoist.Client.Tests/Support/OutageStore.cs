@@ -51,6 +51,9 @@ public sealed class OutageStore(IObjectStore inner) : IObjectStore, IDisposable
     public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
         Checked(() => inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken));
 
+    public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) =>
+        Checked(() => inner.HeadCompletedAsync(key, cancellationToken));
+
     public Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         Checked(() => inner.AbortMultipartUploadAsync(key, uploadId, cancellationToken));
 

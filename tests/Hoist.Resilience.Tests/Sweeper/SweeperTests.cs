@@ -92,6 +92,37 @@ public abstract class SweeperTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task An_upload_older_than_AbandonAfter_whose_parts_keep_arriving_is_not_swept()
+    {
+        await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
+        using var api = app.CreateHoistClient();
+        var upload = await api.CreateAsync("long-running.bin", 3 * TestData.PartSize, cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, TestData.Bytes(seed: 52, TestData.PartSize), Ct);
+        // Stores may stamp times to the second: the newest part comes well after the start.
+        await Task.Delay(TimeSpan.FromSeconds(2.1), Ct);
+        await api.PutPartAsync(upload.UploadId, 2, TestData.Bytes(seed: 53, TestData.PartSize), Ct);
+        var initiated = Assert.Single(await fixture.IncompleteUploadsAsync(Ct), u => u.Key == upload.Key).Initiated;
+        var newestPart = (await fixture.Store
+            .ListPartsAsync(upload.Key, await StoreUploadIdAsync(upload.Key), Ct).ToListAsync(Ct)).Max(p => p.LastModified);
+        Assert.True(newestPart - initiated >= TimeSpan.FromSeconds(1), $"started {initiated:O}, newest part {newestPart:O}");
+        var sweeper = app.Services.GetRequiredService<AbandonedUploadSweeper>();
+
+        // Started more than AbandonAfter ago, but its newest part is younger than that: still moving.
+        _clock.SetUtcNow(newestPart + AbandonAfter - TimeSpan.FromMilliseconds(500));
+        Assert.Equal(0, await sweeper.SweepOnceAsync(Ct));
+        Assert.Equal(2, (await api.ListPartsAsync(upload.UploadId, Ct)).Parts.Count);
+
+        // Nothing more arrives: a second past AbandonAfter after its newest part, it is abandoned.
+        _clock.SetUtcNow(newestPart + AbandonAfter + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await sweeper.SweepOnceAsync(Ct));
+        using var gone = await api.ListPartsRawAsync(upload.UploadId, Ct);
+        await Problem.AssertAsync(gone, 404, "upload_not_found");
+    }
+
+    private async Task<string> StoreUploadIdAsync(string key) =>
+        Assert.Single(await fixture.IncompleteUploadsAsync(Ct), u => u.Key == key).UploadId;
+
+    [Fact]
     public async Task The_sweeper_runs_at_start_and_then_every_interval_as_a_hosted_service()
     {
         await using var app = CreateApp(sweepInterval: TimeSpan.FromHours(1));

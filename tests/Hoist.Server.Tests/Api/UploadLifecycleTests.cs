@@ -109,11 +109,26 @@ public abstract class UploadLifecycleTests(StoreFixture fixture) : ApiTests(fixt
         var (upload, first) = await UploadAsync("twice.bin", file);
 
         var second = await Api.CompleteAsync(upload.UploadId, Ct);
+        var third = await Api.CompleteAsync(upload.UploadId, Ct);
 
-        Assert.Equal(first.Key, second.Key);
-        Assert.Equal(first.Size, second.Size);
-        Assert.Equal(first.ETag, second.ETag);
+        Assert.Equal(first, second);
+        Assert.Equal(first, third);
+        Assert.Equal(TestData.CompositeSha256(file, TestData.PartSize), second.ChecksumSha256);
         Assert.Single(await Api.ListFilesAsync(cancellationToken: Ct), f => f.Key == upload.Key);
+    }
+
+    [Fact]
+    public async Task A_one_part_file_whose_answer_was_lost_answers_the_same_object_to_a_retried_complete()
+    {
+        var file = TestData.Bytes(seed: 8, 1000);
+        var upload = await Api.CreateAsync("lost-answer.txt", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        var lost = await Api.PutPartAsync(upload.UploadId, 1, file, withChecksum: true, cancellationToken: Ct);
+
+        var retried = await Api.CompleteAsync(upload.UploadId, Ct);
+
+        Assert.Equal(lost.Completed, retried);
+        Assert.Equal(TestData.CompositeSha256(file, TestData.PartSize), retried.ChecksumSha256);
+        await Problem.AssertAsync(Api.PutPartRawAsync(upload.UploadId, 1, file, TestData.Sha256Base64(file), Ct), 409, "upload_completed");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Hoist.Server.Tests.Security;
 using Hoist.Server.Tests.Support;
 using Hoist.Server.Uploads;
 
@@ -106,6 +107,22 @@ public static class HostileCases
         yield return new(group, "Bob asks for Alice's file with HEAD", Setup.Completed, 404, null, async c => await c.Bob.DownloadAsync(c.Completed!.Key, method: HttpMethod.Head, cancellationToken: c.Ct)) { Answer = "404 (HEAD: no body)" };
         yield return new(group, "Bob downloads through `bob/../alice/…`", Setup.Completed, 404, "file_not_found", c => Raw(c, "GET", "/api/files/bob/../" + c.Completed!.Key, HostileContext.BobAuthorization));
         yield return new(group, "Bob downloads through `bob%2F..%2Falice…`", Setup.Completed, 404, "file_not_found", c => Raw(c, "GET", "/api/files/bob%2F..%2F" + c.Completed!.Key.Replace("/", "%2F", StringComparison.Ordinal), HostileContext.BobAuthorization));
+        yield return new(group, "a JWT whose sub is `{fileName}` uploads a file named `bob`", Setup.None, 201, null, async c =>
+        {
+            using var mallory = c.Server.JwtApp.CreateApi(Jwts.Create("{fileName}"));
+            return await mallory.CreateRawAsync(new { fileName = "bob", size = 1 }, c.Ct);
+        })
+        {
+            Answer = "201, key `~<hash of the sub>/…/bob`, not `bob/…` (then aborted)",
+            Then = async (c, response) =>
+            {
+                var upload = await HoistApi.ReadAsync<CreatedUpload>(response, HttpStatusCode.Created, c.Ct);
+                Assert.Matches("^~[0-9a-f]{32}/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-z]{12}/bob$", upload.Key);
+                using var mallory = c.Server.JwtApp.CreateApi(Jwts.Create("{fileName}"));
+                using var aborted = await mallory.AbortRawAsync(upload.UploadId, c.Ct);
+                Assert.Equal(HttpStatusCode.NoContent, aborted.StatusCode);
+            },
+        };
         yield return new(group, "Bob lists with `prefix=alice/`", Setup.Completed, 200, null, async c => await c.Bob.Http.GetAsync(new Uri("/api/files?prefix=alice%2F", UriKind.Relative), c.Ct))
         {
             Answer = "200, no files",
@@ -264,6 +281,16 @@ public static class HostileCases
         yield return new(group, "Alice's key with one character changed", Setup.None, 401, "unauthorized", c => CreateWithAuthorization(c, "Bearer " + Security.ApiKeyOwners.AliceKey[..^1] + "X"));
         yield return new(group, "Alice's key in the Basic scheme", Setup.None, 401, "unauthorized", c =>
             CreateWithAuthorization(c, "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:" + Security.ApiKeyOwners.AliceKey))));
+        yield return new(group, "a JWT issued for another application (audience `another-app`)", Setup.None, 401, "unauthorized", async c =>
+        {
+            using var carol = c.Server.JwtApp.CreateApi(Jwts.Create("carol", audience: "another-app"));
+            return await carol.CreateRawAsync(new { fileName = "a.txt", size = 1 }, c.Ct);
+        });
+        yield return new(group, "a JWT with no audience", Setup.None, 401, "unauthorized", async c =>
+        {
+            using var carol = c.Server.JwtApp.CreateApi(Jwts.Create("carol", audience: null));
+            return await carol.CreateRawAsync(new { fileName = "a.txt", size = 1 }, c.Ct);
+        });
         yield return new(group, "`Bearer` with nothing after it", Setup.None, 401, "unauthorized", c => CreateWithAuthorization(c, "Bearer "));
         yield return new(group, "Alice's key in the query string", Setup.None, 401, "unauthorized", async c =>
             await c.Nobody.Http.PostAsync(new Uri($"/api/uploads?access_token={Security.ApiKeyOwners.AliceKey}", UriKind.Relative), Json("{\"fileName\": \"a.txt\", \"size\": 1}"u8.ToArray()), c.Ct));

@@ -17,6 +17,7 @@ public abstract class HostileServer : IAsyncLifetime
 {
     private StoreFixture? _store;
     private HoistApp? _app;
+    private HoistApp? _jwtApp;
 
     public StoreFixture StoreFixture => _store ?? throw new InvalidOperationException("Not initialized.");
 
@@ -32,6 +33,9 @@ public abstract class HostileServer : IAsyncLifetime
 
     public HoistApi Nobody { get; private set; } = null!;
 
+    /// <summary>A second server over the same store in Jwt mode (audience required), for the rows about JWT owners.</summary>
+    public HoistApp JwtApp => _jwtApp ?? throw new InvalidOperationException("Not initialized.");
+
     protected abstract StoreFixture CreateStore();
 
     public async Task InitializeAsync()
@@ -45,6 +49,12 @@ public abstract class HostileServer : IAsyncLifetime
             ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
             ["Hoist:Uploads:SweepInterval"] = "00:00:00",
         }));
+        _jwtApp = _store.CreateApp(new Dictionary<string, string?>(Jwts.Settings())
+        {
+            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
+            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
+            ["Hoist:Uploads:SweepInterval"] = "00:00:00",
+        });
         _app.UseKestrel(0);
         _app.StartServer();
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -69,6 +79,10 @@ public abstract class HostileServer : IAsyncLifetime
         Alice?.Dispose();
         Bob?.Dispose();
         Nobody?.Dispose();
+        if (_jwtApp is not null)
+        {
+            await _jwtApp.DisposeAsync();
+        }
         if (_app is not null)
         {
             await _app.DisposeAsync();

@@ -50,15 +50,17 @@ public static class ApiKeyOwners
 public static class Jwts
 {
     public const string SigningKey = "hoist-server-tests-jwt-signing-key-0123456789";
+    public const string Audience = "hoist-tests";
 
     public static Dictionary<string, string?> Settings() => new()
     {
         ["Hoist:Auth:Mode"] = "Jwt",
         ["Hoist:Auth:Jwt:SigningKey"] = SigningKey,
+        ["Hoist:Auth:Jwt:Audience"] = Audience,
     };
 
-    /// <summary>An HS256 token for <paramref name="sub"/> (no sub claim when null), valid for an hour unless told otherwise.</summary>
-    public static string Create(string? sub, DateTime? notBefore = null, DateTime? expires = null, string signingKey = SigningKey)
+    /// <summary>An HS256 token for <paramref name="sub"/> (no sub claim when null), issued for Hoist's audience and valid for an hour unless told otherwise.</summary>
+    public static string Create(string? sub, DateTime? notBefore = null, DateTime? expires = null, string signingKey = SigningKey, string? audience = Audience)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["name"] = "A test user" };
@@ -70,6 +72,7 @@ public static class Jwts
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
+            Audience = audience,
             Subject = new ClaimsIdentity(),
             IssuedAt = begins,
             NotBefore = begins,

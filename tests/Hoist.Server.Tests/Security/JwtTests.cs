@@ -49,6 +49,9 @@ public abstract class JwtTests(StoreFixture fixture) : ApiTests(fixture), IAsync
         { "with its signature cut off", string.Join('.', Jwts.Create("carol").Split('.')[..2]) + "." },
         { "unsigned (alg none)", Jwts.WithoutSignature("carol") },
         { "without a sub", Jwts.Create(sub: null) },
+        { "issued for another application of the same provider", Jwts.Create("carol", audience: "another-app") },
+        { "issued for no audience", Jwts.Create("carol", audience: null) },
+        { "expired a minute ago (beyond the 30 s clock skew)", Jwts.Create("carol", notBefore: DateTime.UtcNow.AddHours(-1), expires: DateTime.UtcNow.AddMinutes(-1)) },
         { "with an empty sub", Jwts.Create(sub: "") },
         { "not a JWT at all", "carol" },
     };
@@ -83,6 +86,31 @@ public abstract class JwtTests(StoreFixture fixture) : ApiTests(fixture), IAsync
         Assert.DoesNotContain(theirs, f => f.Key == upload.Key);
         await Problem.AssertAsync(underscored.DownloadAsync(upload.Key, cancellationToken: Ct), 404, "file_not_found");
         using var aborted = await underscored.AbortRawAsync(other.UploadId, Ct);
+    }
+
+    [Fact]
+    public async Task A_sub_that_looks_like_a_placeholder_cannot_write_into_another_owners_files()
+    {
+        using var mallory = _app.CreateApi(Jwts.Create("{fileName}"));
+        using var bob = _app.CreateApi(Jwts.Create("bob"));
+
+        var upload = await mallory.CreateAsync("bob", 3, cancellationToken: Ct);
+        await mallory.PutPartAsync(upload.UploadId, 1, "bad"u8.ToArray(), cancellationToken: Ct);
+
+        Assert.Matches("^~[0-9a-f]{32}/", upload.Key);
+        Assert.EndsWith("/bob", upload.Key, StringComparison.Ordinal);
+        Assert.DoesNotContain(await bob.ListFilesAsync(cancellationToken: Ct), f => f.Key == upload.Key);
+        Assert.Contains(await mallory.ListFilesAsync(cancellationToken: Ct), f => f.Key == upload.Key);
+    }
+
+    [Fact]
+    public async Task A_token_within_the_clock_skew_is_taken()
+    {
+        using var carol = _app.CreateApi(Jwts.Create("carol", notBefore: DateTime.UtcNow.AddHours(-1), expires: DateTime.UtcNow.AddSeconds(-5)));
+
+        using var files = await carol.Http.GetAsync(new Uri("/api/files", UriKind.Relative), Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, files.StatusCode);
     }
 }
 

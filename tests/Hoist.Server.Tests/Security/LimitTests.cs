@@ -103,7 +103,11 @@ public abstract class LimitTests(StoreFixture fixture) : ApiTests(fixture)
         var second = await alice.CreateAsync("2.bin", 10, cancellationToken: Ct);
         var before = await SnapshotAsync();
 
-        await Problem.AssertAsync(alice.CreateRawAsync(new { fileName = "3.bin", size = 10 }, Ct), 429, "too_many_uploads");
+        using (var refused = await alice.CreateRawAsync(new { fileName = "3.bin", size = 10 }, Ct))
+        {
+            Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+            await Problem.AssertAsync(refused, 429, "too_many_uploads");
+        }
 
         await AssertUnchangedAsync(before);
         var bobs = await bob.CreateAsync("1.bin", 10, cancellationToken: Ct); // another owner's count
@@ -112,6 +116,48 @@ public abstract class LimitTests(StoreFixture fixture) : ApiTests(fixture)
         foreach (var (api, upload) in new[] { (alice, second), (alice, third), (bob, bobs) })
         {
             using var aborted = await api.AbortRawAsync(upload.UploadId, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task Creates_sent_together_never_open_more_uploads_than_the_limit()
+    {
+        const int limit = 100, sent = 150;
+        var app = Fixture.SharedApp(ApiKeyOwners.Settings(new Dictionary<string, string?>
+        {
+            ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
+            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
+        }));
+        using var bob = app.CreateApi(ApiKeyOwners.BobKey);
+        await foreach (var left in Fixture.Store.ListMultipartUploadsAsync("bob/", Ct))
+        {
+            await Fixture.Store.AbortMultipartUploadAsync(left.Key, left.UploadId, Ct);
+        }
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, sent).Select(i => Task.Run(() => bob.CreateRawAsync(new { fileName = $"{i}.bin", size = 10 }, Ct))));
+
+        try
+        {
+            Assert.Equal(limit, answers.Count(a => a.StatusCode == System.Net.HttpStatusCode.Created));
+            Assert.All(answers.Where(a => a.StatusCode != System.Net.HttpStatusCode.Created), a =>
+            {
+                Assert.Equal(429, (int)a.StatusCode);
+                Assert.NotNull(a.Headers.RetryAfter?.Delta);
+            });
+            var open = await Fixture.Store.ListMultipartUploadsAsync("bob/", Ct).CountAsync(Ct);
+            Assert.Equal(limit, open);
+        }
+        finally
+        {
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+            await foreach (var left in Fixture.Store.ListMultipartUploadsAsync("bob/", Ct))
+            {
+                await Fixture.Store.AbortMultipartUploadAsync(left.Key, left.UploadId, Ct);
+            }
         }
     }
 

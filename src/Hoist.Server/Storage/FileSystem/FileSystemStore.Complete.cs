@@ -2,10 +2,14 @@ namespace Hoist.Server.Storage.FileSystem;
 
 public sealed partial class FileSystemStore
 {
-    public async Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
+        WritingAsync(() => CompleteCoreAsync(key, uploadId, parts, cancellationToken));
+
+    private async Task<CompletedObject> CompleteCoreAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
     {
         var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
         await using var gate = await LockAsync(directory, uploadId, cancellationToken);
+        RequireOpen(directory, uploadId);
         var record = await TryReadUploadAsync(directory, cancellationToken) ?? throw NoSuchUpload(uploadId);
         var stored = (await ReadPartsAsync(directory, uploadId, cancellationToken)).ToDictionary(p => p.PartNumber);
         var chosen = CompleteRules.ChooseParts(parts, stored);
@@ -28,10 +32,11 @@ public sealed partial class FileSystemStore
                 output.Flush(flushToDisk: true);
             }
             var etag = MultipartChecksums.ETag(chosen);
-            var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, MultipartChecksums.CompositeSha256(chosen));
+            var checksum = MultipartChecksums.CompositeSha256(chosen);
+            var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, checksum);
             await CommitObjectAsync(key, temp, meta, cancellationToken);
             RemoveDirectory(directory, uploadId);
-            return new CompletedObject(key, etag, size);
+            return new CompletedObject(key, etag, size, checksum);
         }
         finally
         {
@@ -40,12 +45,16 @@ public sealed partial class FileSystemStore
     }
 
     /// <summary>
-    /// One complete at a time per upload, across processes too (FileShare.None is an flock on Unix):
-    /// a second complete waits, then finds the upload gone and answers NoSuchUpload like S3.
-    /// The lock file stays in the upload's folder and goes with it, so every waiter locks the same file.
+    /// Orders the commits of one upload — a part's rename, the complete, the abort — across processes
+    /// too (FileShare.None is an flock on Unix): a complete copies exactly the parts it described, and
+    /// of a racing complete and abort one wins while the other waits, then finds the upload gone and
+    /// answers NoSuchUpload like S3. The lock file stays in the upload's folder and goes with it, so
+    /// every waiter locks the same file; a waiter that gets it after the folder moved sees that in
+    /// <see cref="RequireOpen"/>. Only commits take it, never the writing of a part's bytes.
     /// </summary>
     private static async Task<FileStream> LockAsync(string directory, string uploadId, CancellationToken cancellationToken)
     {
+        var wait = 1;
         while (true)
         {
             try
@@ -58,8 +67,18 @@ public sealed partial class FileSystemStore
             }
             catch (IOException)
             {
-                await Task.Delay(20, cancellationToken);
+                await Task.Delay(wait, cancellationToken);
+                wait = Math.Min(wait * 2, 20);
             }
+        }
+    }
+
+    /// <summary>Under the lock: the upload is still where it was (not completed or aborted while we waited).</summary>
+    private static void RequireOpen(string directory, string uploadId)
+    {
+        if (!File.Exists(Path.Combine(directory, UploadFile)))
+        {
+            throw NoSuchUpload(uploadId);
         }
     }
 }

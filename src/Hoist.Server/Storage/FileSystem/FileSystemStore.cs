@@ -40,7 +40,10 @@ public sealed partial class FileSystemStore : IObjectStore
 
     public string Root => _root;
 
-    public async Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WritingAsync(() => CreateUploadCoreAsync(key, contentType, metadata, cancellationToken));
+
+    private async Task<string> CreateUploadCoreAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -52,7 +55,10 @@ public sealed partial class FileSystemStore : IObjectStore
         return uploadId;
     }
 
-    public async Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
+    public Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken) =>
+        WritingAsync(() => UploadPartCoreAsync(key, uploadId, partNumber, body, length, expectedSha256, cancellationToken));
+
+    private async Task<StoredPart> UploadPartCoreAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {
         ValidatePartNumber(partNumber);
         if (length > S3Limits.MaxPartSize)
@@ -76,13 +82,12 @@ public sealed partial class FileSystemStore : IObjectStore
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            try
+            // The rename is the part's commit, taken under the upload's lock: a complete copies the
+            // very parts it described, and an upload completed or aborted meanwhile takes no part.
+            await using (await LockAsync(directory, uploadId, cancellationToken))
             {
+                RequireOpen(directory, uploadId);
                 File.Move(temp, PartPath(directory, partNumber), overwrite: true);
-            }
-            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
-            {
-                throw NoSuchUpload(uploadId);
             }
             return header.Describe(partNumber, DateTimeOffset.UtcNow);
         }
@@ -104,7 +109,11 @@ public sealed partial class FileSystemStore : IObjectStore
     public async Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
         var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
-        RemoveDirectory(directory, uploadId);
+        await using (await LockAsync(directory, uploadId, cancellationToken))
+        {
+            RequireOpen(directory, uploadId);
+            RemoveDirectory(directory, uploadId);
+        }
     }
 
     public async IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -126,7 +135,10 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    public async Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WritingAsync(() => PutObjectCoreAsync(key, body, length, contentType, metadata, cancellationToken));
+
+    private async Task<ObjectInfo> PutObjectCoreAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         if (length > S3Limits.MaxPartSize)
@@ -161,6 +173,18 @@ public sealed partial class FileSystemStore : IObjectStore
         ObjectKey.Validate(key);
         await using var data = TryOpenData(key);
         return data is null ? null : await DescribeAsync(key, data, cancellationToken);
+    }
+
+    public async Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        await using var data = TryOpenData(key);
+        if (data is null)
+        {
+            return null;
+        }
+        var meta = await MetaOfAsync(key, data, cancellationToken);
+        return new CompletedObject(key, meta.ETag, meta.Size, meta.ChecksumSha256);
     }
 
     public async Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken)
@@ -352,7 +376,11 @@ public sealed partial class FileSystemStore : IObjectStore
     }
 
     /// <summary>Describes the very data file the caller holds open.</summary>
-    private async Task<ObjectInfo> DescribeAsync(string key, FileStream data, CancellationToken cancellationToken)
+    private async Task<ObjectInfo> DescribeAsync(string key, FileStream data, CancellationToken cancellationToken) =>
+        (await MetaOfAsync(key, data, cancellationToken)).Describe(key);
+
+    /// <summary>The sidecar's description of the very data file the caller holds open.</summary>
+    private async Task<ObjectMeta> MetaOfAsync(string key, FileStream data, CancellationToken cancellationToken)
     {
         var size = data.Length;
         var stamp = File.GetLastWriteTimeUtc(data.SafeFileHandle).Ticks;
@@ -366,7 +394,7 @@ public sealed partial class FileSystemStore : IObjectStore
             data.Position = position;
             meta = new ObjectMeta(Convert.ToHexStringLower(md5), size, null, [], new DateTimeOffset(stamp, TimeSpan.Zero));
         }
-        return meta.Describe(key);
+        return meta;
     }
 
     private static async Task<MetaFile?> TryReadMetaAsync(string path, CancellationToken cancellationToken)

@@ -25,9 +25,27 @@ public sealed partial class S3Store
             // The stored ETags, not the caller's: Ceph compares them case-sensitively.
             PartETags = [.. chosen.Select(p => new PartETag { PartNumber = p.PartNumber, ETag = $"\"{p.ETag}\"" })],
         };
-        var response = await CallAsync(() => _s3.CompleteMultipartUploadAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+        CompleteMultipartUploadResponse response;
+        try
+        {
+            response = await CallAsync(() => _s3.CompleteMultipartUploadAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.Unavailable)
+        {
+            // Ceph answers a complete that raced another complete or an abort with a 500 ("This
+            // multipart completion is already in progress", or its InternalError for an aborted
+            // upload): say who won, as S3 does, instead of a retryable failure.
+            if (await HeadCompletedAsync(key, cancellationToken) is { } done && done.Size == chosen.Sum(p => p.Size) && !await UploadExistsAsync(key, uploadId, cancellationToken))
+            {
+                return done;
+            }
+            if (!await UploadExistsAsync(key, uploadId, cancellationToken))
+            {
+                throw NoSuchUpload(uploadId, e);
+            }
+            throw;
+        }
 
-        await ForgetChecksumsAsync(uploadId, cancellationToken);
         var etag = Unquote(response.ETag);
         if (etag.Length == 0)
         {
@@ -36,6 +54,37 @@ public sealed partial class S3Store
                 ?? throw Unavailable($"The object '{key}' is missing right after its upload completed.", null);
             etag = info.ETag;
         }
-        return new CompletedObject(key, etag, chosen.Sum(p => p.Size));
+        var checksum = MultipartChecksums.CompositeSha256(chosen);
+        if (checksum is not null)
+        {
+            await RememberObjectChecksumAsync(key, etag, checksum, cancellationToken);
+        }
+        await ForgetChecksumsAsync(uploadId, cancellationToken);
+        return new CompletedObject(key, etag, chosen.Sum(p => p.Size), checksum);
+    }
+
+    private async Task<bool> UploadExistsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new ListPartsRequest { BucketName = _bucket, Key = ToS3Key(key), UploadId = uploadId, MaxParts = 1 };
+            await CallAsync(() => _s3.ListPartsAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+            return true;
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        {
+            return false;
+        }
+    }
+
+    public async Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken)
+    {
+        var head = HeadObjectAsync(key, cancellationToken);
+        var checksums = ReadObjectChecksumsAsync(key, cancellationToken);
+        if (await head is not { } info)
+        {
+            return null;
+        }
+        return new CompletedObject(key, info.ETag, info.Size, (await checksums).GetValueOrDefault(info.ETag));
     }
 }

@@ -68,6 +68,8 @@ public sealed partial class S3Store
             "InvalidRange" => new StoreException(StoreErrorCode.InvalidRange, said, inner),
             "KeyTooLongError" => new StoreException(StoreErrorCode.InvalidKey, said, inner),
             "InvalidArgument" or "MetadataTooLarge" => new StoreException(StoreErrorCode.InvalidArgument, said, inner),
+            // Ceph's user and bucket quotas (radosgw-admin quota set); not worth retrying until space is freed.
+            "QuotaExceeded" => new StoreException(StoreErrorCode.QuotaExceeded, said, inner),
             "SlowDown" or "ServiceUnavailable" or "InternalError" or "RequestTimeout" or "OperationAborted" => Unavailable(said, inner),
             _ when status >= HttpStatusCode.InternalServerError => Unavailable(said, inner),
             // Access, credentials, bucket: a configuration error, not a store state; it stays a 500.

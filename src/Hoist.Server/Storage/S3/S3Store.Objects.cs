@@ -69,6 +69,7 @@ public sealed partial class S3Store
         ObjectKey.Validate(key);
         var request = new DeleteObjectRequest { BucketName = _bucket, Key = ToS3Key(key) };
         await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        await ForgetObjectChecksumsAsync(key, cancellationToken);
     }
 
     public async Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)

@@ -1,0 +1,92 @@
+using Hoist.Server.Owners;
+using Hoist.Server.Uploads;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hoist.Server.Tests.Units;
+
+/// <summary>Issue 10, item 1: the template is expanded in one pass, and no owner can write outside its own prefix.</summary>
+public sealed class ObjectKeyTemplateTests
+{
+    private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+
+    private static string[] Segments(string owner, string fileName, string template = ObjectKeyTemplate.Default) =>
+        new ObjectKeyTemplate(template, Time).KeyFor(owner, fileName).Split('/');
+
+    [Fact]
+    public void A_plain_owner_and_name_fill_the_default_template()
+    {
+        var segments = Segments("alice", "report.pdf");
+
+        Assert.Equal(["alice", "2026", "03", "04"], segments[..4]);
+        Assert.Matches("^[0-9a-z]{12}$", segments[4]);
+        Assert.Equal("report.pdf", segments[5]);
+    }
+
+    [Theory]
+    [InlineData("{fileName}", "bob")]
+    [InlineData("{id}", "x.txt")]
+    [InlineData("{owner}", "bob")]
+    [InlineData("{yyyy}", "x.txt")]
+    [InlineData("bob/x", "y.txt")]
+    [InlineData("bob/../alice", "y.txt")]
+    [InlineData(".hoist", "y.txt")]
+    [InlineData("bob\u200b", "y.txt")]
+    public void An_owner_that_looks_like_a_placeholder_or_a_path_gets_a_hashed_prefix_of_its_own(string owner, string fileName)
+    {
+        var segments = Segments(owner, fileName);
+
+        Assert.Matches("^~[0-9a-f]{32}$", segments[0]);
+        Assert.Equal(Owner.Segment(owner), segments[0]);
+        Assert.Equal(6, segments.Length);
+        Assert.Equal(FileNameSanitizer.FileName(fileName), segments[5]);
+    }
+
+    [Theory]
+    [InlineData("{owner}")]
+    [InlineData("{id}")]
+    [InlineData("{yyyy}-{MM}")]
+    public void A_file_name_that_looks_like_a_placeholder_stays_text(string fileName)
+    {
+        var segments = Segments("alice", fileName);
+
+        Assert.Equal(fileName, segments[5]);
+        Assert.Equal("alice", segments[0]);
+    }
+
+    [Fact]
+    public void Every_placeholder_is_replaced_once_even_when_it_repeats()
+    {
+        var key = new ObjectKeyTemplate("{owner}/{id}/{id}-{fileName}", Time).KeyFor("alice", "a.txt").Split('/');
+
+        Assert.Equal("alice", key[0]);
+        Assert.NotEqual(key[1], key[2][..12]); // each {id} is its own draw
+        Assert.EndsWith("-a.txt", key[2], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("carol", "carol")]
+    [InlineData("alice@example.com", "alice@example.com")]
+    [InlineData("josé", "josé")]
+    public void A_plain_owner_is_its_own_segment(string owner, string segment) =>
+        Assert.Equal(segment, Owner.Segment(owner));
+
+    [Fact]
+    public void No_two_distinct_owners_share_a_segment_among_lookalikes()
+    {
+        string[] owners = ["bob", "Bob", "bob_", "bob/", "bob\u200b", "~bob", "b{o}b", "bob.", ".bob", "bob ", new string('b', 200), new string('b', 201), "jose\u0301", "josé"];
+
+        var segments = owners.Select(Owner.Segment).ToList();
+
+        Assert.Equal(owners.Length, segments.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(segments, s => Assert.DoesNotContain('/', s));
+        Assert.All(segments, s => Assert.False(s.Contains('{', StringComparison.Ordinal) || s.Contains('}', StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("{owner}/{id}/{fileName}/{size}")]
+    [InlineData("{owner}/{id}/{filename}")]
+    [InlineData("{owner}/{id}/{owner}/{fileName}")]
+    [InlineData("{owner}/{id}/{{fileName}")]
+    public void A_template_with_an_unknown_or_repeated_owner_placeholder_is_refused(string template) =>
+        Assert.NotNull(ObjectKeyTemplate.Problem(template));
+}
