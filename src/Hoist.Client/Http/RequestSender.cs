@@ -133,8 +133,14 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
         }
     }
 
+    /// <summary>
+    /// 5xx, 408 and 429: worth trying again. Not the 5xx that say the request can never pass as it is
+    /// (501, 505, 507 insufficient storage, 508, 510, 511): retrying them only repeats the failure.
+    /// </summary>
     public static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        ((int)status >= 500 && status is not (HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported or HttpStatusCode.InsufficientStorage
+            or HttpStatusCode.LoopDetected or HttpStatusCode.NotExtended or HttpStatusCode.NetworkAuthenticationRequired))
+        || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     /// <summary>The refusal in a non-success answer: its ProblemDetails when it has one.</summary>
     public static async Task<HoistApiException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
