@@ -31,7 +31,7 @@ public sealed class HoistClientOptions
 
 /// <summary>
 /// Retries of a single request (one part, a listing, the completion): on network errors, timeouts,
-/// 5xx, 408 and 429, with capped exponential backoff and jitter, for as long as <see cref="RetryFor"/>
+/// 5xx (not 501, 505, 507, 508, 510, 511), 408 and 429, with capped exponential backoff and jitter, for as long as <see cref="RetryFor"/>
 /// allows. A <c>Retry-After</c> header is a lower bound: the wait is the longer of it and the backoff.
 /// Other 4xx answers are final.
 /// </summary>
