@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hoist's benchmark (issue 7): throughput, CPU and memory of Hoist next to a direct S3
+# Hoist's benchmark: throughput, CPU and memory of Hoist next to a direct S3
 # upload and next to the peer proxy (@tus/server), on the project's real S3 server (Ceph RGW).
 #
 # Usage: bash bench/run.sh [--size 1G] [--runs 3] [--sweep] [--load] [--fs] [options]

@@ -2,7 +2,7 @@
 # Runs a real S3 server for tests and benchmarks: a one-node Ceph cluster
 # (mon + one bluestore OSD on a sparse file + RADOS Gateway) on 127.0.0.1.
 # Ceph 16.2 from Debian bookworm; no systemd, no Docker: the daemons are
-# started by hand and daemonize themselves. See shared/s3-test-server.md.
+# started by hand and daemonize themselves. See docs/s3-test-server.md.
 #
 # Usage: scripts/s3-server.sh up|env|status|down|destroy|quota-user
 #   up       install packages if missing, create or restart the cluster,

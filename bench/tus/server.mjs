@@ -1,5 +1,5 @@
-// The peer proxy for bench/run.sh: @tus/server + @tus/s3-store, configured as in
-// shared/peer-proxy-facts.md. Usage: node server.mjs <port> <key prefix>
+// The peer proxy for bench/run.sh: @tus/server + @tus/s3-store on the same S3 server, with
+// 8 MiB parts like every configuration of the benchmark. Usage: node server.mjs <port> <key prefix>
 // The S3 store comes from the same Hoist__Storage__S3__* variables as the Hoist server.
 import { Server } from '@tus/server';
 import { S3Store } from '@tus/s3-store';

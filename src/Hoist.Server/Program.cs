@@ -1,3 +1,4 @@
+using Hoist.Server.Admission;
 using Hoist.Server.Auth;
 using Hoist.Server.Errors;
 using Hoist.Server.Files;
@@ -7,34 +8,44 @@ using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Uploads;
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = HoistStartup.CreateBuilder(args);
 
-builder.WebHost.UseHoistKestrel();
+    builder.WebHost.UseHoistKestrel();
 
-builder.Services.AddHoistProblems();
-builder.Services.AddHoistJson();
-builder.Services.AddHoistStorage(builder.Configuration);
-builder.Services.AddHoistUploads();
-builder.Services.AddHoistAuth(builder.Configuration);
-builder.Services.AddHoistSecurity(builder.Configuration);
+    builder.Services.AddHoistProblems();
+    builder.Services.AddHoistJson();
+    builder.Services.AddHoistStorage(builder.Configuration);
+    builder.Services.AddHoistUploads();
+    builder.Services.AddHoistAdmission();
+    builder.Services.AddHoistAuth(builder.Configuration);
+    builder.Services.AddHoistSecurity(builder.Configuration);
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseSecurityHeaders();
-app.UseDefaultFiles();
-app.UseStaticFiles();
-app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
-app.UseHoistAuth();
-app.UseRateLimiter();
-app.UseAuthorization();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseSecurityHeaders();
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
+    app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
+    app.UseHoistAuth();
+    app.UseRateLimiter();
+    app.UseAuthorization();
 
-app.MapHealth();
-app.MapUploads();
-app.MapFiles();
+    app.MapHealth();
+    app.MapUploads();
+    app.MapFiles();
 
-app.Run();
+    await app.StartHoistAsync();
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (Exception e) when (StartupFailure.Report(e, args) is { } exitCode)
+{
+    return exitCode;
+}
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Hoist.Client.Http;
 
-// The server's JSON shapes (DESIGN.md's table; camelCase on the wire).
+// The server's JSON shapes (docs/api.md; camelCase on the wire).
 
 internal sealed record CreateUploadRequest(string FileName, long Size, string? ContentType, string? ChecksumAlgorithm);
 

@@ -90,7 +90,7 @@ public static class AuthServiceCollectionExtensions
             context.Fail("The token has no 'sub' claim: it names no owner.");
             return Task.CompletedTask;
         }
-        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, Owner.Segment(sub)));
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, Owner.OfName(sub)));
         return Task.CompletedTask;
     }
 

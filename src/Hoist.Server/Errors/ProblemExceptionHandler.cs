@@ -27,7 +27,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         if (api.Status >= 500)
         {
-            logger.LogWarning(exception, "Answered {Status} {Code}", api.Status, api.Code);
+            // A refusal of our own (server_busy) says all in its detail; a store's failure keeps its trace.
+            logger.LogWarning(exception is ApiException ? null : exception, "Answered {Status} {Code}: {Detail}", api.Status, api.Code, api.Detail ?? api.Title);
         }
         return await WriteAsync(context, api, problems, exception);
     }
@@ -74,6 +75,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // Not retryable: a client that retries only writes again until it fails again. No Retry-After.
         StoreErrorCode.InsufficientStorage => new(507, "insufficient_storage", "The store is full.", e.Message),
         StoreErrorCode.QuotaExceeded => new(403, "quota_exceeded", "The storage quota is used up.", e.Message),
+        // The detail stays general (bucket names and endpoints are the operator's business); the log has e.Message.
+        StoreErrorCode.Misconfigured => new(503, "store_misconfigured", "The server's storage is misconfigured.",
+            "The store refused this server's settings; the operator can see why in the server's log.",
+            headers: new Dictionary<string, string> { ["Retry-After"] = "30" }),
         _ => new(500, "store_error", "The store failed."),
     };
 

@@ -1,41 +1,47 @@
+using Hoist.Server.Errors;
 using Hoist.Server.Storage;
 
 namespace Hoist.Server.Health;
 
+/// <summary>
+/// Two probes for load balancers and orchestrators: <c>/healthz</c> (liveness: the process answers;
+/// restarting it would not help a store outage) and <c>/readyz</c> (readiness: the store answers,
+/// within <see cref="StoreTimeout"/>, with the reason when it does not).
+/// </summary>
 public static class HealthEndpoints
 {
-    /// <summary>A load balancer's probe must get an answer in time, even from a store that hangs.</summary>
+    /// <summary>A probe must get an answer in time, even from a store that hangs.</summary>
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>GET /healthz: 200 when the store answers within <see cref="StoreTimeout"/>, 503 when it does not.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], async Task<IResult> (IObjectStore store, ILogger<IObjectStore> logger, CancellationToken cancellationToken) =>
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(StoreTimeout);
-            var probe = store.ListObjectsAsync("", null, 1, timeout.Token);
-            try
-            {
-                // WaitAsync: a store call that ignores its token still cannot hold the answer.
-                await probe.WaitAsync(StoreTimeout, cancellationToken);
-                return TypedResults.Ok(new { status = "ok" });
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                var timedOut = e is TimeoutException or OperationCanceledException;
-                if (timedOut)
-                {
-                    logger.LogWarning("Health check: the store did not answer within {Timeout}", StoreTimeout);
-                }
-                else
-                {
-                    logger.LogWarning(e, "Health check: the store does not answer");
-                }
-                return TypedResults.Problem(statusCode: 503, title: timedOut ? $"The store did not answer within {StoreTimeout.TotalSeconds:0} s." : "The store does not answer.",
-                    extensions: new Dictionary<string, object?> { ["code"] = "store_unavailable" });
-            }
-        }).ExcludeFromDescription();
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/healthz", methods, () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapMethods("/readyz", methods, ReadyAsync).ExcludeFromDescription();
         return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(IObjectStore store, ILogger<IObjectStore> logger, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StoreTimeout);
+        try
+        {
+            // WaitAsync: a store call that ignores its token still cannot hold the answer.
+            await store.ListObjectsAsync("", null, 1, timeout.Token).WaitAsync(StoreTimeout, cancellationToken);
+            return TypedResults.Ok(new { status = "ok", store = store.Location });
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var refusal = e switch
+            {
+                StoreException { Code: StoreErrorCode.Misconfigured } s => ProblemExceptionHandler.FromStore(s),
+                TimeoutException or OperationCanceledException => new ApiException(503, "store_unavailable", $"The store did not answer within {StoreTimeout.TotalSeconds:0} s."),
+                _ => new ApiException(503, "store_unavailable", "The store does not answer.", e.Message),
+            };
+            logger.LogWarning(e, "Readiness: {Code} from {Store}", refusal.Code, store.Location);
+            return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail,
+                extensions: new Dictionary<string, object?> { ["code"] = refusal.Code });
+        }
     }
 }

@@ -42,8 +42,24 @@ public static class Owner
     /// kinds never meet; neither can hold a '/', a brace of a template placeholder, or "..":
     /// no owner can name another owner's prefix, a reserved folder or a placeholder.
     /// </summary>
-    public static string Segment(string owner) =>
-        IsPlain(owner) ? owner : HashedMarker + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(owner)))[..32];
+    public static string Segment(string owner) => IsHashed(owner) ? owner : OfName(owner);
+
+    /// <summary>
+    /// The owner a name from outside stands for (a JWT's sub): itself when plain, else its hash, even
+    /// when it looks like a hash already, so nobody can claim another's hashed segment.
+    /// </summary>
+    public static string OfName(string name) =>
+        IsPlain(name) ? name : HashedMarker + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..32];
+
+    /// <summary>
+    /// A segment made by <see cref="OfName"/> from a non-plain name: it stays itself, so a JWT owner
+    /// (kept as its segment from the start) is not hashed twice. No name from outside reaches here
+    /// unhashed: <see cref="OfName"/> hashes a sub "~…" like any other non-plain name.
+    /// </summary>
+    public static bool IsHashed(string owner) =>
+        owner.Length == 33 && owner.StartsWith(HashedMarker, StringComparison.Ordinal) && !owner.AsSpan(1).ContainsAnyExcept(LowerHex);
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>Whether an owner is its own key segment (see <see cref="Segment"/>).</summary>
     public static bool IsPlain(string owner)

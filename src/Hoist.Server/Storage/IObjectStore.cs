@@ -7,6 +7,16 @@ namespace Hoist.Server.Storage;
 /// </summary>
 public interface IObjectStore
 {
+    /// <summary>Where the store keeps things, said for an operator (the start-up log line): "FileSystem at /srv/hoist/data".</summary>
+    string Location { get; }
+
+    /// <summary>
+    /// Checks once that the store answers and that this server may write to it (run at start). Throws
+    /// a <see cref="StoreException"/> whose message names what to fix: <see cref="StoreErrorCode.Misconfigured"/>
+    /// (no bucket, refused credentials, a folder that is not writable) or <see cref="StoreErrorCode.Unavailable"/>.
+    /// </summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken);
+
     /// <summary>Starts a multipart upload and answers the store's upload id.</summary>
     Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
 

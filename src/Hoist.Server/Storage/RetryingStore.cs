@@ -31,6 +31,10 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public static TimeSpan RetryAfterOf(StoreException e) =>
         e.Data[RetryAfterKey] is int seconds ? TimeSpan.FromSeconds(seconds) : StoreOutage.MinRetryAfter;
 
+    public string Location => inner.Location;
+
+    public Task CheckWritableAsync(CancellationToken cancellationToken) => inner.CheckWritableAsync(cancellationToken);
+
     public Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken) =>
         WithUnreadBodyAsync(body, $"part {partNumber} of {key}",
             unread => inner.UploadPartAsync(key, uploadId, partNumber, unread, length, expectedSha256, cancellationToken), cancellationToken);

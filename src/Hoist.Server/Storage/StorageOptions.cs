@@ -20,6 +20,9 @@ public sealed class StorageOptions
     public S3StorageOptions S3 { get; set; } = new();
 
     public StoreRetryOptions Retry { get; set; } = new();
+
+    /// <summary>Check at start that the store answers and may be written (off only where a test needs a store that is down).</summary>
+    public bool CheckAtStart { get; set; } = true;
 }
 
 /// <summary>Hoist:Storage:Retry — how often a store call that may be replayed is tried again (see <see cref="RetryingStore"/>).</summary>

@@ -15,6 +15,7 @@ public sealed partial class AbandonedUploadSweeper(
     IObjectStore store,
     IOptions<UploadOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     IMeterFactory meters,
     ILogger<AbandonedUploadSweeper> logger) : BackgroundService
 {
@@ -72,6 +73,12 @@ public sealed partial class AbandonedUploadSweeper(
         if (interval <= TimeSpan.Zero)
         {
             return;
+        }
+        // Nothing runs in the background before the server listens: a start that fails stays quiet.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
         }
         using var timer = new PeriodicTimer(interval, time);
         do

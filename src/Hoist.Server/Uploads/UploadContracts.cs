@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Hoist.Server.Uploads;
 
-// The native API's JSON shapes (DESIGN.md's table; camelCase on the wire).
+// The native API's JSON shapes (docs/api.md; camelCase on the wire).
 
 public sealed record CreateUploadRequest(string? FileName, long? Size, string? ContentType, string? ChecksumAlgorithm);
 

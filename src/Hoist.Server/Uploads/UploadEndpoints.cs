@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hoist.Server.Admission;
 using Hoist.Server.Errors;
 using Hoist.Server.Owners;
 using Microsoft.AspNetCore.Http.Features;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hoist.Server.Uploads;
 
-/// <summary>The native upload API: /api/uploads (DESIGN.md's table).</summary>
+/// <summary>The native upload API: /api/uploads (docs/api.md).</summary>
 public static class UploadEndpoints
 {
     public const string ChecksumHeader = "x-hoist-checksum-sha256";
@@ -30,9 +31,10 @@ public static class UploadEndpoints
         return TypedResults.Created($"/api/uploads/{created.UploadId}/parts", created);
     }
 
-    private static async Task<Ok<PartResponse>> UploadPartAsync(string uploadId, string partNumber, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken)
+    private static async Task<Ok<PartResponse>> UploadPartAsync(string uploadId, string partNumber, HttpContext context, UploadService uploads, UploadTokenSigner signer, PartAdmission admission, CancellationToken cancellationToken)
     {
-        var token = signer.Read(uploadId, Owner.Of(context));
+        var owner = Owner.Of(context);
+        var token = signer.Read(uploadId, owner);
         var number = ParsePartNumber(partNumber);
         var request = context.Request;
         if (request.ContentLength is not { } length)
@@ -45,6 +47,10 @@ public static class UploadEndpoints
             limit.MaxRequestBodySize = Math.Max(length, 0);
         }
         var checksum = ParseChecksum(request.Headers[ChecksumHeader]);
+        UploadService.CheckPart(token, number, length, checksum);
+        // Counted in before a byte of the body is read, counted out however the request ends.
+        using var admitted = admission.Admit(owner, context.Connection.RemoteIpAddress);
+        await admitted.WaitForStoreWriteAsync(cancellationToken);
         return TypedResults.Ok(await uploads.UploadPartAsync(token, number, request.Body, length, checksum, cancellationToken));
     }
 

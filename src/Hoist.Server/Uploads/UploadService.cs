@@ -71,7 +71,11 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
     }
 
-    public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a part that can never be stored as declared (number, length, missing checksum), before
+    /// anything waits for it or reads its body.
+    /// </summary>
+    public static void CheckPart(UploadToken token, int partNumber, long length, byte[]? sha256)
     {
         var plan = token.Plan;
         RequirePart(plan, partNumber);
@@ -86,6 +90,12 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         {
             throw new ApiException(400, "checksum_required", "This upload was created with checksumAlgorithm \"sha256\": every part needs an x-hoist-checksum-sha256 header.");
         }
+    }
+
+    public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
+    {
+        var plan = token.Plan;
+        CheckPart(token, partNumber, length, sha256);
         StoredPart stored;
         try
         {

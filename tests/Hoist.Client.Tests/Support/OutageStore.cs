@@ -17,6 +17,8 @@ public sealed class OutageStore(IObjectStore inner) : IObjectStore, IDisposable
 
     public bool IsDown => Volatile.Read(ref _down) == 1;
 
+    public string Location => inner.Location;
+
     /// <summary>Calls refused since the last <see cref="GoDown"/>.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
@@ -30,6 +32,8 @@ public sealed class OutageStore(IObjectStore inner) : IObjectStore, IDisposable
 
     /// <summary>The store goes down once <paramref name="parts"/> more parts are stored.</summary>
     public void GoDownAfterParts(int parts) => Volatile.Write(ref _partsUntilDown, parts);
+
+    public Task CheckWritableAsync(CancellationToken cancellationToken) => Checked(() => inner.CheckWritableAsync(cancellationToken));
 
     public async Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {

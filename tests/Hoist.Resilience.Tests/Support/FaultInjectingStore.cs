@@ -83,6 +83,10 @@ public sealed class FaultInjectingStore(IObjectStore inner, Func<int, int, PartF
 
     public Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken) => inner.HeadObjectAsync(key, cancellationToken);
 
+    public string Location => inner.Location;
+
+    public Task CheckWritableAsync(CancellationToken cancellationToken) => inner.CheckWritableAsync(cancellationToken);
+
     public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) => inner.HeadCompletedAsync(key, cancellationToken);
 
     public Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken) => inner.GetObjectAsync(key, range, cancellationToken);

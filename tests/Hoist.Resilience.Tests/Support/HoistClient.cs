@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 
 namespace Hoist.Resilience.Tests.Support;
 
-// The wire shapes of DESIGN.md's API table, written here independently of the server's records.
+// The wire shapes of the API (docs/api.md), written here independently of the server's records.
 public sealed record CreatedUpload(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt);
 
 public sealed record PartAnswer(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256);

@@ -11,7 +11,7 @@ using Hoist.Server.Uploads;
 namespace Hoist.Server.Tests.Hostile;
 
 /// <summary>
-/// The table of hostile requests (issue 6, item 5). Each row names what it sends and what it must get;
+/// The table of hostile requests. Each row names what it sends and what it must get;
 /// <see cref="HostileInputTests"/> runs every row on both stores and checks that the store is unchanged,
 /// and CASES.md is generated from these rows.
 /// </summary>

@@ -8,7 +8,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Hostile;
 
 /// <summary>
-/// Issue 6's hostile-input suite: every row of <see cref="HostileCases"/> against the real server on
+/// The hostile-input suite: every row of <see cref="HostileCases"/> against the real server on
 /// Kestrel, on each store. Each gets its status and code, never a 5xx, and leaves the store as it
 /// found it (files of both owners, the parts of the setup's upload, the store's incomplete uploads and,
 /// on the file system, its temporary folder); the server answers afterwards.
@@ -70,7 +70,7 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
         if (response is null)
         {
             // The client hung up mid-request: the server still answers, and its store with it.
-            using var health = await server.Nobody.Http.GetAsync(new Uri("/healthz", UriKind.Relative), Ct);
+            using var health = await server.Nobody.Http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
         await CleanUpAsync(context, row.Setup);
@@ -264,7 +264,7 @@ public sealed class HostileCasesTable
             .Append("go to a second server over the same store in Jwt mode, with an audience required).\n")
             .Append("Each case also asserts: no 5xx; the store unchanged afterwards (every file in it, the parts of the setup's\n")
             .Append("upload, the store's incomplete uploads, the file system store's temporary folder), unless the table says\n")
-            .Append("\"one whole object\"; and, after a client hangs up mid-body, /healthz still answering 200.\n\n")
+            .Append("\"one whole object\"; and, after a client hangs up mid-body, /readyz still answering 200.\n\n")
             .Append(CultureInfo.InvariantCulture, $"{HostileCases.All.Count} cases.\n\n")
             .Append("| # | group | case | setup | answer | store afterwards |\n")
             .Append("|---|---|---|---|---|---|\n");

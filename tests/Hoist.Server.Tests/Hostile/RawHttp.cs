@@ -70,7 +70,8 @@ public static class RawHttp
         }
     }
 
-    private static HttpResponseMessage? TryParse(byte[] bytes, bool complete)
+    /// <summary>The response in <paramref name="bytes"/> once it is whole (or the connection ended: <paramref name="complete"/>); null until then.</summary>
+    internal static HttpResponseMessage? TryParse(byte[] bytes, bool complete)
     {
         var text = Encoding.Latin1.GetString(bytes);
         var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);

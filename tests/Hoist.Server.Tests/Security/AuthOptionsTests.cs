@@ -73,7 +73,7 @@ public sealed class AuthOptionsTests
     [InlineData("00u1a2b3c4D5e6F7g8h9", "00u1a2b3c4D5e6F7g8h9")]
     [InlineData("alice@example.com", "alice@example.com")]
     public void A_sub_that_is_a_clean_key_segment_is_the_owner_itself(string sub, string owner) =>
-        Assert.Equal(owner, Owner.Segment(sub));
+        Assert.Equal(owner, Owner.OfName(sub));
 
     [Theory]
     [InlineData("idp|carol")]
@@ -85,11 +85,12 @@ public sealed class AuthOptionsTests
     [InlineData("{owner}")]
     [InlineData(".hoist")]
     [InlineData("..")]
+    [InlineData("~0123456789abcdef0123456789abcdef")]
     public void Any_other_sub_becomes_a_hash_of_it_that_no_clean_sub_can_equal(string sub)
     {
-        var owner = Owner.Segment(sub);
+        var owner = Owner.OfName(sub);
 
         Assert.Matches("^~[0-9a-f]{32}$", owner);
-        Assert.NotEqual(owner, Owner.Segment(sub + "x"));
+        Assert.NotEqual(owner, Owner.OfName(sub + "x"));
     }
 }

@@ -81,7 +81,9 @@ public abstract class JwtTests(StoreFixture fixture) : ApiTests(fixture), IAsync
         var theirs = await underscored.ListFilesAsync(cancellationToken: Ct);
         var other = await underscored.CreateAsync("theirs.txt", 1, cancellationToken: Ct);
 
-        Assert.StartsWith("~", upload.Key, StringComparison.Ordinal); // a sub that is no clean key segment is hashed
+        // A sub that is no plain key segment is hashed, once: "~" and 32 hex digits of its SHA-256.
+        var hashed = "~" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("idp|carol"u8))[..32];
+        Assert.StartsWith(hashed + "/", upload.Key, StringComparison.Ordinal);
         Assert.StartsWith("idp_carol/", other.Key, StringComparison.Ordinal);
         Assert.DoesNotContain(theirs, f => f.Key == upload.Key);
         await Problem.AssertAsync(underscored.DownloadAsync(upload.Key, cancellationToken: Ct), 404, "file_not_found");

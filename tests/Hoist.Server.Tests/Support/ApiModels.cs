@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Hoist.Server.Tests.Support;
 
-// The wire shapes of DESIGN.md's API table, written here independently of the server's own
+// The wire shapes of the API (docs/api.md), written here independently of the server's own
 // records: a renamed field on the server must break these tests.
 
 public sealed record CreatedUpload(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt);

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Hoist.Server.Tests.Support;
 
 /// <summary>
-/// The native API as a client sees it (DESIGN.md's table). The <c>*RawAsync</c> calls answer the
+/// The native API as a client sees it (docs/api.md). The <c>*RawAsync</c> calls answer the
 /// response as it came, for tests of refusals; the others check success and answer the body.
 /// </summary>
 public sealed class HoistApi(HttpClient http) : IDisposable
@@ -98,7 +98,7 @@ public sealed class HoistApi(HttpClient http) : IDisposable
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { IsAbsoluteUri: true } location)
         {
-            // DESIGN.md allows the S3 store to answer with a presigned URL instead of the bytes.
+            // The server streams downloads itself (docs/api.md, "Downloads"); should it redirect to a presigned URL, follow it directly.
             response.Dispose();
             using var direct = new HttpRequestMessage(method ?? HttpMethod.Get, location);
             if (range is not null)

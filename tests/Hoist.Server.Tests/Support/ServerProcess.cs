@@ -24,6 +24,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's process id, to look at it from outside (its sockets in /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the server printed, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
@@ -169,7 +172,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server's own build output, of the configuration these tests were built in.</summary>
-    private static string ServerAssembly()
+    internal static string ServerAssembly()
     {
         var configuration = typeof(ServerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -183,7 +186,7 @@ public sealed class ServerProcess : IAsyncDisposable
             : throw new FileNotFoundException($"The built server is not at {dll ?? "(no Hoist.slnx above " + AppContext.BaseDirectory + ")"}: build src/Hoist.Server first.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -62,7 +62,7 @@ public abstract class StoreFixture : IAsyncLifetime
         // A few tries over half a minute: on a loaded machine the store may be slow to answer the first call.
         for (var attempt = 1; ; attempt++)
         {
-            using var health = await api.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+            using var health = await api.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
             if (health.StatusCode == HttpStatusCode.OK)
             {
                 break;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Hoist.Server.Tests.Units;
 
-/// <summary>Issue 10, item 1: the template is expanded in one pass, and no owner can write outside its own prefix.</summary>
+/// <summary>docs/key-template.md: the template is expanded in one pass, and no owner can write outside its own prefix.</summary>
 public sealed class ObjectKeyTemplateTests
 {
     private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
@@ -75,11 +75,24 @@ public sealed class ObjectKeyTemplateTests
     {
         string[] owners = ["bob", "Bob", "bob_", "bob/", "bob\u200b", "~bob", "b{o}b", "bob.", ".bob", "bob ", new string('b', 200), new string('b', 201), "jose\u0301", "josé"];
 
-        var segments = owners.Select(Owner.Segment).ToList();
+        var segments = owners.Select(Owner.OfName).ToList();
 
         Assert.Equal(owners.Length, segments.Distinct(StringComparer.Ordinal).Count());
         Assert.All(segments, s => Assert.DoesNotContain('/', s));
         Assert.All(segments, s => Assert.False(s.Contains('{', StringComparison.Ordinal) || s.Contains('}', StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("idp|carol")]
+    [InlineData("{fileName}")]
+    [InlineData("~0123456789abcdef0123456789abcdef")]
+    public void A_segment_is_its_own_segment_so_an_owner_is_hashed_once(string owner)
+    {
+        var segment = Owner.OfName(owner);
+
+        Assert.Equal(segment, Owner.Segment(segment));
+        Assert.NotEqual(owner, segment); // a sub that looks like a hash is not plain: hashed, not taken as one
+        Assert.Equal(Owner.Prefix(segment), segment + "/");
     }
 
     [Theory]

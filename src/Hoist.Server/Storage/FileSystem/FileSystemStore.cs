@@ -33,12 +33,40 @@ public sealed partial class FileSystemStore : IObjectStore
         _uploads = Path.Combine(_root, ObjectKey.ReservedSegment, "uploads");
         _meta = Path.Combine(_root, ObjectKey.ReservedSegment, "meta");
         _tmp = Path.Combine(_root, ObjectKey.ReservedSegment, "tmp");
-        Directory.CreateDirectory(_uploads);
-        Directory.CreateDirectory(_meta);
-        Directory.CreateDirectory(_tmp);
+        try
+        {
+            Directory.CreateDirectory(_uploads);
+            Directory.CreateDirectory(_meta);
+            Directory.CreateDirectory(_tmp);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new StoreException(StoreErrorCode.Misconfigured,
+                $"The folder {_root} cannot be used ({e.Message}). Give this server's user write access to it, or set Hoist:Storage:FileSystem:Root to a folder it may write.", e);
+        }
     }
 
     public string Root => _root;
+
+    public string Location => $"FileSystem at {_root}";
+
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
+    {
+        var probe = TempPath("probe");
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [], cancellationToken);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new StoreException(StoreErrorCode.Misconfigured,
+                $"The folder {_root} is not writable ({e.Message}). Give this server's user write access to it, or set Hoist:Storage:FileSystem:Root to a folder it may write.", e);
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
+    }
 
     public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         WritingAsync(() => CreateUploadCoreAsync(key, contentType, metadata, cancellationToken));

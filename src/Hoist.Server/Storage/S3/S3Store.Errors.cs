@@ -14,7 +14,7 @@ public sealed partial class S3Store
     }
 
     /// <summary>Runs an SDK call and turns its failures into <see cref="StoreException"/>s.</summary>
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, Target target, string? uploadId, CancellationToken cancellationToken)
     {
         try
         {
@@ -26,7 +26,7 @@ public sealed partial class S3Store
         }
     }
 
-    private static StoreException? Translate(Exception e, Target target, string? uploadId, CancellationToken cancellationToken) => e switch
+    private StoreException? Translate(Exception e, Target target, string? uploadId, CancellationToken cancellationToken) => e switch
     {
         StoreException => null,
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
@@ -50,7 +50,7 @@ public sealed partial class S3Store
     }
 
     /// <summary>S3's error codes, as the SDK reports them or as the XML body of a presigned call carries them.</summary>
-    private static StoreException? FromS3Error(string? code, HttpStatusCode status, string? message, Target target, string? uploadId, Exception? inner)
+    private StoreException? FromS3Error(string? code, HttpStatusCode status, string? message, Target target, string? uploadId, Exception? inner)
     {
         var said = Said(status, code, message);
         return code switch
@@ -70,12 +70,27 @@ public sealed partial class S3Store
             "InvalidArgument" or "MetadataTooLarge" => new StoreException(StoreErrorCode.InvalidArgument, said, inner),
             // Ceph's user and bucket quotas (radosgw-admin quota set); not worth retrying until space is freed.
             "QuotaExceeded" => new StoreException(StoreErrorCode.QuotaExceeded, said, inner),
+            // The store is there but this server's settings do not fit it: an operator must act.
+            "NoSuchBucket" or "InvalidBucketName" or "AccessDenied" or "AllAccessDisabled" or "InvalidAccessKeyId" or "SignatureDoesNotMatch"
+                or "InvalidToken" or "ExpiredToken" or "AuthorizationHeaderMalformed" or "PermanentRedirect" =>
+                new StoreException(StoreErrorCode.Misconfigured, $"The S3 store at {Endpoint} answered {code} for bucket '{_bucket}': {Hint(code)}", inner),
             "SlowDown" or "ServiceUnavailable" or "InternalError" or "RequestTimeout" or "OperationAborted" => Unavailable(said, inner),
             _ when status >= HttpStatusCode.InternalServerError => Unavailable(said, inner),
-            // Access, credentials, bucket: a configuration error, not a store state; it stays a 500.
             _ => null,
         };
     }
+
+    /// <summary>What an operator should check for each misconfiguration, naming the setting.</summary>
+    private static string Hint(string code) => code switch
+    {
+        "NoSuchBucket" => "it does not exist. Create it, or set Hoist:Storage:S3:Bucket to one that exists.",
+        "InvalidBucketName" => "that is not a valid bucket name. Check Hoist:Storage:S3:Bucket.",
+        "InvalidAccessKeyId" => "the access key is unknown there. Check Hoist:Storage:S3:AccessKey (and ServiceUrl: is it the right store?).",
+        "SignatureDoesNotMatch" => "the secret key does not match the access key. Check Hoist:Storage:S3:SecretKey.",
+        "PermanentRedirect" or "AuthorizationHeaderMalformed" => "the bucket is in another region. Check Hoist:Storage:S3:Region.",
+        "InvalidToken" or "ExpiredToken" => "the credentials' session token is invalid or expired. Renew the credentials.",
+        _ => "these credentials may not use it. Grant them s3:PutObject, s3:GetObject, s3:DeleteObject, s3:ListBucket, s3:ListBucketMultipartUploads, s3:AbortMultipartUpload and s3:ListMultipartUploadParts on it.",
+    };
 
     private static string Said(HttpStatusCode status, string? code, string? message) =>
         string.IsNullOrEmpty(message) ? $"The store answered {(int)status} {code}." : $"The store answered {(int)status} {code}: {message}";

@@ -74,7 +74,7 @@ public sealed partial class S3Store
     }
 
     /// <summary>The S3 error XML of a failed presigned call, as the exception the SDK path would throw.</summary>
-    private static async Task<Exception> ReadErrorAsync(HttpResponseMessage response, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<Exception> ReadErrorAsync(HttpResponseMessage response, Target target, string? uploadId, CancellationToken cancellationToken)
     {
         string? code = null, message = null;
         try

@@ -13,7 +13,7 @@ namespace Hoist.Server.Storage.S3;
 /// (it wants a seekable stream), so they go to a presigned PUT URL through this store's own
 /// <see cref="HttpClient"/>, wrapped in a <see cref="PartBodyStream"/>: a bad body throws before
 /// its last bytes leave, the PUT never completes and the store discards it. Everything else goes
-/// through the SDK. Where S3-compatible servers differ from AWS (see s3-test-server.md) the
+/// through the SDK. Where S3-compatible servers differ from AWS (see docs/s3-test-server.md) the
 /// store checks S3's rules itself, so callers see the same errors as from the FileSystemStore.
 /// </para>
 /// <para><see cref="S3StorageOptions.Prefix"/> is added to every key on the way in and removed on the way out.</para>
@@ -35,6 +35,7 @@ public sealed partial class S3Store : IObjectStore, IDisposable
             ? throw new ArgumentException("An S3 bucket is required.", nameof(options))
             : options.Bucket;
         _prefix = options.Prefix;
+        Endpoint = string.IsNullOrEmpty(options.ServiceUrl) ? $"AWS S3 ({(string.IsNullOrEmpty(options.Region) ? "the SDK's default region" : options.Region)})" : options.ServiceUrl;
 
         var config = new AmazonS3Config
         {
@@ -76,6 +77,38 @@ public sealed partial class S3Store : IObjectStore, IDisposable
             // A part of 5 GiB may take long; callers cancel through their token.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+    }
+
+    /// <summary>The endpoint, as an operator wrote it (or AWS and its region).</summary>
+    public string Endpoint { get; }
+
+    public string Location => $"S3 bucket '{_bucket}' at {Endpoint}" + (_prefix.Length > 0 ? $", prefix '{_prefix}'" : "");
+
+    /// <summary>Lists the bucket (it exists, the keys are known and may read), then writes and deletes a probe under .hoist/ (they may write).</summary>
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ProbeAsync(cancellationToken);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.Unavailable)
+        {
+            var cause = e.InnerException;
+            while (cause?.InnerException is not null)
+            {
+                cause = cause.InnerException;
+            }
+            throw new StoreException(StoreErrorCode.Unavailable, $"The S3 store at {Endpoint} does not answer ({cause?.Message ?? e.Message}).", e);
+        }
+    }
+
+    private async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var list = new Amazon.S3.Model.ListObjectsV2Request { BucketName = _bucket, Prefix = ToS3Key(ObjectKey.ReservedSegment + "/"), MaxKeys = 1 };
+        await CallAsync(() => _s3.ListObjectsV2Async(list, cancellationToken), Target.Object, null, cancellationToken);
+        var probe = ToS3Key($"{ObjectKey.ReservedSegment}/probe/{Guid.NewGuid():N}");
+        await CallAsync(() => _s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = _bucket, Key = probe, ContentBody = "" }, cancellationToken), Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.DeleteObjectAsync(new Amazon.S3.Model.DeleteObjectRequest { BucketName = _bucket, Key = probe }, cancellationToken), Target.Object, null, cancellationToken);
     }
 
     /// <summary>From <see cref="S3StorageOptions.VerifyPartETags"/>: each part's ETag checked against the MD5 of the bytes sent.</summary>

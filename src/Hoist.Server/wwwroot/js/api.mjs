@@ -1,4 +1,4 @@
-// Hoist's native HTTP API (DESIGN.md), as the page uses it. URLs are relative to the page, so the
+// Hoist's native HTTP API (docs/api.md), as the page uses it. URLs are relative to the page, so the
 // app also works behind a path prefix. Errors are ProblemDetails; ApiError carries them.
 
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-// Dropzone speaking Hoist's multipart protocol (DESIGN.md, "The flow"), with pause, resume and retries.
+// Dropzone speaking Hoist's multipart protocol (docs/api.md, "The flow"), with pause, resume and retries.
 //
 // Dropzone keeps what it is good at: the drop zone and file picker, the queue (a few files at a
 // time, in order) and the file events the page renders. The parts of a file are sent by this
