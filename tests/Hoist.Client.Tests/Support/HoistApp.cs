@@ -91,13 +91,18 @@ public abstract class OutageAppFixture : HoistAppFixture
 {
     public OutageStore Outage { get; private set; } = null!;
 
-    protected override void ConfigureServices(IServiceCollection services) =>
-        // Quiet: the server logs every 503 it answers, with its stack.
-        services.RemoveAll<ILoggerProvider>().Replace(ServiceDescriptor.Singleton<IObjectStore>(sp => new RetryingStore(
-            Outage = new OutageStore(Store.Open()),
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Retry,
-            TimeProvider.System,
-            sp.GetRequiredService<ILogger<RetryingStore>>())));
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        var outage = Outage = new OutageStore(Store.Open());
+        // Quiet: the server logs every 503 it answers, with its stack. Made by a factory, the outage store is disposed with the app.
+        services.RemoveAll<ILoggerProvider>()
+            .AddSingleton(_ => outage)
+            .Replace(ServiceDescriptor.Singleton<IObjectStore>(sp => new RetryingStore(
+                sp.GetRequiredService<OutageStore>(),
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value.Retry,
+                TimeProvider.System,
+                sp.GetRequiredService<ILogger<RetryingStore>>())));
+    }
 }
 
 public sealed class FileSystemOutageAppFixture : OutageAppFixture
