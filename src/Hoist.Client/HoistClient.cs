@@ -11,8 +11,10 @@ namespace Hoist.Client;
 /// </summary>
 /// <remarks>
 /// An upload is created with <c>checksumAlgorithm: "sha256"</c>; every part carries its SHA-256 in
-/// <c>x-hoist-checksum-sha256</c>, is retried on its own (<see cref="RetryOptions"/>), and the whole-object
-/// checksum the server answers is compared with the one computed here. At most
+/// <c>x-hoist-checksum-sha256</c>, is retried on its own (<see cref="RetryOptions"/>: for up to
+/// <see cref="RetryOptions.RetryFor"/>, 2 minutes by default), and the whole-object checksum the server
+/// answers is compared with the one computed here (an answer without one is an error,
+/// <see cref="HoistVerificationException"/>). At most
 /// parallelism x part size bytes of the file are in memory at once.
 /// </remarks>
 public sealed partial class HoistClient
