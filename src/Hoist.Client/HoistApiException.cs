@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Net;
 
 namespace Hoist.Client;
@@ -37,7 +38,7 @@ public sealed class HoistApiException : Exception
     public string? Detail { get; }
 
     /// <summary>True when the upload no longer exists on the server (aborted, expired or never created): resuming it is impossible.</summary>
-    public bool IsUploadGone => Code is "upload_not_found" or "upload_expired";
+    public bool IsUploadGone => Code is ErrorCodes.UploadNotFound or ErrorCodes.UploadExpired;
 
     /// <summary>
     /// True when the server does not accept the upload id at all: not signed with any key it knows
@@ -45,10 +46,10 @@ public sealed class HoistApiException : Exception
     /// incompatible version (<c>upload_id_unsupported</c>), or not an id (<c>upload_id_malformed</c>).
     /// Like <see cref="IsUploadGone"/>, the upload cannot be resumed or aborted through this server.
     /// </summary>
-    public bool IsUploadIdRefused => Code is "upload_id_forged" or "upload_id_unsupported" or "upload_id_malformed";
+    public bool IsUploadIdRefused => Code is ErrorCodes.UploadIdForged or ErrorCodes.UploadIdUnsupported or ErrorCodes.UploadIdMalformed;
 
     /// <summary>True when the upload is already complete (<c>upload_completed</c>): its file is stored, nothing more can be sent to it.</summary>
-    public bool IsUploadCompleted => Code == "upload_completed";
+    public bool IsUploadCompleted => Code == ErrorCodes.UploadCompleted;
 
     /// <summary>True for a temporary refusal (5xx, 408, 429), which the client retries: thrown, it means the retries ran out.</summary>
     public bool IsTransient => Http.RequestSender.IsTransient(StatusCode);

@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Net;
 using System.Net.Http.Json;
 using Hoist.Client.Http;
@@ -7,7 +8,6 @@ namespace Hoist.Client;
 
 public sealed partial class HoistClient
 {
-    private const string Sha256 = "sha256";
 
     /// <summary>Uploads a file: creates the upload, sends its parts in parallel, completes and verifies it.</summary>
     /// <param name="path">The file.</param>
@@ -97,7 +97,7 @@ public sealed partial class HoistClient
             return new UploadStatus(parts.Size, parts.PartSize, parts.PartCount,
                 parts.Parts.Select(p => new UploadedPart(p.PartNumber, p.Size, p.ETag, p.ChecksumSha256)).OrderBy(p => p.PartNumber).ToList(), false);
         }
-        catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == "upload_completed")
+        catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == ErrorCodes.UploadCompleted)
         {
             return new UploadStatus(0, 0, 0, [], true);
         }
@@ -117,9 +117,9 @@ public sealed partial class HoistClient
     private async Task<UploadResult> UploadCoreAsync(PartSource source, string fileName, UploadOptions options, CancellationToken cancellationToken)
     {
         var retries = 0;
-        var created = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, ApiUri("api/uploads"))
+        var created = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, ApiUri(HoistWire.Uploads[1..]))
         {
-            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, Sha256), ApiJson.Default.CreateUploadRequest),
+            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, HoistWire.Sha256), ApiJson.Default.CreateUploadRequest),
         }, ApiJson.Default.CreateUploadResponse, () => retries++, cancellationToken);
 
         var plan = new UploadPlan(created.UploadId, source.Length, created.PartSize, created.PartCount);

@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using Hoist.Client.Http;
 using Hoist.Client.Transfers;
 
@@ -20,7 +21,7 @@ namespace Hoist.Client;
 public sealed partial class HoistClient
 {
     /// <summary>The header that carries a part's base64 SHA-256.</summary>
-    public const string ChecksumHeader = "x-hoist-checksum-sha256";
+    public const string ChecksumHeader = HoistWire.ChecksumHeader;
 
     private readonly Uri _server;
 
@@ -56,9 +57,9 @@ public sealed partial class HoistClient
     internal Uri ApiUri(string relative) => new(_server, relative);
 
     internal Uri UploadUri(string uploadId, string? rest = null) =>
-        ApiUri($"api/uploads/{Uri.EscapeDataString(uploadId)}{(rest is null ? "" : "/" + rest)}");
+        ApiUri($"{HoistWire.Uploads[1..]}/{Uri.EscapeDataString(uploadId)}{(rest is null ? "" : "/" + rest)}");
 
     /// <summary>A key as a URL path: each segment escaped, the slashes kept.</summary>
     internal Uri FileUri(string key) =>
-        ApiUri("api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)));
+        ApiUri(HoistWire.Files[1..] + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)));
 }

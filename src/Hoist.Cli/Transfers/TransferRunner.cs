@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hoist.Cli.Output;
@@ -148,9 +149,9 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
     /// <summary>Why the server cannot serve the upload any more (see <see cref="HoistApiException.IsUploadGone"/> and <see cref="HoistApiException.IsUploadIdRefused"/>).</summary>
     internal static string WhyUnknown(HoistApiException e) => e.Code switch
     {
-        "upload_expired" => "The upload has expired on the server (upload_expired).",
-        "upload_not_found" => "The upload no longer exists on the server (upload_not_found: aborted, or removed as abandoned).",
-        "upload_id_forged" => "The server no longer accepts this upload's id (upload_id_forged): its signing key changed since the upload began " +
+        ErrorCodes.UploadExpired => "The upload has expired on the server (upload_expired).",
+        ErrorCodes.UploadNotFound => "The upload no longer exists on the server (upload_not_found: aborted, or removed as abandoned).",
+        ErrorCodes.UploadIdForged => "The server no longer accepts this upload's id (upload_id_forged): its signing key changed since the upload began " +
             "(the server's Hoist__Tokens__PreviousSigningKeys can accept the old key), or it is another server's id. The parts stored are released by the server's sweeper.",
         _ => $"The server does not accept this upload's id ({e.Code}: {e.Title}).",
     };
