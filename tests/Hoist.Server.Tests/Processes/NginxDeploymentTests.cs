@@ -11,9 +11,10 @@ namespace Hoist.Server.Tests.Processes;
 /// The deployment of docs/deployment.md, for real: nginx (Debian's, as a child process) balancing two
 /// Hoist server processes round-robin, both on the S3 store (Ceph) under the same prefix with the same
 /// signing key. Hoist.Client uploads 20 files of 1 KiB to 24 MiB through nginx, 4 files at a time, 4
-/// parts each, 8 MiB/s in all; a quarter of the way through one instance is killed (SIGKILL) and 3 s later
-/// started again on the same port. Every upload must complete with its checksum verified, and every object read back
-/// through nginx must have its file's SHA-256. Runs alone (it kills processes and has a time budget).
+/// parts each, 8 MiB/s in all; a quarter of the way through one instance is killed (SIGKILL) and 3 s
+/// later started again on the same port. Every upload must complete with its checksum verified, every
+/// object read back through nginx must have its file's SHA-256, and the restarted instance must serve
+/// again. Runs alone (it kills processes and has a time budget).
 /// </summary>
 [Collection(nameof(TimedAlone))]
 public sealed class NginxDeploymentTests(S3Fixture fixture, ITestOutputHelper output) : IClassFixture<S3Fixture>
