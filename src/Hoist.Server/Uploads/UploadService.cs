@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Hoist.Server.Errors;
 using Hoist.Server.Storage;
+using Hoist.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Hoist.Server.Uploads;
@@ -8,8 +9,18 @@ namespace Hoist.Server.Uploads;
 /// <summary>
 /// The upload lifecycle over the store: create, parts, list, complete, abort. Every protocol face
 /// (the native API, the page, later tus) goes through here; it knows tokens and part plans, not HTTP.
+/// Each step names its upload on the request's log lines and span (<see cref="UploadScope"/>) and is
+/// counted in <see cref="HoistMetrics"/>, once per upload or part.
 /// </summary>
-public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, OwnerCreateGate createGate, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
+public sealed partial class UploadService(
+    IObjectStore store,
+    UploadTokenSigner signer,
+    OwnerCreateGate createGate,
+    IOptions<UploadOptions> options,
+    IOptions<TokenOptions> tokenOptions,
+    TimeProvider time,
+    HoistMetrics metrics,
+    ILogger<UploadService> logger)
 {
     public const string OriginalNameMetadata = "original-name";
     public const string Sha256Algorithm = "sha256";
@@ -25,6 +36,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken)
     {
+        UploadScope.Describe(owner);
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
         {
@@ -66,6 +78,9 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             await RequireUploadSlotAsync(limits, owner, cancellationToken);
             storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
         }
+        metrics.UploadStarted();
+        UploadScope.Describe(owner, storeUploadId, key);
+        LogStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
@@ -94,18 +109,28 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
     {
+        Describe(token);
         var plan = token.Plan;
         CheckPart(token, partNumber, length, sha256);
         StoredPart stored;
+        var received = new CountingStream(body);
+        var started = metrics.PartStarted();
         try
         {
-            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, body, length, sha256, cancellationToken);
+            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, received, length, sha256, cancellationToken);
         }
-        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        catch (Exception e)
         {
-            await RefuseIfCompletedAsync(token, cancellationToken);
+            metrics.PartEnded(started, received.BytesRead, 0, e);
+            LogPartFailed(partNumber, received.BytesRead, HoistMetrics.ReasonOf(e));
+            if (e is StoreException { Code: StoreErrorCode.NoSuchUpload })
+            {
+                await RefuseIfCompletedAsync(token, cancellationToken);
+            }
             throw;
         }
+        metrics.PartEnded(started, received.BytesRead, stored.Size, null);
+        LogPartStored(partNumber, stored.Size);
         var answer = Describe(stored, sha256);
         if (plan.PartCount == 1)
         {
@@ -117,6 +142,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
     {
+        Describe(token);
         var plan = token.Plan;
         try
         {
@@ -136,6 +162,21 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken)
     {
+        Describe(token);
+        try
+        {
+            return await CompleteOnceAsync(token, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            metrics.UploadFailed(e);
+            LogCompleteFailed(HoistMetrics.ReasonOf(e));
+            throw;
+        }
+    }
+
+    private async Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, CancellationToken cancellationToken)
+    {
         var plan = token.Plan;
         try
         {
@@ -153,6 +194,8 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), cancellationToken);
+            metrics.UploadCompleted();
+            LogCompleted(completed.Size, plan.PartCount);
             return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
@@ -168,9 +211,12 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task AbortAsync(UploadToken token, CancellationToken cancellationToken)
     {
+        Describe(token);
         try
         {
             await store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
+            metrics.UploadAborted();
+            LogAborted();
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
@@ -256,8 +302,29 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         return done is not null && done.Size == token.Size ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
 
+    private static void Describe(UploadToken token) => UploadScope.Describe(token.Owner, token.StoreUploadId, token.Key);
+
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>
         new(part.PartNumber, part.Size, part.ETag, part.ChecksumSha256 ?? (sha256 is null ? null : Convert.ToBase64String(sha256)));
+
+    // The upload (UploadId, Owner, Key) is on each line through the request's scope (UploadScope).
+    [LoggerMessage(LogLevel.Information, "Upload started: {Size} bytes in {PartCount} parts of {PartSize} bytes")]
+    private partial void LogStarted(long size, int partCount, long partSize);
+
+    [LoggerMessage(LogLevel.Debug, "Part {PartNumber} stored: {Size} bytes")]
+    private partial void LogPartStored(int partNumber, long size);
+
+    [LoggerMessage(LogLevel.Debug, "Part {PartNumber} not stored ({Reason}) after {Received} bytes received")]
+    private partial void LogPartFailed(int partNumber, long received, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Upload completed: {Size} bytes in {PartCount} parts")]
+    private partial void LogCompleted(long size, int partCount);
+
+    [LoggerMessage(LogLevel.Debug, "Complete refused ({Reason})")]
+    private partial void LogCompleteFailed(string reason);
+
+    [LoggerMessage(LogLevel.Information, "Upload aborted by its client")]
+    private partial void LogAborted();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(""[^""\r\n]*""|[A-Za-z0-9!#$&^_.+-]+))*$")]
     private static partial Regex MediaType();
