@@ -9,8 +9,9 @@ namespace Hoist.Server.Uploads;
 /// <summary>
 /// The upload lifecycle over the store: create, parts, list, complete, abort. Every protocol face
 /// (the native API, the page, later tus) goes through here; it knows tokens and part plans, not HTTP.
-/// Each step names its upload on the request's log lines and span (<see cref="UploadScope"/>) and is
-/// counted in <see cref="HoistMetrics"/>, once per upload or part.
+/// Each step is counted in <see cref="HoistMetrics"/>, once per upload or part, and logged with the
+/// upload named by the request's <see cref="UploadScope"/> (the endpoints fill it in from the token;
+/// a create, from the upload it has just begun).
 /// </summary>
 public sealed partial class UploadService(
     IObjectStore store,
@@ -36,7 +37,6 @@ public sealed partial class UploadService(
 
     public async Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken)
     {
-        UploadScope.Describe(owner);
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
         {
@@ -109,7 +109,6 @@ public sealed partial class UploadService(
 
     public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
     {
-        Describe(token);
         var plan = token.Plan;
         CheckPart(token, partNumber, length, sha256);
         StoredPart stored;
@@ -142,7 +141,6 @@ public sealed partial class UploadService(
 
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        Describe(token);
         var plan = token.Plan;
         try
         {
@@ -162,7 +160,6 @@ public sealed partial class UploadService(
 
     public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        Describe(token);
         try
         {
             return await CompleteOnceAsync(token, cancellationToken);
@@ -211,7 +208,6 @@ public sealed partial class UploadService(
 
     public async Task AbortAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        Describe(token);
         try
         {
             await store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
@@ -301,8 +297,6 @@ public sealed partial class UploadService(
         var done = await store.HeadCompletedAsync(token.Key, cancellationToken);
         return done is not null && done.Size == token.Size ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
-
-    private static void Describe(UploadToken token) => UploadScope.Describe(token.Owner, token.StoreUploadId, token.Key);
 
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>
         new(part.PartNumber, part.Size, part.ETag, part.ChecksumSha256 ?? (sha256 is null ? null : Convert.ToBase64String(sha256)));
