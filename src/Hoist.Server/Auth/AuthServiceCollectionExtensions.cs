@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Hoist.Server.Errors;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -107,8 +107,8 @@ public static class AuthServiceCollectionExtensions
                 && context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
             {
                 var problem = response.StatusCode == 401
-                    ? new ApiException(401, "unauthorized", "Authentication is required.", "Send 'Authorization: Bearer <key>'.")
-                    : new ApiException(403, "forbidden", "This key may not do that.");
+                    ? ApiErrors.Unauthorized.With("Send 'Authorization: Bearer <key>'.")
+                    : ApiErrors.Forbidden.With();
                 await ProblemExceptionHandler.WriteAsync(context, problem, context.RequestServices.GetRequiredService<IProblemDetailsService>());
             }
         });

@@ -1,7 +1,8 @@
+using Hoist.Wire;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Hoist.Server.Errors;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ public static class SecurityServiceCollectionExtensions
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await ProblemExceptionHandler.WriteAsync(rejected.HttpContext,
-                    new ApiException(429, "rate_limited", "Too many requests.", $"Try again in {seconds} s."),
+                    ApiErrors.RateLimited.With($"Try again in {seconds} s."),
                     rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>());
             };
         });
@@ -44,7 +45,7 @@ public static class SecurityServiceCollectionExtensions
                 if (settings.Value.AllowedOrigins.Count > 0)
                 {
                     policy.WithOrigins([.. settings.Value.AllowedOrigins]).AllowAnyMethod()
-                        .WithHeaders("Authorization", "Content-Type", UploadEndpoints.ChecksumHeader)
+                        .WithHeaders("Authorization", "Content-Type", HoistWire.ChecksumHeader)
                         .WithExposedHeaders("ETag", "Content-Range", "Retry-After");
                 }
             }));

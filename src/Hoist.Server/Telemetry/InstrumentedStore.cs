@@ -11,8 +11,9 @@ namespace Hoist.Server.Telemetry;
 /// outcome) and counts it in <c>hoist.store.calls</c> and <c>hoist.store.duration</c> by operation
 /// and outcome. It wraps the whole store, retries included (<see cref="RetryingStore"/> sits inside),
 /// so one call of the upload service is one span. With no one listening a span costs nothing.
+/// Like every decorator it adds no capability (<see cref="StoreCapabilities"/> are the store's own).
 /// </summary>
-public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) : IObjectStore, ILeftoverStore, IDisposable
+public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) : IObjectStore
 {
     public static readonly ActivitySource Source = new(HoistMetrics.MeterName);
 
@@ -29,9 +30,6 @@ public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) 
     public const string Error = "Error";
 
     public string Location => inner.Location;
-
-    /// <summary>The store under this one.</summary>
-    public IObjectStore Inner => inner;
 
     public Task CheckWritableAsync(CancellationToken cancellationToken) =>
         CallAsync("CheckWritable", null, null, 0, () => inner.CheckWritableAsync(cancellationToken));
@@ -72,13 +70,6 @@ public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) 
 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         CallAsync("ListObjects", prefix, null, 0, () => inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken));
-
-    public Task<int> RemoveLeftoversAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
-        inner is ILeftoverStore leftovers
-            ? CallAsync("RemoveLeftovers", null, null, 0, () => leftovers.RemoveLeftoversAsync(olderThan, cancellationToken))
-            : Task.FromResult(0);
-
-    public void Dispose() => (inner as IDisposable)?.Dispose();
 
     /// <summary>Why a store call failed, as a <c>outcome</c> tag: a few fixed names.</summary>
     public static string OutcomeOf(Exception exception) => exception switch

@@ -2,6 +2,8 @@
 // Every request the page makes to the upload API (parts, listings, create, complete) goes through
 // one policy, so the delays and the number of tries are set here and nowhere else.
 
+import { codes } from './wire.mjs';
+
 /** The page's settings: tries per request (the first included) and the delays between them. */
 export const retrySettings = Object.freeze({
   attempts: 6,
@@ -13,8 +15,11 @@ export const retrySettings = Object.freeze({
 
 /** True for failures that another try can fix: no answer at all, 408, 429 and 5xx (S3's SlowDown is a 503). */
 export function isTransient(status) {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
+  return status === 0 || status === 408 || status === 429 || (status >= 500 && !FINAL_5XX.has(status));
 }
+
+/** 5xx that no retry can mend: not implemented, wrong HTTP version, a full store (507), loops, policy. */
+const FINAL_5XX = new Set([501, 505, 507, 508, 510, 511]);
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or null. */
 export function retryAfterMs(value, now = Date.now()) {
@@ -40,7 +45,7 @@ export function backoff(settings = {}) {
      */
     delayBeforeRetry(attempt, { status, code, retryAfter }) {
       // Too many open uploads is a limit of the account, not a moment: waiting does not lift it.
-      if (attempt >= attempts || !isTransient(status) || code === 'too_many_uploads') return null;
+      if (attempt >= attempts || !isTransient(status) || code === codes.tooManyUploads) return null;
       // Full jitter: parts that failed together do not come back together.
       const jitter = random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       const asked = retryAfterMs(retryAfter);
