@@ -81,7 +81,7 @@ public sealed partial class UploadService(
         }
         metrics.UploadStarted();
         UploadScope.Describe(owner, storeUploadId, key);
-        LogStarted(size, plan.PartCount, plan.PartSize);
+        LogUploadStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
@@ -193,7 +193,7 @@ public sealed partial class UploadService(
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), cancellationToken);
             metrics.UploadCompleted();
-            LogCompleted(completed.Size, plan.PartCount);
+            LogUploadCompleted(completed.Size, plan.PartCount);
             return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
@@ -213,7 +213,7 @@ public sealed partial class UploadService(
         {
             await store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
             metrics.UploadAborted();
-            LogAborted();
+            LogUploadAborted();
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
@@ -304,7 +304,7 @@ public sealed partial class UploadService(
 
     // The upload (UploadId, Owner, Key) is on each line through the request's scope (UploadScope).
     [LoggerMessage(LogLevel.Information, "Upload started: {Size} bytes in {PartCount} parts of {PartSize} bytes")]
-    private partial void LogStarted(long size, int partCount, long partSize);
+    private partial void LogUploadStarted(long size, int partCount, long partSize);
 
     [LoggerMessage(LogLevel.Debug, "Part {PartNumber} stored: {Size} bytes")]
     private partial void LogPartStored(int partNumber, long size);
@@ -313,13 +313,13 @@ public sealed partial class UploadService(
     private partial void LogPartFailed(int partNumber, long received, string reason);
 
     [LoggerMessage(LogLevel.Information, "Upload completed: {Size} bytes in {PartCount} parts")]
-    private partial void LogCompleted(long size, int partCount);
+    private partial void LogUploadCompleted(long size, int partCount);
 
     [LoggerMessage(LogLevel.Debug, "Complete refused ({Reason})")]
     private partial void LogCompleteFailed(string reason);
 
     [LoggerMessage(LogLevel.Information, "Upload aborted by its client")]
-    private partial void LogAborted();
+    private partial void LogUploadAborted();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(""[^""\r\n]*""|[A-Za-z0-9!#$&^_.+-]+))*$")]
     private static partial Regex MediaType();
