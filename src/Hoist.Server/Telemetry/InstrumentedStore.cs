@@ -43,7 +43,7 @@ public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) 
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         EnumerateAsync("ListParts", key, uploadId, inner.ListPartsAsync(key, uploadId, cancellationToken), cancellationToken);
 
-    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken) =>
         CallAsync("CompleteMultipartUpload", key, uploadId, 0, () => inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken));
 
     public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) =>
