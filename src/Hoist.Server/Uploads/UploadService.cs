@@ -2,6 +2,7 @@ using Hoist.Wire;
 using Hoist.Server.Keys;
 using System.Text.RegularExpressions;
 using Hoist.Server.Errors;
+using Hoist.Server.Hooks;
 using Hoist.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Hoist.Server.Uploads;
 /// The upload lifecycle over the store: create, parts, list, complete, abort. Every protocol face
 /// (the native API, the page, later tus) goes through here; it knows tokens and part plans, not HTTP.
 /// </summary>
-public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, OwnerCreateGate createGate, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
+public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, OwnerCreateGate createGate, HookClient hooks, UploadEvents events, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
 {
     public const string OriginalNameMetadata = "original-name";
     private const string DefaultContentType = "application/octet-stream";
@@ -60,6 +61,14 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         var plan = PartPlan.For(size, limits.PreferredPartSize);
         var key = _keys.KeyFor(owner, request.FileName);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
+        if (hooks.HasPreCreate)
+        {
+            // After Hoist's own checks, before anything is created: only the hook's 2xx creates the upload.
+            foreach (var (name, value) in await hooks.PreCreateAsync(owner, request.FileName, size, contentType, cancellationToken))
+            {
+                metadata[name] = value;
+            }
+        }
         string storeUploadId;
         // Count and create as one step (within this instance), or creates sent together all pass the limit.
         using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
@@ -160,18 +169,26 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen, cancellationToken);
-            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
+            var answer = new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
+            await FinishedAsync(token, answer, cancellationToken);
+            return answer;
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
             // Completing twice (a retry after a lost answer, or two racing requests) answers the same object.
             if (await FindCompletedAsync(token, cancellationToken) is { } done)
             {
+                // The first complete may have died before it recorded its event: record it (same id) again.
+                await FinishedAsync(token, done, cancellationToken);
                 return done;
             }
             throw;
         }
     }
+
+    /// <summary>The post-finish event, recorded before the complete answers (see <see cref="UploadEvents"/>).</summary>
+    private Task FinishedAsync(UploadToken token, CompleteUploadResponse done, CancellationToken cancellationToken) =>
+        events.FinishedAsync(token.Owner, done.Key, done.Size, done.ETag, done.ChecksumSha256, cancellationToken);
 
     public async Task AbortAsync(UploadToken token, CancellationToken cancellationToken)
     {
