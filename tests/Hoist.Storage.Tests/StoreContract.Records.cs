@@ -43,6 +43,7 @@ public abstract partial class StoreContract
         Assert.Equal(["a.json", "b.json", "c.json"], await Records.ListRecordsAsync(RecordFolder, 10, Ct));
         Assert.Equal(["a.json", "b.json"], await Records.ListRecordsAsync(RecordFolder, 2, Ct));
         Assert.Empty(await Records.ListRecordsAsync(RecordFolder + "-empty", 10, Ct));
+        await DeleteRecordsAsync(RecordFolder, RecordFolder + "-other");
     }
 
     [Fact]
@@ -52,6 +53,7 @@ public abstract partial class StoreContract
         await Records.PutRecordAsync(RecordFolder, "r.json", "2"u8.ToArray(), Ct);
 
         Assert.Equal("2"u8.ToArray(), await Records.GetRecordAsync(RecordFolder, "r.json", Ct));
+        await DeleteRecordsAsync(RecordFolder);
     }
 
     [Fact]
@@ -62,6 +64,7 @@ public abstract partial class StoreContract
         var page = await Store.ListObjectsAsync("", null, 1000, Ct);
         Assert.DoesNotContain(page.Objects, o => o.Key.Contains(RecordFolder, StringComparison.Ordinal));
         await AssertStoreErrorAsync(StoreErrorCode.InvalidKey, () => Store.HeadObjectAsync(RecordNames.KeyOf(RecordFolder, "r.json"), Ct));
+        await DeleteRecordsAsync(RecordFolder);
     }
 
     [Theory]
@@ -82,5 +85,18 @@ public abstract partial class StoreContract
     {
         await AssertStoreErrorAsync(StoreErrorCode.EntityTooLarge,
             () => Records.PutRecordAsync(RecordFolder, "big.json", new byte[RecordNames.MaxRecordBytes + 1], Ct));
+    }
+
+    /// <summary>Leaves nothing behind (the fixtures empty only what object listings show).</summary>
+    private async Task DeleteRecordsAsync(params string[] folders)
+    {
+        foreach (var folder in folders)
+        {
+            foreach (var name in await Records.ListRecordsAsync(folder, 1000, Ct))
+            {
+                await Records.DeleteRecordAsync(folder, name, Ct);
+            }
+            Assert.Empty(await Records.ListRecordsAsync(folder, 1000, Ct));
+        }
     }
 }
