@@ -20,7 +20,8 @@ public sealed partial class PostFinishDeliverer(
     IHostApplicationLifetime lifetime,
     ILogger<PostFinishDeliverer> logger) : BackgroundService
 {
-    private const int PageSize = 100;
+    /// <summary>The most pending events one pass looks at (in name order, i.e. by id, not by age).</summary>
+    private const int PageSize = 1000;
 
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Next)> _backoff = new(StringComparer.Ordinal);
@@ -34,8 +35,9 @@ public sealed partial class PostFinishDeliverer(
         {
             _wake.Release();
         }
-        catch (SemaphoreFullException)
+        catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
         {
+            // Already woken, or shutting down: the event waits in the store for the next pass of any instance.
         }
     }
 
