@@ -160,6 +160,30 @@ public abstract class HookTests(StoreFixture fixture) : ApiTests(fixture)
     }
 
     [Fact]
+    public async Task An_event_of_a_server_process_killed_while_its_receiver_was_down_is_delivered_by_another_instance()
+    {
+        await using var receiver = await HookReceiver.StartAsync();
+        var receiverUp = false;
+        receiver.Answer = _ => new HookAnswer(Volatile.Read(ref receiverUp) ? 200 : 503);
+        string id;
+        await using (var killed = await ServerProcess.StartAsync(Fixture.Settings(PostFinish(receiver.Url)), Ct))
+        {
+            using var api = killed.CreateApi();
+            var (_, completed) = await UploadWithAsync(api, "killed.bin", TestData.Bytes(5, 700));
+            id = UploadEvents.IdOf(completed.Key, completed.ETag);
+            await EventuallyAsync(() => receiver.Requests.Any(r => r.Headers["Hoist-Event-Id"] == id) ? true : (bool?)null);
+        } // killed (the process and its children), its event undelivered
+        Assert.Contains(id, await PendingAsync());
+
+        Volatile.Write(ref receiverUp, true);
+        await using var other = Fixture.CreateApp(PostFinish(receiver.Url));
+        using var _ = other.CreateApi();
+
+        await EventuallyAsync(() => Accepted(receiver).Contains(id) ? true : (bool?)null);
+        await EventuallyAsync(async () => (await PendingAsync()).Contains(id) ? null : (bool?)true);
+    }
+
+    [Fact]
     public async Task A_library_users_upload_finished_handler_is_called_in_process_after_a_complete()
     {
         var handler = new RecordingHandler();
