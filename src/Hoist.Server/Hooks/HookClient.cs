@@ -28,7 +28,8 @@ public sealed partial class HookClient : IDisposable
     /// <summary>Metadata a pre-create hook may add: at most this many names, values and bytes.</summary>
     public const int MaxMetadataEntries = 16;
     public const int MaxMetadataValueChars = 256;
-    public const int MaxMetadataBytes = 1024;
+    /// <summary>With the escaped original name (at most 1024 bytes) and its name, under S3's 2 KB of user metadata.</summary>
+    public const int MaxMetadataBytes = 1000;
 
     private const string RetryAfterSeconds = "5";
 
