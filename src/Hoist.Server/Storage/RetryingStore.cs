@@ -58,6 +58,19 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken);
 
+    public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
+        WithUnreadBodyAsync(body, $"scratch object {name}",
+            unread => inner.PutScratchAsync(name, unread, length, cancellationToken), cancellationToken);
+
+    public Task<ObjectContent> GetScratchAsync(string name, CancellationToken cancellationToken) =>
+        inner.GetScratchAsync(name, cancellationToken);
+
+    public Task DeleteScratchAsync(string name, CancellationToken cancellationToken) =>
+        inner.DeleteScratchAsync(name, cancellationToken);
+
+    public IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken) =>
+        inner.ListScratchAsync(prefix, cancellationToken);
+
     public Task<int> RemoveLeftoversAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
         inner is ILeftoverStore leftovers ? leftovers.RemoveLeftoversAsync(olderThan, cancellationToken) : Task.FromResult(0);
 
