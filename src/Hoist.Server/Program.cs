@@ -6,6 +6,7 @@ using Hoist.Server.Health;
 using Hoist.Server.Hosting;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
+using Hoist.Server.Tus;
 using Hoist.Server.Uploads;
 
 try
@@ -18,6 +19,7 @@ try
     builder.Services.AddHoistJson();
     builder.Services.AddHoistStorage(builder.Configuration);
     builder.Services.AddHoistUploads();
+    builder.Services.AddHoistTus();
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
@@ -30,12 +32,14 @@ try
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
+    app.UseTus();
     app.UseHoistAuth();
     app.UseRateLimiter();
     app.UseAuthorization();
 
     app.MapHealth();
     app.MapUploads();
+    app.MapTus();
     app.MapFiles();
 
     await app.StartHoistAsync();

@@ -28,6 +28,11 @@ public sealed partial class AbandonedUploadSweeper(
         var cutoff = time.GetUtcNow() - options.Value.AbandonAfter;
         var aborted = 0;
         var seen = 0;
+        // Scratch objects (a tus upload's tail) are an upload's activity too, and go with it.
+        var scratch = await store.ListScratchAsync("", cancellationToken).ToListAsync(cancellationToken);
+        var newestScratch = scratch
+            .GroupBy(s => UploadScratch.FolderOf(s.Name) ?? "")
+            .ToDictionary(g => g.Key, g => g.Max(s => s.LastModified), StringComparer.Ordinal);
         await foreach (var upload in store.ListMultipartUploadsAsync("", cancellationToken))
         {
             seen++;
@@ -39,6 +44,10 @@ public sealed partial class AbandonedUploadSweeper(
             {
                 // Only uploads that started long ago pay for a listing of their parts.
                 var lastActivity = upload.Initiated;
+                if (newestScratch.TryGetValue(UploadScratch.Folder(upload.Key, upload.UploadId), out var scratchActivity) && scratchActivity > lastActivity)
+                {
+                    lastActivity = scratchActivity;
+                }
                 await foreach (var part in store.ListPartsAsync(upload.Key, upload.UploadId, cancellationToken))
                 {
                     lastActivity = part.LastModified > lastActivity ? part.LastModified : lastActivity;
@@ -55,6 +64,18 @@ public sealed partial class AbandonedUploadSweeper(
             {
                 // Completed or aborted meanwhile (perhaps by another instance): nothing left to do.
             }
+        }
+        // Scratch objects not written since the cutoff: of uploads aborted above, completed or ended
+        // long ago. A live upload's current tail is its newest activity, so it is never among them.
+        var removedScratch = 0;
+        foreach (var old in scratch.Where(s => s.LastModified < cutoff))
+        {
+            await store.DeleteScratchAsync(old.Name, cancellationToken);
+            removedScratch++;
+        }
+        if (removedScratch > 0)
+        {
+            LogScratch(removedScratch, cutoff);
         }
         // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
         if (store is ILeftoverStore leftovers && await leftovers.RemoveLeftoversAsync(cutoff, cancellationToken) is > 0 and var removed)
@@ -103,6 +124,9 @@ public sealed partial class AbandonedUploadSweeper(
 
     [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} temporary files left by interrupted writes (last written before {Cutoff:O})")]
     private partial void LogLeftovers(int removed, DateTimeOffset cutoff);
+
+    [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} scratch objects (tus tails) last written before {Cutoff:O}")]
+    private partial void LogScratch(int removed, DateTimeOffset cutoff);
 
     [LoggerMessage(LogLevel.Warning, "Sweeper run failed; it runs again at the next interval")]
     private partial void LogFailed(Exception e);
