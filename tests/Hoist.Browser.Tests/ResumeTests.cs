@@ -118,18 +118,20 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
 
-    [Fact]
-    public async Task A_part_refused_with_400_is_not_sent_again_and_Retry_finishes_the_file()
+    [Theory]
+    [InlineData(400, "part_size_mismatch", "The part does not have its planned size.")]
+    [InlineData(507, "insufficient_storage", "The store is full.")]
+    public async Task A_part_refused_with_a_final_status_is_not_sent_again_and_Retry_finishes_the_file(int status, string code, string title)
     {
         using var files = new TestFiles();
-        var source = files.Random("refused.bin", 20 * MiB);
+        var source = files.Random($"refused-{status}.bin", 20 * MiB);
         await using var page = await UploadPage.OpenAsync(fixture);
         var triesOfPart2 = 0;
         using var faults = fixture.Parts.Use(async call =>
         {
             if (call.PartNumber == 2 && Interlocked.Increment(ref triesOfPart2) == 1)
             {
-                await call.RefuseAsync(400, "part_size_mismatch", "The part does not have its planned size.");
+                await call.RefuseAsync(status, code, title);
                 return;
             }
             await call.PassAsync();
@@ -138,7 +140,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         await page.AddFilesAsync([source.Path]);
 
         await page.ExpectStatusAsync(source.Name, "failed");
-        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("Part 2 of 3 could not be sent: The part does not have its planned size.");
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync($"Part 2 of 3 could not be sent: {title}");
         await Task.Delay(500);
         Assert.Equal(1, Volatile.Read(ref triesOfPart2));
 

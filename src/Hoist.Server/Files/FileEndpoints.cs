@@ -1,6 +1,6 @@
 using System.Globalization;
 using Hoist.Server.Errors;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Hoist.Server.Storage;
 using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Hoist.Server.Errors;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

@@ -14,7 +14,7 @@ namespace Hoist.Server.Storage;
 /// </para>
 /// </summary>
 public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions options, TimeProvider time, ILogger<RetryingStore> logger)
-    : IObjectStore, ILeftoverStore, IDisposable
+    : IObjectStore
 {
     public string Location => inner.Location;
 
@@ -70,11 +70,6 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
 
     public IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken) =>
         inner.ListScratchAsync(prefix, cancellationToken);
-
-    public Task<int> RemoveLeftoversAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
-        inner is ILeftoverStore leftovers ? leftovers.RemoveLeftoversAsync(olderThan, cancellationToken) : Task.FromResult(0);
-
-    public void Dispose() => (inner as IDisposable)?.Dispose();
 
     private async Task<T> WithUnreadBodyAsync<T>(Stream body, string what, Func<Stream, Task<T>> call, CancellationToken cancellationToken)
     {

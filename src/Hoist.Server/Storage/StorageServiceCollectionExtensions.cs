@@ -22,17 +22,30 @@ public static class StorageServiceCollectionExtensions
                 "Hoist:Storage:Retry:BaseDelay must be zero or more, and Hoist:Storage:Retry:MaxDelay at least BaseDelay.")
             .ValidateOnStart();
 
-        services.AddSingleton<IObjectStore>(sp =>
+        // The store itself, made once; what the app uses is the store behind its decorators, and what
+        // it can do beyond the contract is stated from the store itself.
+        services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            IObjectStore store = options.Provider switch
+            return new ConfiguredStore(options.Provider switch
             {
                 StorageProvider.FileSystem => new FileSystemStore(options.FileSystem.Root),
                 StorageProvider.S3 => new S3Store(options.S3),
                 _ => throw new InvalidOperationException($"Hoist:Storage:Provider '{options.Provider}' is not supported yet."),
-            };
-            return new RetryingStore(store, options.Retry, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<RetryingStore>>());
+            });
         });
+        services.AddSingleton(sp => StoreCapabilities.Of(sp.GetRequiredService<ConfiguredStore>().Store));
+        services.AddSingleton<IObjectStore>(sp => new RetryingStore(
+            sp.GetRequiredService<ConfiguredStore>().Store,
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Retry,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<RetryingStore>>()));
         return services;
     }
+}
+
+/// <summary>The store the settings name, before any decorator: disposed with the app.</summary>
+internal sealed record ConfiguredStore(IObjectStore Store) : IDisposable
+{
+    public void Dispose() => (Store as IDisposable)?.Dispose();
 }

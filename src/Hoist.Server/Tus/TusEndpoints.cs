@@ -1,7 +1,7 @@
 using System.Globalization;
 using Hoist.Server.Admission;
 using Hoist.Server.Errors;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

@@ -13,6 +13,7 @@ namespace Hoist.Server.Uploads;
 /// </summary>
 public sealed partial class AbandonedUploadSweeper(
     IObjectStore store,
+    StoreCapabilities capabilities,
     IOptions<UploadOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -78,7 +79,7 @@ public sealed partial class AbandonedUploadSweeper(
             LogScratch(removedScratch, cutoff);
         }
         // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
-        if (store is ILeftoverStore leftovers && await leftovers.RemoveLeftoversAsync(cutoff, cancellationToken) is > 0 and var removed)
+        if (capabilities.Leftovers is { } leftovers && await leftovers.RemoveLeftoversAsync(cutoff, cancellationToken) is > 0 and var removed)
         {
             LogLeftovers(removed, cutoff);
         }

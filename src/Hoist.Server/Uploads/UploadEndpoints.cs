@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hoist.Server.Admission;
 using Hoist.Server.Errors;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 

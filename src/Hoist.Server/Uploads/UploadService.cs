@@ -1,3 +1,4 @@
+using Hoist.Server.Keys;
 using System.Text.RegularExpressions;
 using Hoist.Server.Errors;
 using Hoist.Server.Storage;
@@ -209,7 +210,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             return;
         }
         var open = 0;
-        await foreach (var _ in store.ListMultipartUploadsAsync(Owners.Owner.Prefix(owner), cancellationToken))
+        await foreach (var _ in store.ListMultipartUploadsAsync(Owner.Prefix(owner), cancellationToken))
         {
             if (++open >= limits.MaxConcurrentUploadsPerOwner)
             {

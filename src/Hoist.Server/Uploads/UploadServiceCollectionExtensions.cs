@@ -1,3 +1,4 @@
+using Hoist.Server.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hoist.Server.Uploads;

@@ -1,5 +1,5 @@
 using Hoist.Server.Auth;
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Hoist.Server.Keys;
 using System.Globalization;
 using System.Text;
 using Hoist.Server.Uploads;

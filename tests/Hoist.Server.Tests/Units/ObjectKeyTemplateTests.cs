@@ -1,4 +1,4 @@
-using Hoist.Server.Owners;
+using Hoist.Server.Keys;
 using Hoist.Server.Uploads;
 using Microsoft.Extensions.Time.Testing;
 

@@ -13,8 +13,11 @@ export const retrySettings = Object.freeze({
 
 /** True for failures that another try can fix: no answer at all, 408, 429 and 5xx (S3's SlowDown is a 503). */
 export function isTransient(status) {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
+  return status === 0 || status === 408 || status === 429 || (status >= 500 && !FINAL_5XX.has(status));
 }
+
+/** 5xx that no retry can mend: not implemented, wrong HTTP version, a full store (507), loops, policy. */
+const FINAL_5XX = new Set([501, 505, 507, 508, 510, 511]);
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or null. */
 export function retryAfterMs(value, now = Date.now()) {

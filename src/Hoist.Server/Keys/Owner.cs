@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Hoist.Server.Owners;
+namespace Hoist.Server.Keys;
 
 /// <summary>
 /// Who is uploading. Every key lives under its owner's prefix, and every upload token names its
@@ -65,7 +65,7 @@ public static class Owner
     public static bool IsPlain(string owner)
     {
         if (owner.Length == 0 || owner[0] == '.' || owner[^1] == '.' || Encoding.UTF8.GetByteCount(owner) > MaxPlainBytes || !owner.IsNormalized(NormalizationForm.FormC)
-            || Uploads.FileNameSanitizer.IsWindowsReserved(owner))
+            || FileNameSanitizer.IsWindowsReserved(owner))
         {
             return false;
         }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Hoist.Server.Errors;
+namespace Hoist.Server.Hosting;
 
 public static class JsonServiceCollectionExtensions
 {

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Hoist.Server.Owners;
 
-namespace Hoist.Server.Uploads;
+namespace Hoist.Server.Keys;
 
 /// <summary>
 /// Names the object of a new upload from the configured template (docs/key-template.md). The client

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Hoist.Server.Uploads;
+namespace Hoist.Server.Keys;
 
 /// <summary>
 /// Turns a name sent by a client into one safe key segment: no path, no control or bidi
