@@ -17,8 +17,6 @@ namespace Hoist.Server.Admission;
 /// </summary>
 public sealed class PartAdmission
 {
-    public const string TooManyPartsCode = "too_many_parts_in_flight";
-    public const string BusyCode = "server_busy";
 
     /// <summary>A caller over its cap is waiting for its own parts: any of them ending frees a place.</summary>
     public static readonly TimeSpan TooManyPartsRetryAfter = TimeSpan.FromSeconds(2);
@@ -118,13 +116,13 @@ public sealed class PartAdmission
             return true;
         }
         _refused.Add(1, new KeyValuePair<string, object?>("reason", "busy"));
-        throw new ApiException(503, BusyCode, "The server is busy; try again.",
+        throw ApiErrors.ServerBusy.With(
             $"All {_limits.MaxStoreWrites} of its store writes stayed taken for {_limits.StoreWriteWait.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; nothing was stored.",
             headers: RetryAfter(BusyRetryAfter));
     }
 
     private static ApiException TooManyParts(string scope, string detail, int limit) =>
-        new(429, TooManyPartsCode, "Too many parts in flight.", detail + " Send this part again when one of them has ended.",
+        ApiErrors.TooManyPartsInFlight.With(detail + " Send this part again when one of them has ended.",
             new Dictionary<string, object?> { ["scope"] = scope, ["limit"] = limit },
             RetryAfter(TooManyPartsRetryAfter));
 

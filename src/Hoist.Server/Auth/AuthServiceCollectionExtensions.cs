@@ -107,8 +107,8 @@ public static class AuthServiceCollectionExtensions
                 && (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context)))
             {
                 var problem = response.StatusCode == 401
-                    ? new ApiException(401, "unauthorized", "Authentication is required.", "Send 'Authorization: Bearer <key>'.")
-                    : new ApiException(403, "forbidden", "This key may not do that.");
+                    ? ApiErrors.Unauthorized.With("Send 'Authorization: Bearer <key>'.")
+                    : ApiErrors.Forbidden.With();
                 await ProblemExceptionHandler.WriteAsync(context, problem, context.RequestServices.GetRequiredService<IProblemDetailsService>());
             }
         });

@@ -1,16 +1,17 @@
 namespace Hoist.Server.Errors;
 
 /// <summary>
-/// A refusal the API answers with a ProblemDetails: an HTTP status, a stable machine-readable
-/// <see cref="Code"/> and a sentence for people. Thrown anywhere; turned into a response in one place
-/// (<see cref="ProblemExceptionHandler"/>).
+/// A refusal the API answers with a ProblemDetails: one of <see cref="ApiErrors"/> (status, stable
+/// <c>code</c>, title) and what happened this time (<see cref="Detail"/>, extensions, headers). Thrown
+/// anywhere; turned into a response in one place (<see cref="ProblemExceptionHandler"/>).
 /// </summary>
-public sealed class ApiException(int status, string code, string title, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null, IReadOnlyDictionary<string, string>? headers = null)
-    : Exception(detail ?? title)
+public sealed class ApiException(ApiError error, string? detail = null, IReadOnlyDictionary<string, object?>? extensions = null, IReadOnlyDictionary<string, string>? headers = null)
+    : Exception(detail ?? error.Title)
 {
-    public int Status { get; } = status;
-    public string Code { get; } = code;
-    public string Title { get; } = title;
+    public ApiError Error { get; } = error;
+    public int Status => Error.Status;
+    public string Code => Error.Code;
+    public string Title => Error.Title;
     public string? Detail { get; } = detail;
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
 

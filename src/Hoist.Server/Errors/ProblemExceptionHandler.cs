@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using Hoist.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -57,35 +58,36 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// <summary>The store's S3 errors, as the API names them.</summary>
     public static ApiException FromStore(StoreException e) => e.Code switch
     {
-        StoreErrorCode.NoSuchUpload => new(404, "upload_not_found", "The upload does not exist.", "It may have been completed, aborted or never created."),
-        StoreErrorCode.NoSuchKey => new(404, "file_not_found", "The file does not exist."),
-        StoreErrorCode.InvalidPart => new(409, "invalid_part", "A part is missing or does not match.", e.Message),
-        StoreErrorCode.InvalidPartOrder => new(400, "invalid_part_order", "Parts must be in ascending order.", e.Message),
-        StoreErrorCode.EntityTooSmall => new(400, "part_too_small", "A part is smaller than the store allows.", e.Message),
-        StoreErrorCode.EntityTooLarge => new(413, "part_too_large", "The part is larger than the store allows.", e.Message),
-        StoreErrorCode.BadDigest => new(400, "checksum_mismatch", "The part's bytes do not match its checksum.", "Nothing was stored; send the part again."),
-        StoreErrorCode.IncompleteBody => new(400, "incomplete_body", "The body does not have the declared length.", e.Message),
-        StoreErrorCode.InvalidKey => new(400, "invalid_key", "The key is not valid.", e.Message),
-        StoreErrorCode.InvalidArgument => new(400, "invalid_argument", "The request is not valid.", e.Message),
-        StoreErrorCode.InvalidRange => new(416, "range_not_satisfiable", "The requested range is not satisfiable.", e.Message),
+        StoreErrorCode.NoSuchUpload => UploadNotFound(),
+        StoreErrorCode.NoSuchKey => ApiErrors.FileNotFound.With(),
+        StoreErrorCode.InvalidPart => ApiErrors.InvalidPart.With(e.Message),
+        StoreErrorCode.InvalidPartOrder => ApiErrors.InvalidPartOrder.With(e.Message),
+        StoreErrorCode.EntityTooSmall => ApiErrors.PartTooSmall.With(e.Message),
+        StoreErrorCode.EntityTooLarge => ApiErrors.PartTooLarge.With(e.Message),
+        StoreErrorCode.BadDigest => ApiErrors.ChecksumMismatch.With("Nothing was stored; send the part again."),
+        StoreErrorCode.IncompleteBody => ApiErrors.IncompleteBody.With(e.Message),
+        StoreErrorCode.InvalidKey => ApiErrors.InvalidKey.With(e.Message),
+        StoreErrorCode.InvalidArgument => ApiErrors.InvalidArgument.With(e.Message),
+        StoreErrorCode.InvalidRange => ApiErrors.RangeNotSatisfiable.With(e.Message),
         // Retry-After tells clients this is a pause, not a refusal: the part may be sent again.
-        StoreErrorCode.Unavailable => new(503, "store_unavailable", "The store is unavailable; try again.", e.Message,
-            headers: new Dictionary<string, string> { ["Retry-After"] = "1" }),
+        StoreErrorCode.Unavailable => ApiErrors.StoreUnavailable.With(e.Message, headers: new Dictionary<string, string> { ["Retry-After"] = "1" }),
         // Not retryable: a client that retries only writes again until it fails again. No Retry-After.
-        StoreErrorCode.InsufficientStorage => new(507, "insufficient_storage", "The store is full.", e.Message),
-        StoreErrorCode.QuotaExceeded => new(403, "quota_exceeded", "The storage quota is used up.", e.Message),
+        StoreErrorCode.InsufficientStorage => ApiErrors.InsufficientStorage.With(e.Message),
+        StoreErrorCode.QuotaExceeded => ApiErrors.QuotaExceeded.With(e.Message),
         // The detail stays general (bucket names and endpoints are the operator's business); the log has e.Message.
-        StoreErrorCode.Misconfigured => new(503, "store_misconfigured", "The server's storage is misconfigured.",
-            "The store refused this server's settings; the operator can see why in the server's log.",
+        StoreErrorCode.Misconfigured => ApiErrors.StoreMisconfigured.With("The store refused this server's settings; the operator can see why in the server's log.",
             headers: new Dictionary<string, string> { ["Retry-After"] = "30" }),
-        _ => new(500, "store_error", "The store failed."),
+        _ => ApiErrors.StoreError.With(),
     };
+
+    /// <summary>An upload that does not exist, or is another owner's: the same words for both, so another's uploads stay invisible.</summary>
+    public static ApiException UploadNotFound() => ApiErrors.UploadNotFound.With("It may have been completed, aborted or never created.");
 
     private static ApiException FromBadRequest(BadHttpRequestException e) => e.StatusCode switch
     {
-        StatusCodes.Status413PayloadTooLarge => new(413, "body_too_large", "The request body is larger than allowed.", e.Message),
-        StatusCodes.Status408RequestTimeout => new(408, "request_timeout", "The request body arrived too slowly.", e.Message),
-        _ => new(e.StatusCode, "bad_request", "The request is malformed.", e.Message),
+        StatusCodes.Status413PayloadTooLarge => ApiErrors.BodyTooLarge.With(e.Message),
+        StatusCodes.Status408RequestTimeout => ApiErrors.RequestTimeout.With(e.Message),
+        _ => new ApiError(e.StatusCode, ErrorCodes.BadRequest, ApiErrors.BadRequest.Title).With(e.Message),
     };
 }
 
@@ -98,10 +100,10 @@ public static class ProblemServiceCollectionExtensions
             // Framework-made problems (404 for an unknown route, 405) get a code too.
             context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
             {
-                404 => "not_found",
-                405 => "method_not_allowed",
-                415 => "unsupported_media_type",
-                _ => "error",
+                404 => ErrorCodes.NotFound,
+                405 => ErrorCodes.MethodNotAllowed,
+                415 => ErrorCodes.UnsupportedMediaType,
+                _ => ErrorCodes.Error,
             });
             context.ProblemDetails.Extensions.Remove("traceId");
             if (context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity.Id is { } trace)

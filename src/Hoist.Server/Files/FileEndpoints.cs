@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Globalization;
 using Hoist.Server.Errors;
 using Hoist.Server.Keys;
@@ -17,7 +18,7 @@ public static class FileEndpoints
 {
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
     {
-        var files = app.MapGroup("/api/files").WithTags("Files").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
+        var files = app.MapGroup(HoistWire.Files).WithTags("Files").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         files.MapGet("/", ListAsync);
         files.MapMethods("/{**key}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync);
         return app;
@@ -37,7 +38,7 @@ public static class FileEndpoints
     {
         if (!key.StartsWith(Owner.Prefix(Owner.Of(context)), StringComparison.Ordinal))
         {
-            throw new ApiException(404, "file_not_found", "The file does not exist.");
+            throw ApiErrors.FileNotFound.With();
         }
         var range = ParseRange(context.Request.Headers.Range);
         ObjectContent content;
@@ -47,13 +48,13 @@ public static class FileEndpoints
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.InvalidKey)
         {
-            throw new ApiException(404, "file_not_found", "The file does not exist.");
+            throw ApiErrors.FileNotFound.With();
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.InvalidRange)
         {
             // The exception handler clears the response's headers: the Content-Range travels with the refusal.
             var whole = await store.HeadObjectAsync(key, cancellationToken);
-            throw new ApiException(416, "range_not_satisfiable", "The requested range is not satisfiable.", e.Message,
+            throw ApiErrors.RangeNotSatisfiable.With(e.Message,
                 headers: whole is null ? null : new Dictionary<string, string> { [HeaderNames.ContentRange] = $"bytes */{whole.Size}" });
         }
         await using (content)

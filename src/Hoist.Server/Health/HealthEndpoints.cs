@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using Hoist.Server.Errors;
 using Hoist.Server.Storage;
 
@@ -16,8 +17,8 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
-        app.MapMethods("/healthz", methods, () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
-        app.MapMethods("/readyz", methods, ReadyAsync).ExcludeFromDescription();
+        app.MapMethods(HoistWire.Healthz, methods, () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapMethods(HoistWire.Readyz, methods, ReadyAsync).ExcludeFromDescription();
         return app;
     }
 
@@ -36,8 +37,8 @@ public static class HealthEndpoints
             var refusal = e switch
             {
                 StoreException { Code: StoreErrorCode.Misconfigured } s => ProblemExceptionHandler.FromStore(s),
-                TimeoutException or OperationCanceledException => new ApiException(503, "store_unavailable", $"The store did not answer within {StoreTimeout.TotalSeconds:0} s."),
-                _ => new ApiException(503, "store_unavailable", "The store does not answer.", e.Message),
+                TimeoutException or OperationCanceledException => ApiErrors.StoreUnavailable.With($"The store did not answer within {StoreTimeout.TotalSeconds:0} s."),
+                _ => ApiErrors.StoreUnavailable.With($"The store does not answer: {e.Message}"),
             };
             logger.LogWarning(e, "Readiness: {Code} from {Store}", refusal.Code, store.Location);
             return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail,

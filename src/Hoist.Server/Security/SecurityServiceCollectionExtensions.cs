@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Hoist.Server.Errors;
@@ -32,7 +33,7 @@ public static class SecurityServiceCollectionExtensions
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await ProblemExceptionHandler.WriteAsync(rejected.HttpContext,
-                    new ApiException(429, "rate_limited", "Too many requests.", $"Try again in {seconds} s."),
+                    ApiErrors.RateLimited.With($"Try again in {seconds} s."),
                     rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>());
             };
         });
@@ -45,7 +46,7 @@ public static class SecurityServiceCollectionExtensions
                 {
                     // The tus face's headers too (docs/tus.md): a browser's tus client sends and reads them.
                     policy.WithOrigins([.. settings.Value.AllowedOrigins]).AllowAnyMethod()
-                        .WithHeaders(["Authorization", "Content-Type", UploadEndpoints.ChecksumHeader, .. Tus.TusProtocol.RequestHeaders])
+                        .WithHeaders(["Authorization", "Content-Type", HoistWire.ChecksumHeader, .. Tus.TusProtocol.RequestHeaders])
                         .WithExposedHeaders(["ETag", "Content-Range", "Retry-After", .. Tus.TusProtocol.ResponseHeaders]);
                 }
             }));

@@ -57,8 +57,7 @@ public static class TusEndpoints
             });
             if (!HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers[TusProtocol.TusResumable].ToString() != TusProtocol.Version)
             {
-                throw new ApiException(412, "tus_version_unsupported", "This server speaks tus 1.0.0.",
-                    $"Send '{TusProtocol.TusResumable}: {TusProtocol.Version}' with every request.",
+                throw ApiErrors.TusVersionUnsupported.With($"Send '{TusProtocol.TusResumable}: {TusProtocol.Version}' with every request.",
                     headers: new Dictionary<string, string> { [TusProtocol.TusVersion] = TusProtocol.Version });
             }
             return next(context);
@@ -80,17 +79,17 @@ public static class TusEndpoints
         var request = context.Request;
         if (request.Headers.ContainsKey(TusProtocol.UploadConcat))
         {
-            throw new ApiException(400, "tus_extension_unsupported", "This server does not support the concatenation extension.", $"Supported: {TusProtocol.Extensions}.");
+            throw ApiErrors.TusExtensionUnsupported.With($"Supported: {TusProtocol.Extensions}.");
         }
         if (request.Headers.ContainsKey(TusProtocol.UploadDeferLength))
         {
-            throw new ApiException(400, "tus_extension_unsupported", "This server does not support the creation-defer-length extension.", $"Supported: {TusProtocol.Extensions}.");
+            throw ApiErrors.TusExtensionUnsupported.With($"Supported: {TusProtocol.Extensions}.");
         }
         if (!request.Headers.TryGetValue(TusProtocol.UploadLength, out var declaredLength))
         {
-            throw new ApiException(400, "tus_invalid_upload_length", "Upload-Length is required.", "Send the file's size in bytes.");
+            throw ApiErrors.TusInvalidUploadLength.With("Send the file's size in bytes.");
         }
-        var size = TusProtocol.ParseSize(declaredLength, TusProtocol.UploadLength, "tus_invalid_upload_length");
+        var size = TusProtocol.ParseSize(declaredLength, ApiErrors.TusInvalidUploadLength);
         var metadata = TusProtocol.ParseMetadata(request.Headers[TusProtocol.UploadMetadata]);
         var withBody = IsOffsetStream(request.ContentType) && BodyLength(context) is > 0;
         if (!withBody && request.ContentLength is > 0)
@@ -156,12 +155,12 @@ public static class TusEndpoints
         }
         if (!request.Headers.TryGetValue(TusProtocol.UploadOffset, out var declaredOffset))
         {
-            throw new ApiException(400, "tus_invalid_offset", "Upload-Offset is required.");
+            throw ApiErrors.TusInvalidOffset.With();
         }
-        var offset = TusProtocol.ParseSize(declaredOffset, TusProtocol.UploadOffset, "tus_invalid_offset");
-        if (request.Headers.TryGetValue(TusProtocol.UploadLength, out var declaredLength) && TusProtocol.ParseSize(declaredLength, TusProtocol.UploadLength, "tus_invalid_upload_length") != token.Size)
+        var offset = TusProtocol.ParseSize(declaredOffset, ApiErrors.TusInvalidOffset);
+        if (request.Headers.TryGetValue(TusProtocol.UploadLength, out var declaredLength) && TusProtocol.ParseSize(declaredLength, ApiErrors.TusInvalidUploadLength) != token.Size)
         {
-            throw new ApiException(400, "tus_invalid_upload_length", "Upload-Length cannot change.", $"This upload has {token.Size} bytes.");
+            throw ApiErrors.TusInvalidUploadLength.With($"This upload has {token.Size} bytes.");
         }
         var checksum = TusProtocol.ParseChecksum(request.Headers[TusProtocol.UploadChecksum]);
         var newOffset = await WriteBodyAsync(context, tus, token, offset, checksum, admission, owner, cancellationToken);
@@ -191,7 +190,7 @@ public static class TusEndpoints
                 services.GetRequiredService<PartAdmission>(), services.GetRequiredService<IOptions<UploadOptions>>(), services.GetRequiredService<TimeProvider>(), cancellationToken),
             "DELETE" => TerminateAsync(uploadId, context, services.GetRequiredService<UploadService>(), services.GetRequiredService<TusUploads>(),
                 services.GetRequiredService<UploadTokenSigner>(), cancellationToken),
-            _ => throw new ApiException(405, "method_not_allowed", "POST to an upload needs X-HTTP-Method-Override: PATCH or DELETE."),
+            _ => throw ApiErrors.TusMethodOverrideRequired.With(),
         };
     }
 
@@ -201,7 +200,7 @@ public static class TusEndpoints
         var length = BodyLength(context);
         if (length is not { } bodyLength)
         {
-            throw new ApiException(411, "length_required", "Content-Length is required.", "Send each PATCH with its exact length; chunked bodies are not accepted.");
+            throw ApiErrors.LengthRequired.With("Send each PATCH with its exact length; chunked bodies are not accepted.");
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -225,7 +224,7 @@ public static class TusEndpoints
         contentType is not null && contentType.Split(';')[0].Trim().Equals(TusProtocol.OffsetContentType, StringComparison.OrdinalIgnoreCase);
 
     private static ApiException WrongContentType(string? contentType) =>
-        new(415, "tus_content_type", $"Upload bytes must be sent as {TusProtocol.OffsetContentType}.", $"The request's Content-Type is '{contentType}'.");
+        ApiErrors.TusContentType.With($"The request's Content-Type is '{contentType}'.");
 
     /// <summary>When the upload stops being usable: its token's expiry, or sooner the sweeper's, counted from now (this request is activity).</summary>
     private static string Expires(UploadToken token, UploadOptions options, TimeProvider time)

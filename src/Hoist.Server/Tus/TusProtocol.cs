@@ -36,12 +36,12 @@ public static class TusProtocol
         ["Location", TusResumable, TusVersion, TusExtension, TusMaxSize, TusChecksumAlgorithm, UploadOffset, UploadLength, UploadDeferLength, UploadMetadata, UploadExpires, UploadConcat];
 
     /// <summary>A non-negative integer header (Upload-Length, Upload-Offset): digits only, at most 19 of them.</summary>
-    public static long ParseSize(string? value, string header, string code)
+    public static long ParseSize(string? value, ApiError error)
     {
         var text = value?.Trim() ?? "";
         if (text.Length is 0 or > 19 || !text.All(char.IsAsciiDigit) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
-            throw new ApiException(400, code, $"{header} must be a whole number of bytes, zero or more.", $"It was '{Shorten(value)}'.");
+            throw error.With($"It was '{Shorten(value)}'.");
         }
         return number;
     }
@@ -104,18 +104,18 @@ public static class TusProtocol
             "sha1" => (HashAlgorithmName.SHA1, SHA1.HashSizeInBytes),
             "sha256" => (HashAlgorithmName.SHA256, SHA256.HashSizeInBytes),
             "md5" => (HashAlgorithmName.MD5, MD5.HashSizeInBytes),
-            _ => throw new ApiException(400, "tus_checksum_algorithm_unsupported", "The Upload-Checksum algorithm is not supported.", $"Supported: {ChecksumAlgorithms}."),
+            _ => throw ApiErrors.TusChecksumAlgorithmUnsupported.With($"Supported: {ChecksumAlgorithms}."),
         };
         var digest = new byte[size];
         if (fields.Length != 2 || !Convert.TryFromBase64String(fields[1].Trim(), digest, out var written) || written != size)
         {
-            throw new ApiException(400, "tus_invalid_checksum", "Upload-Checksum must be 'algorithm base64digest'.", $"A {fields[0]} digest has {size} bytes.");
+            throw ApiErrors.TusInvalidChecksum.With($"A {fields[0]} digest has {size} bytes.");
         }
         return new TusChecksum(fields[0].ToLowerInvariant(), algorithm, digest);
     }
 
     private static ApiException InvalidMetadata(string detail) =>
-        new(400, "tus_invalid_metadata", "Upload-Metadata is malformed.", detail + " Expected comma-separated 'key base64value' pairs.");
+        ApiErrors.TusInvalidMetadata.With(detail + " Expected comma-separated 'key base64value' pairs.");
 
     private static string Shorten(string? value) => value is null ? "" : value.Length <= 64 ? value : value[..64] + "...";
 }

@@ -79,8 +79,7 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
         }
         if (length > token.Size - offset)
         {
-            throw new ApiException(413, "tus_upload_length_exceeded", "The body runs past the upload's length.",
-                $"The upload has {token.Size} bytes; {token.Size - offset} are left after offset {offset}, the body has {length}.");
+            throw ApiErrors.TusUploadLengthExceeded.With($"The upload has {token.Size} bytes; {token.Size - offset} are left after offset {offset}, the body has {length}.");
         }
         if (state.Completed)
         {
@@ -104,8 +103,7 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
                 catch (StoreException e) when (e.Code == StoreErrorCode.BadDigest)
                 {
                     staged = null;
-                    throw new ApiException(460, "checksum_mismatch", "The body does not match its Upload-Checksum.",
-                        $"Nothing was stored; the offset is still {offset}. Send the bytes again.");
+                    throw ApiErrors.TusChecksumMismatch.With($"Nothing was stored; the offset is still {offset}. Send the bytes again.");
                 }
                 stagedContent = await store.GetScratchAsync(staged, cancellationToken);
                 source = stagedContent.Body;
@@ -256,13 +254,11 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
     private static string ETagMark(string etag) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(etag.ToLowerInvariant())))[..16];
 
     internal static ApiException OffsetMismatch(long sent, long actual) =>
-        new(409, "tus_offset_mismatch", "Upload-Offset is not the upload's offset.",
-            $"The request says {sent}; the server holds {actual} bytes of this upload. Ask with HEAD and send from there.",
+        ApiErrors.TusOffsetMismatch.With($"The request says {sent}; the server holds {actual} bytes of this upload. Ask with HEAD and send from there.",
             new Dictionary<string, object?> { ["offset"] = actual });
 
     private static ApiException Conflict(long sent, long actual, Exception? cause) =>
-        new(409, "tus_conflict", "Another request changed this upload at the same time.",
-            $"This request, sent at offset {sent}, lost the race{(cause is null ? "" : $" ({cause.Message})")}; the upload now holds {actual} bytes. Ask with HEAD and send from there.",
+        ApiErrors.TusConflict.With($"This request, sent at offset {sent}, lost the race{(cause is null ? "" : $" ({cause.Message})")}; the upload now holds {actual} bytes. Ask with HEAD and send from there.",
             new Dictionary<string, object?> { ["offset"] = actual });
 
     [LoggerMessage(LogLevel.Warning, "Could not remove the tus scratch object(s) {What}: {Reason}; the sweeper removes them later")]

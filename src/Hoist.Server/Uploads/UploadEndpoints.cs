@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Text.Json;
 using Hoist.Server.Admission;
 using Hoist.Server.Errors;
@@ -10,12 +11,11 @@ namespace Hoist.Server.Uploads;
 /// <summary>The native upload API: /api/uploads (docs/api.md).</summary>
 public static class UploadEndpoints
 {
-    public const string ChecksumHeader = "x-hoist-checksum-sha256";
     private const long JsonBodyLimit = 64 * 1024;
 
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
-        var uploads = app.MapGroup("/api/uploads").WithTags("Uploads").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
+        var uploads = app.MapGroup(HoistWire.Uploads).WithTags("Uploads").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         uploads.MapPost("/", CreateAsync);
         uploads.MapPut("/{uploadId}/parts/{partNumber}", UploadPartAsync);
         uploads.MapGet("/{uploadId}/parts", ListPartsAsync);
@@ -28,7 +28,7 @@ public static class UploadEndpoints
     {
         var request = await ReadJsonAsync<CreateUploadRequest>(context, cancellationToken);
         var created = await uploads.CreateAsync(Owner.Of(context), request, cancellationToken);
-        return TypedResults.Created($"/api/uploads/{created.UploadId}/parts", created);
+        return TypedResults.Created($"{HoistWire.Uploads}/{created.UploadId}/parts", created);
     }
 
     private static async Task<Ok<PartResponse>> UploadPartAsync(string uploadId, string partNumber, HttpContext context, UploadService uploads, UploadTokenSigner signer, PartAdmission admission, CancellationToken cancellationToken)
@@ -39,14 +39,14 @@ public static class UploadEndpoints
         var request = context.Request;
         if (request.ContentLength is not { } length)
         {
-            throw new ApiException(411, "length_required", "Content-Length is required.", "Send each part with its exact length; chunked bodies are not accepted.");
+            throw ApiErrors.LengthRequired.With("Send each part with its exact length; chunked bodies are not accepted.");
         }
         // Kestrel stops reading at the declared length; this also caps the body at the planned part size.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = Math.Max(length, 0);
         }
-        var checksum = ParseChecksum(request.Headers[ChecksumHeader]);
+        var checksum = ParseChecksum(request.Headers[HoistWire.ChecksumHeader]);
         UploadService.CheckPart(token, number, length, checksum);
         // Counted in before a byte of the body is read, counted out however the request ends.
         using var admitted = admission.Admit(owner, context.Connection.RemoteIpAddress);
@@ -70,7 +70,7 @@ public static class UploadEndpoints
     {
         if (value.Length is 0 or > 5 || !value.All(char.IsAsciiDigit) || !int.TryParse(value, out var number))
         {
-            throw new ApiException(400, "invalid_part_number", "The part number is not a number from 1 to 10000.");
+            throw ApiErrors.InvalidPartNumber.With("The part number is not a number from 1 to 10000.");
         }
         return number;
     }
@@ -84,7 +84,7 @@ public static class UploadEndpoints
         var bytes = new byte[32];
         if (!Convert.TryFromBase64String(header.Trim(), bytes, out var written) || written != 32)
         {
-            throw new ApiException(400, "invalid_checksum", $"{ChecksumHeader} must be the base64 of a 32-byte SHA-256.");
+            throw ApiErrors.InvalidChecksum.With();
         }
         return bytes;
     }
@@ -94,7 +94,7 @@ public static class UploadEndpoints
     {
         if (context.Request.ContentLength > JsonBodyLimit)
         {
-            throw new ApiException(413, "body_too_large", "The JSON body is too large.", $"At most {JsonBodyLimit} bytes.");
+            throw ApiErrors.BodyTooLarge.With($"A JSON body may have at most {JsonBodyLimit} bytes.");
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -104,11 +104,11 @@ public static class UploadEndpoints
         {
             var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
             return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, options, cancellationToken)
-                ?? throw new ApiException(400, "malformed_json", "The body must be a JSON object.");
+                ?? throw ApiErrors.MalformedJson.With("The body must be a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new ApiException(400, "malformed_json", "The body is not valid JSON for this request.", e.Message);
+            throw ApiErrors.MalformedJson.With(e.Message);
         }
     }
 }

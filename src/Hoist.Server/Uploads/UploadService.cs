@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using Hoist.Server.Keys;
 using System.Text.RegularExpressions;
 using Hoist.Server.Errors;
@@ -13,7 +14,6 @@ namespace Hoist.Server.Uploads;
 public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, OwnerCreateGate createGate, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
 {
     public const string OriginalNameMetadata = "original-name";
-    public const string Sha256Algorithm = "sha256";
     private const string DefaultContentType = "application/octet-stream";
 
     /// <summary>A slot frees when one of the owner's uploads ends, which takes a while: ask again in a while, not at once.</summary>
@@ -29,30 +29,30 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
         {
-            throw new ApiException(400, "invalid_file_name", "fileName is required.");
+            throw ApiErrors.InvalidFileName.With("fileName is required.");
         }
         if (request.FileName.Length > 4096)
         {
-            throw new ApiException(400, "invalid_file_name", "fileName is too long.", "A file name may have at most 4096 characters.");
+            throw ApiErrors.InvalidFileName.With("fileName is too long: a file name may have at most 4096 characters.");
         }
         if (request.Size is not { } size || size < 0)
         {
-            throw new ApiException(400, "invalid_size", "size is required and must be zero or more.");
+            throw ApiErrors.InvalidSize.With();
         }
         if (size > limits.MaxFileSize)
         {
-            throw new ApiException(413, "file_too_large", "The file is larger than this server accepts.", $"The limit is {limits.MaxFileSize} bytes.",
+            throw ApiErrors.FileTooLarge.With($"The limit is {limits.MaxFileSize} bytes.",
                 new Dictionary<string, object?> { ["maxFileSize"] = limits.MaxFileSize });
         }
         var contentType = string.IsNullOrWhiteSpace(request.ContentType) ? DefaultContentType : request.ContentType.Trim();
         if (contentType.Length > 255 || !MediaType().IsMatch(contentType))
         {
-            throw new ApiException(400, "invalid_content_type", "contentType is not a media type.", "Expected a value like 'video/mp4'.");
+            throw ApiErrors.InvalidContentType.With("Expected a value like 'video/mp4'.");
         }
         var algorithm = request.ChecksumAlgorithm?.ToLowerInvariant();
-        if (algorithm is not (null or Sha256Algorithm))
+        if (algorithm is not (null or HoistWire.Sha256))
         {
-            throw new ApiException(400, "unsupported_checksum_algorithm", "checksumAlgorithm must be \"sha256\" or absent.");
+            throw ApiErrors.UnsupportedChecksumAlgorithm.With();
         }
 
         RequireAllowed(limits, request.FileName, contentType);
@@ -83,13 +83,13 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         var expected = plan.SizeOf(partNumber);
         if (length != expected)
         {
-            throw new ApiException(400, "part_size_mismatch", "The part does not have its planned size.",
+            throw ApiErrors.PartSizeMismatch.With(
                 $"Part {partNumber} must have exactly {expected} bytes; the request declares {length}.",
                 new Dictionary<string, object?> { ["expectedSize"] = expected });
         }
-        if (sha256 is null && token.ChecksumAlgorithm == Sha256Algorithm)
+        if (sha256 is null && token.ChecksumAlgorithm == HoistWire.Sha256)
         {
-            throw new ApiException(400, "checksum_required", "This upload was created with checksumAlgorithm \"sha256\": every part needs an x-hoist-checksum-sha256 header.");
+            throw ApiErrors.ChecksumRequired.With($"This upload was created with checksumAlgorithm \"sha256\": every part needs an {HoistWire.ChecksumHeader} header.");
         }
     }
 
@@ -148,7 +148,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             var missing = Enumerable.Range(1, plan.PartCount).Where(n => !stored.TryGetValue(n, out var p) || p.Size != plan.SizeOf(n)).ToList();
             if (missing.Count > 0)
             {
-                throw new ApiException(409, "incomplete_upload", "Some parts are missing.",
+                throw ApiErrors.IncompleteUpload.With(
                     $"{missing.Count} of {plan.PartCount} parts are missing or have the wrong size: {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}.",
                     new Dictionary<string, object?> { ["missingParts"] = missing });
             }
@@ -186,13 +186,13 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         var mediaType = contentType.Split(';')[0].Trim();
         if (limits.AllowedContentTypes.Count > 0 && !limits.AllowedContentTypes.Any(allowed => MediaTypeMatches(allowed, mediaType)))
         {
-            throw new ApiException(415, "content_type_not_allowed", "This server does not accept files of that type.",
+            throw ApiErrors.ContentTypeNotAllowed.With(
                 $"Accepted: {string.Join(", ", limits.AllowedContentTypes)}.");
         }
         var extension = Path.GetExtension(FileNameSanitizer.FileName(fileName));
         if (limits.AllowedExtensions.Count > 0 && !limits.AllowedExtensions.Any(allowed => string.Equals("." + allowed.TrimStart('.'), extension, StringComparison.OrdinalIgnoreCase)))
         {
-            throw new ApiException(415, "extension_not_allowed", "This server does not accept files with that extension.",
+            throw ApiErrors.ExtensionNotAllowed.With(
                 $"Accepted: {string.Join(", ", limits.AllowedExtensions)}.");
         }
     }
@@ -214,7 +214,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         {
             if (++open >= limits.MaxConcurrentUploadsPerOwner)
             {
-                throw new ApiException(429, "too_many_uploads", "Too many uploads in progress.",
+                throw ApiErrors.TooManyUploads.With(
                     $"Finish or abort some of your {open} incomplete uploads first (the limit is {limits.MaxConcurrentUploadsPerOwner}).",
                     new Dictionary<string, object?> { ["maxConcurrentUploads"] = limits.MaxConcurrentUploadsPerOwner },
                     new Dictionary<string, string> { ["Retry-After"] = TooManyUploadsRetryAfterSeconds });
@@ -236,7 +236,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     {
         if (!plan.Contains(partNumber))
         {
-            throw new ApiException(400, "invalid_part_number", "The part number is out of range.", $"This upload has parts 1 to {plan.PartCount}.",
+            throw ApiErrors.InvalidPartNumber.With($"This upload has parts 1 to {plan.PartCount}.",
                 new Dictionary<string, object?> { ["partCount"] = plan.PartCount });
         }
     }
@@ -246,7 +246,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     {
         if (await FindCompletedAsync(token, cancellationToken) is not null)
         {
-            throw new ApiException(409, "upload_completed", "The upload is already complete.", "Its file is stored; nothing more can be sent to it.");
+            throw ApiErrors.UploadCompleted.With("Its file is stored; nothing more can be sent to it.");
         }
     }
 

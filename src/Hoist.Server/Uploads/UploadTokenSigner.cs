@@ -47,11 +47,11 @@ public sealed class UploadTokenSigner
         {
             // Word for word the store's answer for an upload that does not exist (and checked before
             // expiry): another owner's uploads are invisible, whatever their state.
-            throw ProblemExceptionHandler.FromStore(new StoreException(StoreErrorCode.NoSuchUpload, "Another owner's upload."));
+            throw ProblemExceptionHandler.UploadNotFound();
         }
         if (token.ExpiresAt <= _time.GetUtcNow())
         {
-            throw new ApiException(410, "upload_expired", "The upload has expired.", $"It expired at {token.ExpiresAt:O}; start a new upload.");
+            throw ApiErrors.UploadExpired.With($"It expired at {token.ExpiresAt:O}; start a new upload.");
         }
         return token;
     }
@@ -79,7 +79,7 @@ public sealed class UploadTokenSigner
         }
         if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
         {
-            throw new ApiException(403, "upload_id_forged", "The upload id was not issued by this server.", "Its signature does not match: it was altered, or signed with another key.");
+            throw ApiErrors.UploadIdForged.With("Its signature does not match: it was altered, or signed with another key.");
         }
         UploadToken? token;
         try
@@ -92,13 +92,13 @@ public sealed class UploadTokenSigner
         }
         if (token is null || token.Version != UploadToken.CurrentVersion)
         {
-            throw new ApiException(400, "upload_id_unsupported", "The upload id comes from an incompatible version of Hoist.");
+            throw ApiErrors.UploadIdUnsupported.With();
         }
         return token;
     }
 
     private static ApiException Malformed() =>
-        new(400, "upload_id_malformed", "The upload id is malformed.", "It is truncated or is not an id this API issues.");
+        ApiErrors.UploadIdMalformed.With("It is truncated or is not an id this API issues.");
 }
 
 /// <summary>The generated signing key, created once and kept so that restarts keep accepting issued ids.</summary>

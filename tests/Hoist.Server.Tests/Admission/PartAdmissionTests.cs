@@ -42,7 +42,7 @@ public abstract class PartAdmissionTests(StoreFixture fixture) : ApiTests(fixtur
         await using var third = await DrippingPart.OpenAsync(server.Address, upload.UploadId, 3, TestData.PartSize, ApiKeyOwners.AliceKey, Ct);
         var refused = await third.Answer.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
-        Assert.True(refused is { Status: 429, Code: PartAdmission.TooManyPartsCode, BodySent: 0 }, refused.ToString());
+        Assert.True(refused is { Status: 429, Code: "too_many_parts_in_flight", BodySent: 0 }, refused.ToString());
         Assert.Equal(PartAdmission.TooManyPartsRetryAfter, refused.RetryAfter);
         Assert.True(refused.After < TimeSpan.FromSeconds(5), refused.ToString());
         var bobs = await bob.CreateAsync("other.bin", 10, cancellationToken: Ct);
@@ -76,7 +76,7 @@ public abstract class PartAdmissionTests(StoreFixture fixture) : ApiTests(fixtur
         await fromElsewhere.SendAsync(TestData.PartSize, Ct);
         var taken = await fromElsewhere.Answer.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        Assert.True(refused is { Status: 429, Code: PartAdmission.TooManyPartsCode, BodySent: 0 }, refused.ToString());
+        Assert.True(refused is { Status: 429, Code: "too_many_parts_in_flight", BodySent: 0 }, refused.ToString());
         Assert.Equal(PartAdmission.TooManyPartsRetryAfter, refused.RetryAfter);
         Assert.True(taken.Status == 200, taken.ToString());
         foreach (var part in held)
@@ -104,7 +104,7 @@ public abstract class PartAdmissionTests(StoreFixture fixture) : ApiTests(fixtur
         await using var waiting = await DrippingPart.OpenAsync(server.Address, upload.UploadId, 3, TestData.PartSize, ApiKeyOwners.AliceKey, Ct);
         var refused = await waiting.Answer.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        Assert.True(refused is { Status: 503, Code: PartAdmission.BusyCode, BodySent: 0 }, refused.ToString());
+        Assert.True(refused is { Status: 503, Code: "server_busy", BodySent: 0 }, refused.ToString());
         Assert.Equal(PartAdmission.BusyRetryAfter, refused.RetryAfter);
         Assert.True(refused.After > TimeSpan.FromSeconds(0.9) && refused.After < TimeSpan.FromSeconds(10), refused.ToString());
         await AssertUnchangedAsync(before, upload.UploadId, alice);

@@ -170,7 +170,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
 
         using var response = await server.Alice.SendAsync(Patch(url, 0, body, checksum: wrong), Ct);
 
-        await Problem.AssertAsync(response, 460, "checksum_mismatch");
+        await Problem.AssertAsync(response, 460, "tus_checksum_mismatch");
         Assert.Equal(0, await OffsetAsync(url));
         Assert.Equal(before, await StoreStateAsync());
     }

@@ -1,6 +1,8 @@
 // Hoist's native HTTP API (docs/api.md), as the page uses it. URLs are relative to the page, so the
 // app also works behind a path prefix. Errors are ProblemDetails; ApiError carries them.
 
+import { routes } from './wire.mjs';
+
 export class ApiError extends Error {
   /**
    * @param {number} status HTTP status, 0 when the server could not be reached.
@@ -39,7 +41,7 @@ export function problemOf(xhr) {
 
 /** The path of a stored file: each key segment encoded, the slashes kept. */
 export function filePath(key) {
-  return `api/files/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return `${routes.files}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export class HoistApi {
@@ -55,27 +57,27 @@ export class HoistApi {
 
   /** POST /api/uploads → {uploadId, key, partSize, partCount, expiresAt} */
   createUpload({ fileName, size, contentType, checksumAlgorithm }) {
-    return this.#send('POST', 'api/uploads', { fileName, size, contentType, checksumAlgorithm });
+    return this.#send('POST', routes.uploads, { fileName, size, contentType, checksumAlgorithm });
   }
 
   partUrl(uploadId, partNumber) {
-    return this.url(`api/uploads/${encodeURIComponent(uploadId)}/parts/${partNumber}`);
+    return this.url(`${routes.uploads}/${encodeURIComponent(uploadId)}/parts/${partNumber}`);
   }
 
   /** GET /api/uploads/{uploadId}/parts → {parts, partSize, partCount, size} */
   listParts(uploadId, { signal } = {}) {
-    return this.#send('GET', `api/uploads/${encodeURIComponent(uploadId)}/parts`, undefined, signal);
+    return this.#send('GET', `${routes.uploads}/${encodeURIComponent(uploadId)}/parts`, undefined, signal);
   }
 
   /** POST /api/uploads/{uploadId}/complete → {key, size, etag, checksumSha256?}; completing twice answers the same. */
   completeUpload(uploadId) {
-    return this.#send('POST', `api/uploads/${encodeURIComponent(uploadId)}/complete`);
+    return this.#send('POST', `${routes.uploads}/${encodeURIComponent(uploadId)}/complete`);
   }
 
   /** DELETE /api/uploads/{uploadId}. An upload that is already gone counts as aborted. */
   async abortUpload(uploadId) {
     try {
-      await this.#send('DELETE', `api/uploads/${encodeURIComponent(uploadId)}`);
+      await this.#send('DELETE', `${routes.uploads}/${encodeURIComponent(uploadId)}`);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
@@ -87,7 +89,7 @@ export class HoistApi {
     if (prefix) query.set('prefix', prefix);
     if (continuationToken) query.set('continuationToken', continuationToken);
     const search = query.toString() ? `?${query}` : '';
-    return this.#send('GET', `api/files${search}`);
+    return this.#send('GET', `${routes.files}${search}`);
   }
 
   fileUrl(key) {

@@ -23,6 +23,7 @@ import { checksumsAvailable, compositeSha256, fromBase64, sha256 } from './check
 import { PartFailure, PartSender, Stopped } from './part-sender.mjs';
 import { fingerprintOf, RememberedUploads } from './remembered-uploads.mjs';
 import { backoff, isTransient, withRetries } from './retry-policy.mjs';
+import { codes, routes } from './wire.mjs';
 
 const { ADDED, QUEUED, UPLOADING, SUCCESS, CANCELED, ERROR } = Dropzone;
 
@@ -43,7 +44,7 @@ export function statusOf(file) {
 
 /** Answers that mean the upload id cannot be used any more: start over with a new upload. */
 function isGone(error) {
-  return error instanceof ApiError && (error.status === 404 || error.status === 410 || ['upload_id_forged', 'upload_id_malformed', 'upload_id_unsupported'].includes(error.code));
+  return error instanceof ApiError && (error.status === 404 || error.status === 410 || [codes.uploadIdForged, codes.uploadIdMalformed, codes.uploadIdUnsupported].includes(error.code));
 }
 
 /** A file's upload, as the page tracks it (on `file.hoist`). */
@@ -145,7 +146,7 @@ export class HoistDropzone extends Dropzone {
    */
   constructor(element, { api, parallelUploads = 3, parallelParts = 4, retryPolicy = backoff(), checksums = checksumsAvailable, memory = new RememberedUploads(), clickable = true }) {
     super(element, {
-      url: 'api/uploads', // unused (the parts have their own URLs), but Dropzone insists on one
+      url: routes.uploads, // unused (the parts have their own URLs), but Dropzone insists on one
       parallelUploads,
       autoProcessQueue: false, // a file waits for its uploadId (see #prepare)
       maxFilesize: null, // the server decides (413 file_too_large)
@@ -430,7 +431,7 @@ export class HoistDropzone extends Dropzone {
     try {
       listing = await withRetries(() => this.#api.listParts(state.uploadId, { signal: run.signal }), this.#retryPolicy, { signal: run.signal });
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'upload_completed') {
+      if (error instanceof ApiError && error.code === codes.uploadCompleted) {
         // Completed before the page knew (a lost answer, a crash): completing again answers the object.
         state.result = await withRetries(() => this.#api.completeUpload(state.uploadId), this.#retryPolicy, { signal: run.signal });
         state.mustCheck = false;

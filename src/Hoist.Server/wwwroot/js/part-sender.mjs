@@ -9,8 +9,8 @@
 import { describeProblem, problemOf } from './api.mjs';
 import { sameBytes, toBase64 } from './checksum.mjs';
 import { sleep } from './retry-policy.mjs';
+import { checksumHeader } from './wire.mjs';
 
-const checksumHeader = 'x-hoist-checksum-sha256';
 
 /** Why a sender ended without sending everything: it was told to stop. */
 export class Stopped extends Error {

@@ -2,6 +2,8 @@
 // Every request the page makes to the upload API (parts, listings, create, complete) goes through
 // one policy, so the delays and the number of tries are set here and nowhere else.
 
+import { codes } from './wire.mjs';
+
 /** The page's settings: tries per request (the first included) and the delays between them. */
 export const retrySettings = Object.freeze({
   attempts: 6,
@@ -43,7 +45,7 @@ export function backoff(settings = {}) {
      */
     delayBeforeRetry(attempt, { status, code, retryAfter }) {
       // Too many open uploads is a limit of the account, not a moment: waiting does not lift it.
-      if (attempt >= attempts || !isTransient(status) || code === 'too_many_uploads') return null;
+      if (attempt >= attempts || !isTransient(status) || code === codes.tooManyUploads) return null;
       // Full jitter: parts that failed together do not come back together.
       const jitter = random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       const asked = retryAfterMs(retryAfter);
