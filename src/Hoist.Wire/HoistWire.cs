@@ -46,6 +46,7 @@ internal static class ErrorCodes
     public const string UploadExpired = "upload_expired";
     public const string UploadNotFound = "upload_not_found";
     public const string UploadCompleted = "upload_completed";
+    public const string UploadSizeDeferred = "upload_size_deferred";
 
     // Parts and complete
     public const string InvalidPartNumber = "invalid_part_number";

@@ -1,7 +1,7 @@
 // Uploads one file with tus-js-client as its users do, for the tus tests (tests/Hoist.Server.Tests/Tus).
 // Usage: node tus-upload.mjs '<json options>'
 //   { endpoint, file, headers?, chunkSize? (null = Infinity), parallelUploads?, metadata?, uploadUrl?,
-//     abortAfterBytes?, terminateAfterBytes?, overridePatchMethod?, uploadDataDuringCreation? }
+//     abortAfterBytes?, terminateAfterBytes?, overridePatchMethod?, uploadDataDuringCreation?, uploadLengthDeferred? }
 // Prints one JSON line: { ok, url, error?, status?, aborted?, bytesSent }.
 import { readFileSync } from 'node:fs';
 import * as tus from 'tus-js-client';
@@ -25,6 +25,7 @@ const upload = new tus.Upload(file, {
   metadata: options.metadata ?? {},
   overridePatchMethod: options.overridePatchMethod ?? false,
   uploadDataDuringCreation: options.uploadDataDuringCreation ?? false,
+  uploadLengthDeferred: options.uploadLengthDeferred ?? false,
   retryDelays: null,
   storeFingerprintForResuming: false,
   onProgress(sent) {

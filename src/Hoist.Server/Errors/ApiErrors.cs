@@ -39,6 +39,7 @@ public static class ApiErrors
     public static readonly ApiError UploadExpired = new(410, ErrorCodes.UploadExpired, "The upload has expired.");
     public static readonly ApiError UploadNotFound = new(404, ErrorCodes.UploadNotFound, "The upload does not exist.");
     public static readonly ApiError UploadCompleted = new(409, ErrorCodes.UploadCompleted, "The upload is already complete.");
+    public static readonly ApiError UploadSizeDeferred = new(409, ErrorCodes.UploadSizeDeferred, "The upload's size is not known yet.");
 
     // Parts and complete
     public static readonly ApiError InvalidPartNumber = new(400, ErrorCodes.InvalidPartNumber, "The part number is out of range.");

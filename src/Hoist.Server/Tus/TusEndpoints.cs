@@ -81,15 +81,20 @@ public static class TusEndpoints
         {
             throw ApiErrors.TusExtensionUnsupported.With($"Supported: {TusProtocol.Extensions}.");
         }
-        if (request.Headers.ContainsKey(TusProtocol.UploadDeferLength))
+        var deferred = request.Headers.TryGetValue(TusProtocol.UploadDeferLength, out var defer);
+        if (deferred && (defer.ToString() != "1" || request.Headers.ContainsKey(TusProtocol.UploadLength)))
         {
-            throw ApiErrors.TusExtensionUnsupported.With($"Supported: {TusProtocol.Extensions}.");
+            throw ApiErrors.TusInvalidUploadLength.With("Send either Upload-Length, or Upload-Defer-Length: 1 and the length with a later PATCH.");
         }
-        if (!request.Headers.TryGetValue(TusProtocol.UploadLength, out var declaredLength))
+        long size = 0;
+        if (!deferred)
         {
-            throw ApiErrors.TusInvalidUploadLength.With("Send the file's size in bytes.");
+            if (!request.Headers.TryGetValue(TusProtocol.UploadLength, out var declaredLength))
+            {
+                throw ApiErrors.TusInvalidUploadLength.With("Send the file's size in bytes (or Upload-Defer-Length: 1).");
+            }
+            size = TusProtocol.ParseSize(declaredLength, ApiErrors.TusInvalidUploadLength);
         }
-        var size = TusProtocol.ParseSize(declaredLength, ApiErrors.TusInvalidUploadLength);
         var metadata = TusProtocol.ParseMetadata(request.Headers[TusProtocol.UploadMetadata]);
         var withBody = IsOffsetStream(request.ContentType) && BodyLength(context) is > 0;
         if (!withBody && request.ContentLength is > 0)
@@ -101,12 +106,14 @@ public static class TusEndpoints
         var contentType = Pick(metadata, "filetype", "type", "contentType");
 
         var owner = Owner.Of(context);
-        var created = await uploads.CreateAsync(owner, new CreateUploadRequest(fileName, size, contentType, null), cancellationToken);
+        var created = deferred
+            ? await uploads.CreateWithDeferredSizeAsync(owner, fileName, contentType, cancellationToken)
+            : await uploads.CreateAsync(owner, new CreateUploadRequest(fileName, size, contentType, null), cancellationToken);
         var token = signer.Read(created.UploadId, owner);
         var location = $"{request.PathBase}{options.Value.Path}/{created.UploadId}";
         context.Response.Headers.Location = location;
         context.Response.Headers[TusProtocol.UploadExpires] = Expires(token, uploadOptions.Value, time);
-        if (size == 0)
+        if (size == 0 && !deferred)
         {
             // Nothing will ever be sent: the (empty) object is stored now.
             await uploads.UploadPartAsync(token, 1, Stream.Null, 0, null, cancellationToken);
@@ -117,7 +124,7 @@ public static class TusEndpoints
             long offset;
             try
             {
-                offset = await WriteBodyAsync(context, tus, token, 0, checksum, admission, owner, cancellationToken);
+                offset = (await WriteBodyAsync(context, tus, token, 0, checksum, null, admission, owner, cancellationToken)).Offset;
             }
             catch (ApiException e) when (e.Status is 409 or 460 || e.Status >= 500)
             {
@@ -131,11 +138,18 @@ public static class TusEndpoints
     private static async Task<IResult> HeadAsync(string uploadId, HttpContext context, TusUploads tus, UploadTokenSigner signer, IOptions<UploadOptions> uploadOptions, TimeProvider time, CancellationToken cancellationToken)
     {
         var token = signer.Read(uploadId, Owner.Of(context));
-        var state = await tus.FinishIfStoredAsync(token, await tus.ReadStateAsync(token, cancellationToken), cancellationToken);
+        var state = await tus.FinishIfStoredAsync(await tus.ReadStateAsync(token, cancellationToken), cancellationToken);
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
         headers[TusProtocol.UploadOffset] = state.Offset.ToString(CultureInfo.InvariantCulture);
-        headers[TusProtocol.UploadLength] = token.Size.ToString(CultureInfo.InvariantCulture);
+        if (state.Length is { } length)
+        {
+            headers[TusProtocol.UploadLength] = length.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            headers[TusProtocol.UploadDeferLength] = "1";
+        }
         if (!state.Completed)
         {
             headers[TusProtocol.UploadExpires] = Expires(token, uploadOptions.Value, time);
@@ -158,14 +172,13 @@ public static class TusEndpoints
             throw ApiErrors.TusInvalidOffset.With();
         }
         var offset = TusProtocol.ParseSize(declaredOffset, ApiErrors.TusInvalidOffset);
-        if (request.Headers.TryGetValue(TusProtocol.UploadLength, out var declaredLength) && TusProtocol.ParseSize(declaredLength, ApiErrors.TusInvalidUploadLength) != token.Size)
-        {
-            throw ApiErrors.TusInvalidUploadLength.With($"This upload has {token.Size} bytes.");
-        }
+        long? declaredLength = request.Headers.TryGetValue(TusProtocol.UploadLength, out var length)
+            ? TusProtocol.ParseSize(length, ApiErrors.TusInvalidUploadLength)
+            : null;
         var checksum = TusProtocol.ParseChecksum(request.Headers[TusProtocol.UploadChecksum]);
-        var newOffset = await WriteBodyAsync(context, tus, token, offset, checksum, admission, owner, cancellationToken);
-        context.Response.Headers[TusProtocol.UploadOffset] = newOffset.ToString(CultureInfo.InvariantCulture);
-        if (newOffset < token.Size)
+        var state = await WriteBodyAsync(context, tus, token, offset, checksum, declaredLength, admission, owner, cancellationToken);
+        context.Response.Headers[TusProtocol.UploadOffset] = state.Offset.ToString(CultureInfo.InvariantCulture);
+        if (!state.Completed)
         {
             context.Response.Headers[TusProtocol.UploadExpires] = Expires(token, uploadOptions.Value, time);
         }
@@ -195,7 +208,8 @@ public static class TusEndpoints
     }
 
     /// <summary>Admits the body like a part (per owner, per address, store writes), then writes it; answers the new offset.</summary>
-    private static async Task<long> WriteBodyAsync(HttpContext context, TusUploads tus, UploadToken token, long offset, TusChecksum? checksum, PartAdmission admission, string owner, CancellationToken cancellationToken)
+    private static async Task<TusState> WriteBodyAsync(HttpContext context, TusUploads tus, UploadToken token, long offset, TusChecksum? checksum, long? declaredLength,
+        PartAdmission admission, string owner, CancellationToken cancellationToken)
     {
         var length = BodyLength(context);
         if (length is not { } bodyLength)
@@ -208,12 +222,12 @@ public static class TusEndpoints
         }
         if (bodyLength == 0)
         {
-            var state = await tus.FinishIfStoredAsync(token, await tus.ReadStateAsync(token, cancellationToken), cancellationToken);
-            return state.Offset == offset ? offset : throw TusUploads.OffsetMismatch(offset, state.Offset);
+            // Nothing to admit: an empty PATCH only sets a deferred length, or finishes a stored upload.
+            return await tus.WriteAsync(token, offset, Stream.Null, 0, null, declaredLength, cancellationToken);
         }
         using var admitted = admission.Admit(owner, context.Connection.RemoteIpAddress);
         await admitted.WaitForStoreWriteAsync(cancellationToken);
-        return (await tus.WriteAsync(token, offset, context.Request.Body, bodyLength, checksum, cancellationToken)).Offset;
+        return await tus.WriteAsync(token, offset, context.Request.Body, bodyLength, checksum, declaredLength, cancellationToken);
     }
 
     /// <summary>The body's length: Content-Length, or 0 for a request that has neither it nor a chunked body; null for a chunked one.</summary>

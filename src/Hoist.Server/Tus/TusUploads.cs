@@ -26,12 +26,13 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
 {
     private const string TailMark = "tail";
     private const string IncomingMark = "incoming";
+    private const string LengthMark = "length";
     private const string NoPrevious = "-";
 
     public async Task<TusState> ReadStateAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
         var parts = new Dictionary<int, StoredPart>();
+        var listed = true;
         try
         {
             await foreach (var part in store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
@@ -41,49 +42,73 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
-            if (await store.HeadCompletedAsync(token.Key, cancellationToken) is { } done && done.Size == token.Size)
-            {
-                return new TusState(token.Size, plan.PartCount, null, null, [], Completed: true);
-            }
-            throw;
+            listed = false;
         }
+        var scratch = await store.ListScratchAsync(UploadScratch.Prefix(token), cancellationToken).ToListAsync(cancellationToken);
+        long? length = token.IsSizeDeferred ? LengthOf(scratch) : token.Size;
+        if (!listed)
+        {
+            // Gone: completed (its object is there, of its size; a deferred one's length object went with it) or not found.
+            if (await store.HeadCompletedAsync(token.Key, cancellationToken) is { } done && (done.Size == length || (token.IsSizeDeferred && length is null)))
+            {
+                var size = done.Size;
+                return new TusState(size, size, token.WithSize(size), PartPlan.For(size, token.PartSize), 0, NoPrevious, null, [], Completed: true, AllPartsStored: true);
+            }
+            throw new StoreException(StoreErrorCode.NoSuchUpload, $"The upload '{token.StoreUploadId}' does not exist.");
+        }
+        var resolved = length is { } known ? token.WithSize(known) : token;
+        var plan = length is not null ? resolved.Plan : DeferredPlan(token.PartSize);
         var run = 0;
         while (run < plan.PartCount && parts.TryGetValue(run + 1, out var part) && part.Size == plan.SizeOf(run + 1))
         {
             run++;
         }
-        var scratch = await store.ListScratchAsync(UploadScratch.Prefix(token), cancellationToken).ToListAsync(cancellationToken);
         var previous = run == 0 ? NoPrevious : ETagMark(parts[run].ETag);
         if (run == plan.PartCount)
         {
-            return new TusState(token.Size, run, previous, null, scratch, Completed: false);
+            return new TusState(plan.FileSize, length, resolved, plan, run, previous, null, scratch, Completed: false, AllPartsStored: length is not null);
         }
         var start = run * plan.PartSize;
+        // A tail as long as the next part exists only where that part is the last and the length was
+        // learnt after the tail was written (creation-defer-length): the finish turns it into the part.
         var tail = scratch.Select(s => TusTail.Parse(s.Name)).OfType<TusTail>()
-            .Where(t => t.Start == start && t.Previous == previous && t.Length > 0 && t.Length < plan.SizeOf(run + 1))
+            .Where(t => t.Start == start && t.Previous == previous && t.Length > 0 && t.Length <= plan.SizeOf(run + 1))
             .OrderByDescending(t => t.Length).ThenBy(t => t.Nonce, StringComparer.Ordinal)
             .FirstOrDefault();
-        return new TusState(start + (tail?.Length ?? 0), run, previous, tail, scratch, Completed: false);
+        return new TusState(start + (tail?.Length ?? 0), length, resolved, plan, run, previous, tail, scratch, Completed: false, AllPartsStored: false);
     }
 
     /// <summary>
     /// Writes <paramref name="length"/> bytes of <paramref name="body"/> at <paramref name="offset"/>
     /// and answers the state afterwards; completes the upload when it reaches its length.
+    /// <paramref name="declaredLength"/> is a PATCH's Upload-Length: the length of an upload created
+    /// without one, stored before anything else happens.
     /// </summary>
-    public async Task<TusState> WriteAsync(UploadToken token, long offset, Stream body, long length, TusChecksum? checksum, CancellationToken cancellationToken)
+    public async Task<TusState> WriteAsync(UploadToken token, long offset, Stream body, long length, TusChecksum? checksum, long? declaredLength, CancellationToken cancellationToken)
     {
         var state = await ReadStateAsync(token, cancellationToken);
+        if (declaredLength is { } declared)
+        {
+            state = await SetLengthAsync(token, state, declared, offset + length, cancellationToken);
+        }
         if (offset != state.Offset)
         {
             throw OffsetMismatch(offset, state.Offset);
         }
-        if (length > token.Size - offset)
+        var limit = state.Length ?? state.Plan.FileSize;
+        if (length > limit - offset)
         {
-            throw ApiErrors.TusUploadLengthExceeded.With($"The upload has {token.Size} bytes; {token.Size - offset} are left after offset {offset}, the body has {length}.");
+            throw ApiErrors.TusUploadLengthExceeded.With(state.Length is { } size
+                ? $"The upload has {size} bytes; {size - offset} are left after offset {offset}, the body has {length}."
+                : $"An upload whose length is deferred may hold at most {limit} bytes here; {limit - offset} are left after offset {offset}, the body has {length}.");
         }
         if (state.Completed)
         {
             return state;
+        }
+        if (length == 0)
+        {
+            return await FinishIfStoredAsync(state, cancellationToken);
         }
         string? staged = null;
         string? written;
@@ -110,7 +135,7 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
             }
             await using (stagedContent)
             {
-                written = await WriteCoreAsync(token, state, source, length, cancellationToken);
+                written = await WriteCoreAsync(state, source, length, cancellationToken);
             }
         }
         catch (Exception e) when (e is StoreException or IOException && !cancellationToken.IsCancellationRequested)
@@ -133,15 +158,10 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
 
         var after = await ReadStateAsync(token, cancellationToken);
         var expected = offset + length;
-        if (expected == token.Size && after.Offset == token.Size)
+        if (after.Length is { } total && expected == total && after.Offset == total)
         {
-            // Every part is stored (checked again by the complete itself): the object appears at once.
-            if (!after.Completed)
-            {
-                await uploads.CompleteAsync(token, cancellationToken);
-            }
-            await ForgetScratchAsync(token, cancellationToken);
-            return after with { Completed = true, Tail = null, Scratch = [] };
+            // Every byte is stored: the complete (which checks every part once more) makes the object appear at once.
+            return await FinishIfStoredAsync(after, cancellationToken);
         }
         if (after.Offset != expected || (written is not null && after.Tail?.Name != written))
         {
@@ -159,16 +179,27 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
         return after;
     }
 
-    /// <summary>Completes an upload whose parts are all stored but whose complete did not happen (a crash between the two).</summary>
-    public async Task<TusState> FinishIfStoredAsync(UploadToken token, TusState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes an upload that holds all its bytes: after the last part (or a crash between it and the
+    /// complete), or when a deferred length turned out to end within the tail, which becomes the last part.
+    /// </summary>
+    public async Task<TusState> FinishIfStoredAsync(TusState state, CancellationToken cancellationToken)
     {
-        if (state.Completed || state.Offset != token.Size)
+        if (state.Completed || state.Length is not { } length || state.Offset != length)
         {
             return state;
         }
-        await uploads.CompleteAsync(token, cancellationToken);
-        await ForgetScratchAsync(token, cancellationToken);
-        return state with { Completed = true, Tail = null, Scratch = [] };
+        if (!state.AllPartsStored)
+        {
+            var last = state.FullParts + 1;
+            var tailLength = state.Tail?.Length ?? 0;
+            await using var tailContent = state.Tail is null ? null : await store.GetScratchAsync(state.Tail.Name, cancellationToken);
+            var tailBody = tailContent is null ? Stream.Null : new SliceStream(tailContent.Body, tailLength);
+            await store.UploadPartAsync(state.Token.Key, state.Token.StoreUploadId, last, tailBody, tailLength, null, cancellationToken);
+        }
+        await uploads.CompleteAsync(state.Token, cancellationToken);
+        await ForgetScratchAsync(state.Token, cancellationToken);
+        return state with { Completed = true, AllPartsStored = true, Tail = null, Scratch = [] };
     }
 
     /// <summary>Deletes the upload's scratch objects (best effort: the sweeper removes what stays).</summary>
@@ -187,13 +218,69 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
         }
     }
 
-    private async Task<string?> WriteCoreAsync(UploadToken token, TusState state, Stream source, long length, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the length of an upload created without one (a scratch object <c>length.&lt;n&gt;</c>,
+    /// written once); a length already known may only be repeated.
+    /// </summary>
+    private async Task<TusState> SetLengthAsync(UploadToken token, TusState state, long declared, long end, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        if (state.Length is { } known)
+        {
+            return known == declared
+                ? state
+                : throw ApiErrors.TusInvalidUploadLength.With($"Upload-Length cannot change: this upload has {known} bytes.");
+        }
+        if (declared < end)
+        {
+            throw ApiErrors.TusInvalidUploadLength.With($"Upload-Length {declared} is shorter than the bytes the upload would then hold ({end}).");
+        }
+        var max = uploads.MaxDeferredSize(token.PartSize);
+        if (declared > max)
+        {
+            throw ApiErrors.FileTooLarge.With($"An upload created without a length may hold at most {max} bytes here.",
+                new Dictionary<string, object?> { ["maxFileSize"] = max });
+        }
+        var name = UploadScratch.Prefix(token) + string.Create(CultureInfo.InvariantCulture, $"{LengthMark}.{declared:D15}");
+        await store.PutScratchAsync(name, Stream.Null, 0, cancellationToken);
+        var after = await ReadStateAsync(token, cancellationToken);
+        if (after.Length != declared)
+        {
+            await TryDeleteAsync(name);
+            throw Conflict(state.Offset, after.Offset, null);
+        }
+        return after;
+    }
+
+    /// <summary>While the length is unknown: full parts up to the most a deferred upload may hold.</summary>
+    private PartPlan DeferredPlan(long partSize)
+    {
+        var max = uploads.MaxDeferredSize(partSize);
+        return new PartPlan(max, partSize, (int)Math.Max(1, (max + partSize - 1) / partSize));
+    }
+
+    /// <summary>The length stored for a deferred upload: the smallest of the length objects (another is a racer's, which removes itself).</summary>
+    private static long? LengthOf(IEnumerable<ScratchObject> scratch)
+    {
+        long? length = null;
+        foreach (var item in scratch)
+        {
+            var fields = item.Name[(item.Name.LastIndexOf('/') + 1)..].Split('.');
+            if (fields.Length == 2 && fields[0] == LengthMark && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && (length is null || value < length))
+            {
+                length = value;
+            }
+        }
+        return length;
+    }
+
+    private async Task<string?> WriteCoreAsync(TusState state, Stream source, long length, CancellationToken cancellationToken)
+    {
+        var token = state.Token;
+        var plan = state.Plan;
         var remaining = length;
         var partNumber = state.FullParts + 1;
         var tail = state.Tail;
-        var previous = state.Previous ?? NoPrevious;
+        var previous = state.Previous;
         while (remaining > 0)
         {
             var partSize = plan.SizeOf(partNumber);
@@ -201,7 +288,9 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
             var need = partSize - tailLength;
             await using var tailContent = tail is null ? null : await store.GetScratchAsync(tail.Name, cancellationToken);
             var tailBody = tailContent is null ? null : new SliceStream(tailContent.Body, tailLength);
-            if (remaining >= need)
+            // With a known length a tail never fills its part; while a length is deferred the last
+            // bytes wait in a tail even when they fill a part (they may be the last part, or not).
+            if (remaining > need || (remaining == need && state.Length is not null))
             {
                 var joined = new ConcatStream(tailBody, new SliceStream(source, need));
                 var stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, joined, partSize, null, cancellationToken);
@@ -266,8 +355,11 @@ public sealed partial class TusUploads(IObjectStore store, UploadService uploads
 }
 
 /// <summary>What the store holds of a tus upload.</summary>
+/// <param name="Length">The upload's length, or null while it is deferred and not sent yet.</param>
+/// <param name="Token">The upload's token, with its size once known (for a deferred upload).</param>
+/// <param name="Plan">The part plan: the token's, or while the length is unknown one of 10,000 full parts.</param>
 /// <param name="Previous">The ETag mark of the last part of the run (what a new tail must follow), or "-" before part 1.</param>
-public sealed record TusState(long Offset, int FullParts, string? Previous, TusTail? Tail, IReadOnlyList<ScratchObject> Scratch, bool Completed);
+public sealed record TusState(long Offset, long? Length, UploadToken Token, PartPlan Plan, int FullParts, string Previous, TusTail? Tail, IReadOnlyList<ScratchObject> Scratch, bool Completed, bool AllPartsStored);
 
 /// <summary>A tail: the bytes after the run of full parts, fewer than one part, as a scratch object.</summary>
 public sealed record TusTail(string Name, long Start, long Length, string Previous, string Nonce)

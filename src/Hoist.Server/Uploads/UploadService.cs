@@ -24,7 +24,21 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     private readonly ObjectKeyTemplate _keys = new(options.Value.KeyTemplate, time);
 
-    public async Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken)
+    public Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, request, deferSize: false, cancellationToken);
+
+    /// <summary>
+    /// Creates an upload whose size is not known yet (tus creation-defer-length): the token's size is
+    /// <see cref="UploadToken.DeferredSize"/> and its part size the preferred one, so it can grow to
+    /// 10,000 parts of that size. The size learnt later lives in the store (docs/tus.md).
+    /// </summary>
+    public Task<CreateUploadResponse> CreateWithDeferredSizeAsync(string owner, string fileName, string? contentType, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, new CreateUploadRequest(fileName, 0, contentType, null), deferSize: true, cancellationToken);
+
+    /// <summary>The largest size an upload created with a deferred size can reach: 10,000 parts of its part size, within the server's limit.</summary>
+    public long MaxDeferredSize(long partSize) => Math.Min(options.Value.MaxFileSize, Math.Min(S3Limits.MaxObjectSize, S3Limits.MaxPartNumber * partSize));
+
+    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
@@ -68,8 +82,8 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
         }
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
-        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
-        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
+        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
+        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt);
     }
 
     /// <summary>
@@ -78,7 +92,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     /// </summary>
     public static void CheckPart(UploadToken token, int partNumber, long length, byte[]? sha256)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         RequirePart(plan, partNumber);
         var expected = plan.SizeOf(partNumber);
         if (length != expected)
@@ -95,7 +109,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
         StoredPart stored;
         try
@@ -118,7 +132,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         try
         {
             var parts = new List<PartResponse>();
@@ -137,7 +151,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         try
         {
             var stored = new Dictionary<int, StoredPart>();
@@ -180,6 +194,12 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             throw;
         }
     }
+
+    /// <summary>The token's plan; an upload whose size is still unknown (tus) has none, so the native API cannot send its parts or complete it.</summary>
+    private static PartPlan PlanOf(UploadToken token) =>
+        token.IsSizeDeferred
+            ? throw ApiErrors.UploadSizeDeferred.With("It was created through tus with Upload-Defer-Length; continue it there, where its length is sent with a PATCH.")
+            : token.Plan;
 
     private static void RequireAllowed(UploadOptions limits, string fileName, string contentType)
     {
@@ -254,7 +274,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     private async Task<CompleteUploadResponse?> FindCompletedAsync(UploadToken token, CancellationToken cancellationToken)
     {
         var done = await store.HeadCompletedAsync(token.Key, cancellationToken);
-        return done is not null && done.Size == token.Size ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
+        return done is not null && (done.Size == token.Size || token.IsSizeDeferred) ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
 
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>

@@ -20,10 +20,20 @@ public sealed record UploadToken(
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>The <see cref="Size"/> of an upload created without a length (tus creation-defer-length, docs/tus.md).</summary>
+    public const long DeferredSize = -1;
+
+    /// <summary>Whether the size was not known at create: the store holds it once learnt, and <see cref="WithSize"/> gives the token it stands for.</summary>
     [JsonIgnore]
-    public PartPlan Plan => PartPlan.For(Size, PartSize) is var plan && plan.PartSize == PartSize
+    public bool IsSizeDeferred => Size == DeferredSize;
+
+    [JsonIgnore]
+    public PartPlan Plan => !IsSizeDeferred && PartPlan.For(Size, PartSize) is var plan && plan.PartSize == PartSize
         ? plan
-        : throw new InvalidOperationException("The token's part size does not match its plan.");
+        : throw new InvalidOperationException(IsSizeDeferred ? "The upload's size is not known yet." : "The token's part size does not match its plan.");
+
+    /// <summary>A deferred upload's token once its size is known (never signed: it is recomputed from the store on every request).</summary>
+    public UploadToken WithSize(long size) => this with { Size = size };
 
     [JsonIgnore]
     public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeSeconds(ExpiresAtUnix);

@@ -112,6 +112,18 @@ public abstract class TusClientTests(TusServer server) : IDisposable
         await UploadAndCheckAsync(bytes, "with-upload.bin", Options(WriteFile("with-upload.bin", bytes), "with-upload.bin", 3 * MiB) with { UploadDataDuringCreation = true });
     }
 
+    [Theory]
+    [InlineData(MiB + 7, null)]
+    [InlineData((13 * MiB) + 5, 3 * MiB)]
+    [InlineData(10 * MiB, 5 * MiB)]
+    public async Task A_file_whose_length_is_deferred_is_stored_byte_for_byte(int size, int? chunkSize)
+    {
+        // With 5 MiB chunks the first PATCH ends exactly on a part while the length is still unknown.
+        var bytes = TestData.Bytes(1308 + size, size);
+
+        await UploadAndCheckAsync(bytes, "deferred.bin", Options(WriteFile("deferred.bin", bytes), "deferred.bin", chunkSize) with { UploadLengthDeferred = true });
+    }
+
     [Fact]
     public async Task An_interrupted_upload_resumes_from_its_URL_sending_only_the_missing_bytes()
     {

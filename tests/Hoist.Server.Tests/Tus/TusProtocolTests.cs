@@ -98,7 +98,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Resumable").Single());
         Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Version").Single());
-        Assert.Equal(["creation", "creation-with-upload", "termination", "expiration", "checksum"], response.Headers.GetValues("Tus-Extension").Single().Split(','));
+        Assert.Equal(["creation", "creation-with-upload", "creation-defer-length", "termination", "expiration", "checksum"], response.Headers.GetValues("Tus-Extension").Single().Split(','));
         Assert.Equal("5497558138880", response.Headers.GetValues("Tus-Max-Size").Single());
         Assert.Equal("sha1,sha256,md5", response.Headers.GetValues("Tus-Checksum-Algorithm").Single());
     }
@@ -234,6 +234,69 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
 
         Assert.Equal(100, problem.GetProperty("offset").GetInt64());
         Assert.Equal(100, await OffsetAsync(url));
+    }
+
+    private async Task<string> CreateDeferredAsync(string fileName)
+    {
+        using var request = Tus(HttpMethod.Post, "/files/");
+        request.Headers.TryAddWithoutValidation("Upload-Defer-Length", "1");
+        request.Headers.TryAddWithoutValidation("Upload-Metadata", Metadata(fileName));
+        using var response = await server.Alice.SendAsync(request, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        return response.Headers.Location!.ToString();
+    }
+
+    [Fact]
+    public async Task A_deferred_length_is_learnt_from_a_PATCH_kept_in_the_store_and_cannot_change()
+    {
+        var bytes = TestData.Bytes(1411, (6 * MiB) + 9);
+        var url = await CreateDeferredAsync("deferred-raw.bin");
+        await PatchAsync(url, 0, bytes[..(2 * MiB)]);
+        using (var head = Tus(HttpMethod.Head, url))
+        using (var answer = await server.Alice.SendAsync(head, Ct))
+        {
+            Assert.Equal("1", answer.Headers.GetValues("Upload-Defer-Length").Single());
+            Assert.False(answer.Headers.Contains("Upload-Length") || answer.Content.Headers.Contains("Upload-Length"));
+        }
+        // The native API cannot continue it: its part plan has no last part yet.
+        var id = url[(url.LastIndexOf('/') + 1)..];
+        await Problem.AssertAsync(server.Alice.GetAsync(new Uri($"/api/uploads/{id}/parts", UriKind.Relative), Ct), 409, "upload_size_deferred");
+
+        using (var request = Patch(url, 2 * MiB, bytes[(2 * MiB)..(3 * MiB)]))
+        {
+            request.Headers.TryAddWithoutValidation("Upload-Length", bytes.Length.ToString(CultureInfo.InvariantCulture));
+            using var answer = await server.Alice.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        }
+        using (var request = Patch(url, 3 * MiB, bytes[(3 * MiB)..]))
+        {
+            request.Headers.TryAddWithoutValidation("Upload-Length", (bytes.Length + 1).ToString(CultureInfo.InvariantCulture));
+            await Problem.AssertAsync(server.Alice.SendAsync(request, Ct), 400, "tus_invalid_upload_length");
+        }
+        Assert.Equal(3 * MiB, await OffsetAsync(url));
+        await PatchAsync(url, 3 * MiB, bytes[(3 * MiB)..]);
+
+        Assert.Equal((TestData.Sha256Hex(bytes), (long)bytes.Length), await TusServer.DownloadAsync(server.Alice, TusServer.KeyOf(url), Ct));
+        Assert.Empty(await server.ScratchOfAsync(url, Ct));
+    }
+
+    [Theory]
+    [InlineData("0", null)]
+    [InlineData("yes", null)]
+    [InlineData("1", "10")]
+    public async Task A_wrong_Upload_Defer_Length_is_refused_with_400_and_nothing_is_stored(string defer, string? length)
+    {
+        using var request = Tus(HttpMethod.Post, "/files/");
+        request.Headers.TryAddWithoutValidation("Upload-Defer-Length", defer);
+        if (length is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Upload-Length", length);
+        }
+        var before = await StoreStateAsync();
+
+        await Problem.AssertAsync(server.Alice.SendAsync(request, Ct), 400, "tus_invalid_upload_length");
+
+        Assert.Equal(before, await StoreStateAsync());
     }
 
     // Hostile requests: each is a 4xx with its code, and nothing is stored.

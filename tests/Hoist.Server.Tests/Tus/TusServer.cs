@@ -252,6 +252,7 @@ public sealed record TusJsOptions(
     long? AbortAfterBytes = null,
     long? TerminateAfterBytes = null,
     bool? OverridePatchMethod = null,
-    bool? UploadDataDuringCreation = null);
+    bool? UploadDataDuringCreation = null,
+    bool? UploadLengthDeferred = null);
 
 public sealed record TusJsResult(bool Ok, string? Url, string? Error, int? Status, string? Body, bool Aborted, long BytesSent);

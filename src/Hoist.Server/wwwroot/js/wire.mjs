@@ -34,6 +34,7 @@ export const codes = Object.freeze({
   uploadExpired: 'upload_expired',
   uploadNotFound: 'upload_not_found',
   uploadCompleted: 'upload_completed',
+  uploadSizeDeferred: 'upload_size_deferred',
   invalidPartNumber: 'invalid_part_number',
   partSizeMismatch: 'part_size_mismatch',
   invalidChecksum: 'invalid_checksum',
