@@ -83,7 +83,9 @@ internal static class ErrorCodes
 
     // The tus face (docs/tus.md)
     public const string TusVersionUnsupported = "tus_version_unsupported";
-    public const string TusExtensionUnsupported = "tus_extension_unsupported";
+    public const string TusInvalidConcat = "tus_invalid_concat";
+    public const string TusPartialUnfinished = "tus_partial_unfinished";
+    public const string TusFinalUpload = "tus_final_upload";
     public const string TusInvalidUploadLength = "tus_invalid_upload_length";
     public const string TusInvalidMetadata = "tus_invalid_metadata";
     public const string TusInvalidOffset = "tus_invalid_offset";

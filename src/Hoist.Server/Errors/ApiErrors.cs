@@ -76,7 +76,9 @@ public static class ApiErrors
 
     // The tus face (docs/tus.md)
     public static readonly ApiError TusVersionUnsupported = new(412, ErrorCodes.TusVersionUnsupported, "This server speaks tus 1.0.0.");
-    public static readonly ApiError TusExtensionUnsupported = new(400, ErrorCodes.TusExtensionUnsupported, "This server does not support that tus extension.");
+    public static readonly ApiError TusInvalidConcat = new(400, ErrorCodes.TusInvalidConcat, "Upload-Concat is malformed or names an upload that is not a partial upload.");
+    public static readonly ApiError TusPartialUnfinished = new(400, ErrorCodes.TusPartialUnfinished, "A partial upload named by the final upload is not finished.");
+    public static readonly ApiError TusFinalUpload = new(403, ErrorCodes.TusFinalUpload, "A final upload takes no bytes: it is assembled from its partial uploads.");
     public static readonly ApiError TusInvalidUploadLength = new(400, ErrorCodes.TusInvalidUploadLength, "Upload-Length must be a whole number of bytes, zero or more.");
     public static readonly ApiError TusInvalidMetadata = new(400, ErrorCodes.TusInvalidMetadata, "Upload-Metadata is malformed.");
     public static readonly ApiError TusInvalidOffset = new(400, ErrorCodes.TusInvalidOffset, "Upload-Offset must be a whole number of bytes, zero or more.");

@@ -31,6 +31,9 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
 
+    public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
+        inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken);
+
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         inner.ListPartsAsync(key, uploadId, cancellationToken);
 

@@ -73,14 +73,16 @@ public static class TusEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, UploadService uploads, TusUploads tus, UploadTokenSigner signer, PartAdmission admission,
+    private static async Task<IResult> CreateAsync(HttpContext context, UploadService uploads, TusUploads tus, TusConcatenation concatenation, UploadTokenSigner signer, PartAdmission admission,
         IOptions<TusOptions> options, IOptions<UploadOptions> uploadOptions, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (request.Headers.ContainsKey(TusProtocol.UploadConcat))
+        var concat = request.Headers[TusProtocol.UploadConcat].ToString();
+        if (concat.Length > 0 && concat != UploadToken.Partial)
         {
-            throw ApiErrors.TusExtensionUnsupported.With($"Supported: {TusProtocol.Extensions}.");
+            return await CreateFinalAsync(context, concat, uploads, concatenation, signer, options.Value, cancellationToken);
         }
+        var partial = concat == UploadToken.Partial;
         var deferred = request.Headers.TryGetValue(TusProtocol.UploadDeferLength, out var defer);
         if (deferred && (defer.ToString() != "1" || request.Headers.ContainsKey(TusProtocol.UploadLength)))
         {
@@ -106,8 +108,8 @@ public static class TusEndpoints
         var contentType = Pick(metadata, "filetype", "type", "contentType");
 
         var owner = Owner.Of(context);
-        var created = deferred
-            ? await uploads.CreateWithDeferredSizeAsync(owner, fileName, contentType, cancellationToken)
+        var created = partial ? await uploads.CreatePartialAsync(owner, deferred ? null : size, cancellationToken)
+            : deferred ? await uploads.CreateWithDeferredSizeAsync(owner, fileName, contentType, cancellationToken)
             : await uploads.CreateAsync(owner, new CreateUploadRequest(fileName, size, contentType, null), cancellationToken);
         var token = signer.Read(created.UploadId, owner);
         var location = $"{request.PathBase}{options.Value.Path}/{created.UploadId}";
@@ -135,6 +137,33 @@ public static class TusEndpoints
         return Results.StatusCode(StatusCodes.Status201Created);
     }
 
+    /// <summary>
+    /// Upload-Concat: final;URL URL ...: every partial is checked (the caller's, partial, finished)
+    /// before anything is stored; then the final upload is created and assembled at once.
+    /// </summary>
+    private static async Task<IResult> CreateFinalAsync(HttpContext context, string concat, UploadService uploads, TusConcatenation concatenation, UploadTokenSigner signer,
+        TusOptions options, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (request.Headers.ContainsKey(TusProtocol.UploadLength) || request.Headers.ContainsKey(TusProtocol.UploadDeferLength))
+        {
+            throw ApiErrors.TusInvalidUploadLength.With("A final upload's length is the sum of its partial uploads': send no Upload-Length.");
+        }
+        if (BodyLength(context) is not 0)
+        {
+            throw ApiErrors.TusFinalUpload.With("Send the bytes to the partial uploads.");
+        }
+        var metadata = TusProtocol.ParseMetadata(request.Headers[TusProtocol.UploadMetadata]);
+        var owner = Owner.Of(context);
+        var partials = await concatenation.ReadPartialsAsync(concat, owner, options.Path, cancellationToken);
+        var created = await uploads.CreateFinalAsync(owner,
+            new CreateUploadRequest(Pick(metadata, "filename", "name") ?? "file", partials.Sum(p => p.Size), Pick(metadata, "filetype", "type", "contentType"), null), cancellationToken);
+        var token = signer.Read(created.UploadId, owner);
+        await concatenation.AssembleAsync(token, partials, cancellationToken);
+        context.Response.Headers.Location = $"{request.PathBase}{options.Path}/{created.UploadId}";
+        return Results.StatusCode(StatusCodes.Status201Created);
+    }
+
     private static async Task<IResult> HeadAsync(string uploadId, HttpContext context, TusUploads tus, UploadTokenSigner signer, IOptions<UploadOptions> uploadOptions, TimeProvider time, CancellationToken cancellationToken)
     {
         var token = signer.Read(uploadId, Owner.Of(context));
@@ -154,6 +183,11 @@ public static class TusEndpoints
         {
             headers[TusProtocol.UploadExpires] = Expires(token, uploadOptions.Value, time);
         }
+        if (token.Concat is { } concat)
+        {
+            // A final upload's partials are not repeated: they were consumed when it was assembled.
+            headers[TusProtocol.UploadConcat] = concat;
+        }
         return Results.Ok();
     }
 
@@ -163,6 +197,10 @@ public static class TusEndpoints
         var owner = Owner.Of(context);
         var token = signer.Read(uploadId, owner);
         var request = context.Request;
+        if (token.Concat == UploadToken.Final)
+        {
+            throw ApiErrors.TusFinalUpload.With("Send the bytes to the partial uploads.");
+        }
         if (!IsOffsetStream(request.ContentType))
         {
             throw WrongContentType(request.ContentType);
@@ -261,6 +299,7 @@ public static class TusServiceCollectionExtensions
             .Validate(o => TusOptions.Problem(o.Path) is null, "Hoist:Tus:Path must start with '/', hold only letters, digits and . _ ~ - between slashes, not end with '/', and not be under /api, /healthz or /readyz.")
             .ValidateOnStart();
         services.AddSingleton<TusUploads>();
+        services.AddSingleton<TusConcatenation>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ public static class TusProtocol
 {
     public const string Version = "1.0.0";
     public const string OffsetContentType = "application/offset+octet-stream";
-    public const string Extensions = "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
+    public const string Extensions = "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum,concatenation";
     public const string ChecksumAlgorithms = "sha1,sha256,md5";
 
     public const string TusResumable = "Tus-Resumable";

@@ -78,7 +78,25 @@ public sealed partial class AbandonedUploadSweeper(
         {
             LogScratch(removedScratch, cutoff);
         }
-        // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
+        // Finished partial uploads (tus concatenation) that no final upload took within AbandonAfter.
+        var removedPartials = 0;
+        string? page = null;
+        do
+        {
+            var objects = await store.ListObjectsAsync(UploadService.PartialsRoot, page, 1000, cancellationToken);
+            foreach (var partial in objects.Objects.Where(o => o.LastModified < cutoff))
+            {
+                await store.DeleteObjectAsync(partial.Key, cancellationToken);
+                removedPartials++;
+            }
+            page = objects.NextContinuationToken;
+        }
+        while (page is not null);
+        if (removedPartials > 0)
+        {
+            LogPartials(removedPartials, cutoff);
+        }
+                // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
         if (capabilities.Leftovers is { } leftovers && await leftovers.RemoveLeftoversAsync(cutoff, cancellationToken) is > 0 and var removed)
         {
             LogLeftovers(removed, cutoff);
@@ -128,6 +146,9 @@ public sealed partial class AbandonedUploadSweeper(
 
     [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} scratch objects (tus tails) last written before {Cutoff:O}")]
     private partial void LogScratch(int removed, DateTimeOffset cutoff);
+
+    [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} finished tus partial uploads no final upload took, finished before {Cutoff:O}")]
+    private partial void LogPartials(int removed, DateTimeOffset cutoff);
 
     [LoggerMessage(LogLevel.Warning, "Sweeper run failed; it runs again at the next interval")]
     private partial void LogFailed(Exception e);

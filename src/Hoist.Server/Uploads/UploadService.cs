@@ -24,8 +24,26 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     private readonly ObjectKeyTemplate _keys = new(options.Value.KeyTemplate, time);
 
+    /// <summary>Where partial uploads (tus concatenation) live: outside every owner's prefix (no owner segment starts with "~p"), one folder per owner.</summary>
+    public const string PartialsRoot = "~partials/";
+
     public Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken) =>
-        CreateCoreAsync(owner, request, deferSize: false, cancellationToken);
+        CreateCoreAsync(owner, request, deferSize: false, concat: null, cancellationToken);
+
+    /// <summary>The folder of an owner's partial uploads.</summary>
+    public static string PartialsPrefix(string owner) => PartialsRoot + Owner.Segment(owner) + "/";
+
+    /// <summary>
+    /// Creates a partial upload (tus concatenation): not a file of its own, so it is stored under
+    /// <see cref="PartialsRoot"/>, never listed or served as the owner's file, and takes no file name or
+    /// type checks (its final upload does); it counts against the open-upload limit and the size limit.
+    /// </summary>
+    public Task<CreateUploadResponse> CreatePartialAsync(string owner, long? size, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, new CreateUploadRequest("partial", size ?? 0, null, null), deferSize: size is null, concat: UploadToken.Partial, cancellationToken);
+
+    /// <summary>Creates the upload a tus final upload assembles its partial uploads into: a file like any other.</summary>
+    public Task<CreateUploadResponse> CreateFinalAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, request, deferSize: false, concat: UploadToken.Final, cancellationToken);
 
     /// <summary>
     /// Creates an upload whose size is not known yet (tus creation-defer-length): the token's size is
@@ -33,12 +51,12 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     /// 10,000 parts of that size. The size learnt later lives in the store (docs/tus.md).
     /// </summary>
     public Task<CreateUploadResponse> CreateWithDeferredSizeAsync(string owner, string fileName, string? contentType, CancellationToken cancellationToken) =>
-        CreateCoreAsync(owner, new CreateUploadRequest(fileName, 0, contentType, null), deferSize: true, cancellationToken);
+        CreateCoreAsync(owner, new CreateUploadRequest(fileName, 0, contentType, null), deferSize: true, concat: null, cancellationToken);
 
     /// <summary>The largest size an upload created with a deferred size can reach: 10,000 parts of its part size, within the server's limit.</summary>
     public long MaxDeferredSize(long partSize) => Math.Min(options.Value.MaxFileSize, Math.Min(S3Limits.MaxObjectSize, S3Limits.MaxPartNumber * partSize));
 
-    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, CancellationToken cancellationToken)
+    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
@@ -69,10 +87,14 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             throw ApiErrors.UnsupportedChecksumAlgorithm.With();
         }
 
-        RequireAllowed(limits, request.FileName, contentType);
+        var partial = concat == UploadToken.Partial;
+        if (!partial)
+        {
+            RequireAllowed(limits, request.FileName, contentType);
+        }
 
         var plan = PartPlan.For(size, limits.PreferredPartSize);
-        var key = _keys.KeyFor(owner, request.FileName);
+        var key = partial ? PartialsPrefix(owner) + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) : _keys.KeyFor(owner, request.FileName);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
         string storeUploadId;
         // Count and create as one step (within this instance), or creates sent together all pass the limit.
@@ -82,7 +104,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
         }
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
-        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
+        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat);
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt);
     }
 
@@ -230,7 +252,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             return;
         }
         var open = 0;
-        await foreach (var _ in store.ListMultipartUploadsAsync(Owner.Prefix(owner), cancellationToken))
+        await foreach (var _ in store.ListMultipartUploadsAsync(Owner.Prefix(owner), cancellationToken).Concat(store.ListMultipartUploadsAsync(PartialsPrefix(owner), cancellationToken)))
         {
             if (++open >= limits.MaxConcurrentUploadsPerOwner)
             {

@@ -16,8 +16,15 @@ public sealed record UploadToken(
     [property: JsonPropertyName("p")] long PartSize,
     [property: JsonPropertyName("t")] string ContentType,
     [property: JsonPropertyName("a")] string? ChecksumAlgorithm,
-    [property: JsonPropertyName("e")] long ExpiresAtUnix)
+    [property: JsonPropertyName("e")] long ExpiresAtUnix,
+    [property: JsonPropertyName("c"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Concat = null)
 {
+    /// <summary><see cref="Concat"/> of a tus partial upload (concatenation, docs/tus.md): stored outside the owner's files, to be joined by a final upload.</summary>
+    public const string Partial = "partial";
+
+    /// <summary><see cref="Concat"/> of a tus final upload, assembled from partial ones at its creation.</summary>
+    public const string Final = "final";
+
     public const int CurrentVersion = 1;
 
     /// <summary>The <see cref="Size"/> of an upload created without a length (tus creation-defer-length, docs/tus.md).</summary>

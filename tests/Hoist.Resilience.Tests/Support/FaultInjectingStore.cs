@@ -96,6 +96,9 @@ public sealed class FaultInjectingStore(IObjectStore inner, Func<int, int, PartF
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken);
 
+    public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
+        inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken);
+
     public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
         inner.PutScratchAsync(name, body, length, cancellationToken);
 

@@ -124,6 +124,29 @@ public abstract class TusClientTests(TusServer server) : IDisposable
         await UploadAndCheckAsync(bytes, "deferred.bin", Options(WriteFile("deferred.bin", bytes), "deferred.bin", chunkSize) with { UploadLengthDeferred = true });
     }
 
+    [Theory]
+    [InlineData(40 * MiB, null, 4)]
+    [InlineData((12 * MiB) + 3, 3 * MiB, 2)]
+    [InlineData(MiB, null, 4)]
+    [InlineData(0, null, 4)]
+    public async Task A_file_sent_in_parallel_partial_uploads_is_assembled_byte_for_byte(int size, int? chunkSize, int parallelUploads)
+    {
+        // 40 MiB in 4 partials of 10 MiB: assembled inside the store; 1 MiB in 4 of 256 KiB: through the server.
+        var bytes = TestData.Bytes(1320 + size, size);
+        var partialsBefore = await PartialObjectsAsync();
+
+        var result = await UploadAndCheckAsync(bytes, "parallel.bin", Options(WriteFile("parallel.bin", bytes), "parallel.bin", chunkSize) with { ParallelUploads = parallelUploads });
+
+        // The partial uploads are consumed: their objects are gone, and they were never the owner's files.
+        Assert.Equal(partialsBefore, await PartialObjectsAsync());
+        using var files = await server.Alice.GetAsync(new Uri("/api/files", UriKind.Relative), Ct);
+        Assert.DoesNotContain("~partials", await files.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.NotNull(result.Url);
+    }
+
+    private async Task<int> PartialObjectsAsync() =>
+        (await server.Store.ListObjectsAsync(Server.Uploads.UploadService.PartialsRoot, null, 1000, Ct)).Objects.Count;
+
     [Fact]
     public async Task An_interrupted_upload_resumes_from_its_URL_sending_only_the_missing_bytes()
     {

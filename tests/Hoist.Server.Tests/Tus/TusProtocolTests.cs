@@ -98,7 +98,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Resumable").Single());
         Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Version").Single());
-        Assert.Equal(["creation", "creation-with-upload", "creation-defer-length", "termination", "expiration", "checksum"], response.Headers.GetValues("Tus-Extension").Single().Split(','));
+        Assert.Equal(["creation", "creation-with-upload", "creation-defer-length", "termination", "expiration", "checksum", "concatenation"], response.Headers.GetValues("Tus-Extension").Single().Split(','));
         Assert.Equal("5497558138880", response.Headers.GetValues("Tus-Max-Size").Single());
         Assert.Equal("sha1,sha256,md5", response.Headers.GetValues("Tus-Checksum-Algorithm").Single());
     }
@@ -297,6 +297,107 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
         await Problem.AssertAsync(server.Alice.SendAsync(request, Ct), 400, "tus_invalid_upload_length");
 
         Assert.Equal(before, await StoreStateAsync());
+    }
+
+    private async Task<string> CreatePartialAsync(long length, HttpClient owner)
+    {
+        using var request = Tus(HttpMethod.Post, "/files/");
+        request.Headers.TryAddWithoutValidation("Upload-Length", length.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("Upload-Concat", "partial");
+        using var response = await owner.SendAsync(request, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        return response.Headers.Location!.ToString();
+    }
+
+    private static HttpRequestMessage Final(params string[] partials)
+    {
+        var request = Tus(HttpMethod.Post, "/files/");
+        request.Headers.TryAddWithoutValidation("Upload-Concat", "final;" + string.Join(' ', partials));
+        request.Headers.TryAddWithoutValidation("Upload-Metadata", Metadata("final.bin"));
+        return request;
+    }
+
+    /// <summary>Bob's and Alice's incomplete uploads, the partial uploads' objects and both owners' files.</summary>
+    private async Task<string> ConcatStateAsync()
+    {
+        var uploads = await server.Store.ListMultipartUploadsAsync("", Ct).Select(u => u.Key + " " + u.UploadId).ToListAsync(Ct);
+        var partials = (await server.Store.ListObjectsAsync(Server.Uploads.UploadService.PartialsRoot, null, 1000, Ct)).Objects.Select(o => o.Key + " " + o.ETag);
+        var files = new List<string>();
+        foreach (var owner in new[] { ApiKeyOwners.Alice, ApiKeyOwners.Bob })
+        {
+            files.AddRange((await server.Store.ListObjectsAsync(owner + "/", null, 1000, Ct)).Objects.Select(o => o.Key));
+        }
+        return string.Join('\n', uploads.Order(StringComparer.Ordinal)) + "\n--\n" + string.Join('\n', partials) + "\n--\n" + string.Join('\n', files.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_final_upload_naming_another_owners_partial_is_refused_and_nothing_is_stored()
+    {
+        var alices = await CreatePartialAsync(10, server.Alice);
+        await PatchAsync(alices, 0, TestData.Bytes(1412, 10));
+        var bobs = await CreatePartialAsync(10, server.Bob);
+        using (var patch = Patch(bobs, 0, TestData.Bytes(1413, 10)))
+        using (var answer = await server.Bob.SendAsync(patch, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        }
+        var before = await ConcatStateAsync();
+
+        await Problem.AssertAsync(server.Bob.SendAsync(Final(bobs, alices), Ct), 404, "upload_not_found");
+
+        Assert.Equal(before, await ConcatStateAsync());
+        Assert.Equal(10, await OffsetAsync(alices));
+    }
+
+    [Fact]
+    public async Task A_final_upload_naming_an_unfinished_partial_is_refused_with_400_and_nothing_is_stored()
+    {
+        var done = await CreatePartialAsync(10, server.Alice);
+        await PatchAsync(done, 0, TestData.Bytes(1414, 10));
+        var unfinished = await CreatePartialAsync(10, server.Alice);
+        await PatchAsync(unfinished, 0, TestData.Bytes(1415, 4));
+        var before = await ConcatStateAsync();
+
+        await Problem.AssertAsync(server.Alice.SendAsync(Final(done, unfinished), Ct), 400, "tus_partial_unfinished");
+
+        Assert.Equal(before, await ConcatStateAsync());
+    }
+
+    [Fact]
+    public async Task A_final_upload_naming_an_upload_that_is_not_partial_is_refused_with_400_and_nothing_is_stored()
+    {
+        var plain = await CreateAsync(10);
+        await PatchAsync(plain, 0, TestData.Bytes(1416, 10));
+        var before = await ConcatStateAsync();
+
+        await Problem.AssertAsync(server.Alice.SendAsync(Final(plain), Ct), 400, "tus_invalid_concat");
+        await Problem.AssertAsync(server.Alice.SendAsync(Final("/elsewhere/x.y"), Ct), 400, "tus_invalid_concat");
+
+        Assert.Equal(before, await ConcatStateAsync());
+    }
+
+    [Fact]
+    public async Task A_final_upload_is_assembled_at_once_answers_HEAD_as_complete_and_refuses_PATCH_with_403()
+    {
+        var first = TestData.Bytes(1417, 3000);
+        var second = TestData.Bytes(1418, 5000);
+        var a = await CreatePartialAsync(first.Length, server.Alice);
+        await PatchAsync(a, 0, first);
+        var b = await CreatePartialAsync(second.Length, server.Alice);
+        await PatchAsync(b, 0, second);
+
+        using var created = await server.Alice.SendAsync(Final(a, new Uri(server.Address, b).ToString()), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var final = created.Headers.Location!.ToString();
+        using (var head = Tus(HttpMethod.Head, final))
+        using (var answer = await server.Alice.SendAsync(head, Ct))
+        {
+            Assert.Equal("8000", answer.Headers.GetValues("Upload-Offset").Single());
+            Assert.Equal("final", answer.Headers.GetValues("Upload-Concat").Single());
+        }
+        await Problem.AssertAsync(server.Alice.SendAsync(Patch(final, 8000, [1]), Ct), 403, "tus_final_upload");
+        Assert.Equal((TestData.Sha256Hex([.. first, .. second]), 8000L), await TusServer.DownloadAsync(server.Alice, TusServer.KeyOf(final), Ct));
     }
 
     // Hostile requests: each is a 4xx with its code, and nothing is stored.
