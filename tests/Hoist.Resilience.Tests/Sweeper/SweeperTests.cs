@@ -146,6 +146,25 @@ public abstract class SweeperTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_finished_tus_partial_upload_no_final_took_is_removed_once_older_than_AbandonAfter()
+    {
+        await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
+        var store = app.Services.GetRequiredService<Hoist.Server.Storage.IObjectStore>();
+        var key = UploadService.PartialsPrefix("alice") + "sweeper-test";
+        await store.PutObjectAsync(key, new MemoryStream(new byte[10]), 10, null, new Dictionary<string, string>(), Ct);
+        var written = (await store.HeadObjectAsync(key, Ct))!.LastModified;
+        var sweeper = app.Services.GetRequiredService<AbandonedUploadSweeper>();
+
+        _clock.SetUtcNow(written + AbandonAfter - TimeSpan.FromMinutes(1));
+        await sweeper.SweepOnceAsync(Ct);
+        Assert.NotNull(await store.HeadObjectAsync(key, Ct));
+
+        _clock.SetUtcNow(written + AbandonAfter + TimeSpan.FromSeconds(1));
+        await sweeper.SweepOnceAsync(Ct);
+        Assert.Null(await store.HeadObjectAsync(key, Ct));
+    }
+
+    [Fact]
     public async Task A_tus_tail_written_after_the_last_part_keeps_the_upload_alive_and_goes_with_it()
     {
         await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
