@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Hoist.Client;
 
 namespace Hoist.Cli;
 
 /// <summary>The options several commands share, with their environment fallbacks and checks.</summary>
-internal static class CliOptions
+internal static partial class CliOptions
 {
     public const string ServerVariable = "HOIST_SERVER";
     public const string TokenVariable = "HOIST_TOKEN";
@@ -89,11 +90,69 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>The default of --retry-for: the client library's.</summary>
+    public static readonly TimeSpan DefaultRetryFor = new RetryOptions().RetryFor;
+
+    public static Option<TimeSpan> RetryFor() => new("--retry-for")
+    {
+        Description = "How long a failed request is retried (a server restart, a store outage) before the file is given up, " +
+            "resumable: seconds (90), or numbers with units ms, s, m, h, d (45s, 5m, 1h30m); 0 does not retry.",
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => DefaultRetryFor,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (ParseDuration(text) is { } duration)
+            {
+                return duration;
+            }
+            result.AddError($"--retry-for: '{text}' is not a duration such as 90, 45s, 5m or 1h30m (at most 7d).");
+            return DefaultRetryFor;
+        },
+    };
+
+    /// <summary>
+    /// A duration: a number of seconds ("90", "2.5"), or numbers each followed by a unit, largest first
+    /// or not ("500ms", "45s", "5m", "1h30m", "1d"); at most 7 days. Null when it is none of these.
+    /// </summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        text = text.Trim().ToLowerInvariant();
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare))
+        {
+            return Within(TimeSpan.FromSeconds(bare));
+        }
+        var match = DurationPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+        var total = TimeSpan.Zero;
+        for (var i = 0; i < match.Groups["n"].Captures.Count; i++)
+        {
+            var number = double.Parse(match.Groups["n"].Captures[i].Value, CultureInfo.InvariantCulture);
+            total += match.Groups["u"].Captures[i].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(number),
+                "s" => TimeSpan.FromSeconds(number),
+                "m" => TimeSpan.FromMinutes(Math.Min(number, 1e6)),
+                "h" => TimeSpan.FromHours(Math.Min(number, 1e5)),
+                _ => TimeSpan.FromDays(Math.Min(number, 1e4)),
+            };
+        }
+        return Within(total);
+
+        static TimeSpan? Within(TimeSpan duration) => duration >= TimeSpan.Zero && duration <= TimeSpan.FromDays(7) ? duration : null;
+    }
+
+    [GeneratedRegex(@"^(?:(?<n>\d+(?:\.\d+)?)(?<u>ms|s|m|h|d))+$")]
+    private static partial Regex DurationPattern();
+
     public static Uri? ParseServer(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
 
     /// <summary>A client over an HttpClient of its own: no overall timeout (each try has one), connections refreshed now and then.</summary>
-    public static HoistClient CreateClient(Uri server, string? token, long? bytesPerSecond = null) =>
+    public static HoistClient CreateClient(Uri server, string? token, TimeSpan retryFor, long? bytesPerSecond = null) =>
         new(new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(15),
@@ -101,7 +160,7 @@ internal static class CliOptions
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
-        }, new HoistClientOptions { ServerUrl = server, Token = token, MaxBytesPerSecond = bytesPerSecond });
+        }, new HoistClientOptions { ServerUrl = server, Token = token, MaxBytesPerSecond = bytesPerSecond, Retry = new RetryOptions { RetryFor = retryFor } });
 
     private static Option<int> Range(Option<int> option, int min, int max)
     {

@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -27,7 +28,7 @@ public sealed partial class HoistClient
             {
                 query.Add("continuationToken=" + Uri.EscapeDataString(continuation));
             }
-            var uri = ApiUri("api/files" + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
+            var uri = ApiUri(HoistWire.Files[1..] + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
             var page = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), ApiJson.Default.FilesResponse, null, cancellationToken);
             foreach (var file in page.Files)
             {

@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Net;
 using System.Net.Http.Json;
 using Hoist.Client.Http;
@@ -7,15 +8,15 @@ namespace Hoist.Client;
 
 public sealed partial class HoistClient
 {
-    private const string Sha256 = "sha256";
 
     /// <summary>Uploads a file: creates the upload, sends its parts in parallel, completes and verifies it.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Name, content type, parallelism, progress; the defaults when null.</param>
     /// <param name="cancellationToken">Stops the upload; the parts already stored stay, so <see cref="ResumeFileAsync"/> can finish it.</param>
-    /// <returns>The stored object, its checksum verified when the server answered one.</returns>
-    /// <exception cref="HoistApiException">The server refused a request, or kept failing after every retry.</exception>
+    /// <returns>The stored object, its checksum verified.</returns>
+    /// <exception cref="HoistApiException">The server refused a request, or kept failing until <see cref="RetryOptions.RetryFor"/> ran out.</exception>
     /// <exception cref="HoistIntegrityException">A checksum did not match, or the file changed while being read.</exception>
+    /// <exception cref="HoistVerificationException">The file is stored, but the server answered no checksum to verify it with.</exception>
     public async Task<UploadResult> UploadFileAsync(string path, UploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new UploadOptions();
@@ -28,10 +29,11 @@ public sealed partial class HoistClient
     /// <param name="fileName">The name the server records (it takes precedence over <see cref="UploadOptions.FileName"/>).</param>
     /// <param name="options">Content type, parallelism, progress; the defaults when null.</param>
     /// <param name="cancellationToken">Stops the upload; the parts already stored stay.</param>
-    /// <returns>The stored object.</returns>
+    /// <returns>The stored object, its checksum verified.</returns>
     /// <exception cref="ArgumentException">The stream cannot seek or read.</exception>
-    /// <exception cref="HoistApiException">The server refused a request, or kept failing after every retry.</exception>
+    /// <exception cref="HoistApiException">The server refused a request, or kept failing until <see cref="RetryOptions.RetryFor"/> ran out.</exception>
     /// <exception cref="HoistIntegrityException">A checksum did not match, or the stream changed while being read.</exception>
+    /// <exception cref="HoistVerificationException">The bytes are stored, but the server answered no checksum to verify them with.</exception>
     public async Task<UploadResult> UploadAsync(Stream content, string fileName, UploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
@@ -41,17 +43,22 @@ public sealed partial class HoistClient
 
     /// <summary>
     /// Finishes an interrupted upload of a file: lists the parts the server holds, compares each
-    /// with the file's (by SHA-256, or by MD5 ETag where the store keeps no SHA-256), sends only the
-    /// missing or different ones, then completes and verifies. An upload that is already complete is
-    /// answered as is (after comparing its size with the file's).
+    /// with the file's by SHA-256, sends only the missing or different ones (and those stored without a
+    /// SHA-256, so that the whole object's checksum can be verified), then completes and verifies. An upload that is already complete is
+    /// answered as is once its size and checksum are found to be the file's (for more than one part
+    /// this needs <see cref="UploadOptions.PartSize"/>).
     /// </summary>
     /// <param name="uploadId">The id from <see cref="UploadCreated.UploadId"/>.</param>
     /// <param name="path">The same file, unchanged.</param>
-    /// <param name="options">Parallelism and progress (name and content type were fixed at creation).</param>
+    /// <param name="options">Parallelism, progress and the upload's part size (name and content type were fixed at creation).</param>
     /// <param name="cancellationToken">Stops; resuming again later is always possible.</param>
     /// <returns>The stored object; <see cref="UploadResult.PartsSent"/> says how many parts this call had to send.</returns>
-    /// <exception cref="HoistApiException">The upload is gone (<see cref="HoistApiException.IsUploadGone"/>), or the server refused a request.</exception>
+    /// <exception cref="HoistApiException">
+    /// The upload is gone (<see cref="HoistApiException.IsUploadGone"/>) or its id is no longer accepted
+    /// (<see cref="HoistApiException.IsUploadIdRefused"/>), or the server refused a request.
+    /// </exception>
     /// <exception cref="HoistIntegrityException">The file is not the one the upload was started with, or a checksum did not match.</exception>
+    /// <exception cref="HoistVerificationException">The upload is complete, but its checksum could not be compared with the file's.</exception>
     public async Task<UploadResult> ResumeFileAsync(string uploadId, string path, UploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var source = PartSource.OpenFile(path);
@@ -61,11 +68,12 @@ public sealed partial class HoistClient
     /// <summary>Finishes an interrupted upload from a seekable stream holding the same bytes (from its current position). See <see cref="ResumeFileAsync"/>.</summary>
     /// <param name="uploadId">The id from <see cref="UploadCreated.UploadId"/>.</param>
     /// <param name="content">The same bytes as when the upload began. It is not disposed.</param>
-    /// <param name="options">Parallelism and progress.</param>
+    /// <param name="options">Parallelism, progress and the upload's part size.</param>
     /// <param name="cancellationToken">Stops; resuming again later is always possible.</param>
     /// <returns>The stored object.</returns>
-    /// <exception cref="HoistApiException">The upload is gone, or the server refused a request.</exception>
+    /// <exception cref="HoistApiException">The upload is gone or its id refused, or the server refused a request.</exception>
     /// <exception cref="HoistIntegrityException">The stream is not the one the upload was started with, or a checksum did not match.</exception>
+    /// <exception cref="HoistVerificationException">The upload is complete, but its checksum could not be compared with the stream's.</exception>
     public async Task<UploadResult> ResumeAsync(string uploadId, Stream content, UploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var source = PartSource.Of(content);
@@ -89,7 +97,7 @@ public sealed partial class HoistClient
             return new UploadStatus(parts.Size, parts.PartSize, parts.PartCount,
                 parts.Parts.Select(p => new UploadedPart(p.PartNumber, p.Size, p.ETag, p.ChecksumSha256)).OrderBy(p => p.PartNumber).ToList(), false);
         }
-        catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == "upload_completed")
+        catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == ErrorCodes.UploadCompleted)
         {
             return new UploadStatus(0, 0, 0, [], true);
         }
@@ -109,9 +117,9 @@ public sealed partial class HoistClient
     private async Task<UploadResult> UploadCoreAsync(PartSource source, string fileName, UploadOptions options, CancellationToken cancellationToken)
     {
         var retries = 0;
-        var created = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, ApiUri("api/uploads"))
+        var created = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, ApiUri(HoistWire.Uploads[1..]))
         {
-            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, Sha256), ApiJson.Default.CreateUploadRequest),
+            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, HoistWire.Sha256), ApiJson.Default.CreateUploadRequest),
         }, ApiJson.Default.CreateUploadResponse, () => retries++, cancellationToken);
 
         var plan = new UploadPlan(created.UploadId, source.Length, created.PartSize, created.PartCount);
@@ -128,7 +136,7 @@ public sealed partial class HoistClient
         {
             return await transfer.SendAndCompleteAsync(Enumerable.Range(1, plan.PartCount).ToList(), cancellationToken);
         }
-        catch (Exception e) when (options.AbortOnFailure && !cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        catch (Exception e) when (options.AbortOnFailure && !cancellationToken.IsCancellationRequested && e is not (OperationCanceledException or HoistVerificationException))
         {
             await AbortQuietlyAsync(created.UploadId);
             throw;
@@ -140,16 +148,7 @@ public sealed partial class HoistClient
         var status = await GetUploadStatusAsync(uploadId, cancellationToken);
         if (status.IsCompleted)
         {
-            // Complete is idempotent: for a finished upload it answers the stored object. Its part
-            // plan is no longer known, so only the size can be compared with the file.
-            var done = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, UploadUri(uploadId, "complete")), ApiJson.Default.CompleteUploadResponse, null, cancellationToken);
-            if (done.Size != source.Length)
-            {
-                throw new HoistIntegrityException($"The upload {uploadId} is complete with {done.Size} bytes; the local file has {source.Length}.");
-            }
-            var count = int.TryParse(done.ETag.Trim('"').Split('-').ElementAtOrDefault(1), out var n) && n > 0 ? n : 1;
-            options.Progress?.Report(new UploadProgress(done.Size, done.Size, count, count, done.Size));
-            return new UploadResult(uploadId, done.Key, done.Size, done.ETag, done.ChecksumSha256, null, false, count, 0, 0);
+            return await VerifyCompletedAsync(uploadId, source, options, cancellationToken);
         }
         var plan = new UploadPlan(uploadId, status.Size, status.PartSize, status.PartCount);
         if (status.Size != source.Length)
@@ -164,6 +163,43 @@ public sealed partial class HoistClient
         var missing = await transfer.CheckStoredAsync(status.Parts, cancellationToken);
         return await transfer.SendAndCompleteAsync(missing, cancellationToken);
     }
+
+    /// <summary>
+    /// An upload found complete when resuming: complete answers its object (complete is idempotent),
+    /// and the object is this file when its size and its checksum are the file's. The checksum's "-N"
+    /// gives the part count; the part size is the one given (<see cref="UploadOptions.PartSize"/>), or
+    /// the whole file for one part.
+    /// </summary>
+    private async Task<UploadResult> VerifyCompletedAsync(string uploadId, PartSource source, UploadOptions options, CancellationToken cancellationToken)
+    {
+        var done = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, UploadUri(uploadId, "complete")), ApiJson.Default.CompleteUploadResponse, null, cancellationToken);
+        if (done.Size != source.Length)
+        {
+            throw new HoistIntegrityException($"The upload {uploadId} is complete with {done.Size} bytes; the local file has {source.Length}.");
+        }
+        var count = PartCountOf(done.ChecksumSha256) ?? PartCountOf(done.ETag) ?? 1;
+        var unverified = new UploadResult(uploadId, done.Key, done.Size, done.ETag, done.ChecksumSha256, null, false, count, 0, 0);
+        if (done.ChecksumSha256 is null)
+        {
+            throw new HoistVerificationException(
+                $"The upload is complete as {done.Key} with the file's size ({done.Size} bytes), but the server answered no SHA-256 for it, so its content could not be compared with the file's.", unverified);
+        }
+        var partSize = count == 1 ? Math.Max(1, source.Length) : options.PartSize;
+        var plan = partSize is { } size ? new UploadPlan(uploadId, source.Length, size, count) : null;
+        if (plan is not { IsConsistent: true })
+        {
+            throw new HoistVerificationException(partSize is null
+                ? $"The upload is complete as {done.Key} in {count} parts, whose size is not known here: pass the part size it was created with (UploadOptions.PartSize) to compare its checksum with the file's."
+                : $"The upload is complete as {done.Key} in {count} parts; parts of {partSize} bytes cut the file into {(source.Length + partSize - 1) / partSize}: the part size given is not the upload's.", unverified);
+        }
+        var result = await new UploadTransfer(this, source, plan, options, 0).VerifyCompletedAsync(done, cancellationToken);
+        options.Progress?.Report(new UploadProgress(done.Size, done.Size, count, count, done.Size));
+        return result;
+    }
+
+    /// <summary>The N of a multipart checksum or ETag ("...-N"), or null.</summary>
+    private static int? PartCountOf(string? value) =>
+        value?.Trim('"').Split('-') is [_, var n] && int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0 ? count : null;
 
     private async Task AbortQuietlyAsync(string uploadId)
     {

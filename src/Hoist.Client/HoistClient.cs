@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using Hoist.Client.Http;
 using Hoist.Client.Transfers;
 
@@ -11,14 +12,16 @@ namespace Hoist.Client;
 /// </summary>
 /// <remarks>
 /// An upload is created with <c>checksumAlgorithm: "sha256"</c>; every part carries its SHA-256 in
-/// <c>x-hoist-checksum-sha256</c>, is retried on its own (<see cref="RetryOptions"/>), and the whole-object
-/// checksum the server answers is compared with the one computed here. At most
+/// <c>x-hoist-checksum-sha256</c>, is retried on its own (<see cref="RetryOptions"/>: for up to
+/// <see cref="RetryOptions.RetryFor"/>, 2 minutes by default), and the whole-object checksum the server
+/// answers is compared with the one computed here (an answer without one is an error,
+/// <see cref="HoistVerificationException"/>). At most
 /// parallelism x part size bytes of the file are in memory at once.
 /// </remarks>
 public sealed partial class HoistClient
 {
     /// <summary>The header that carries a part's base64 SHA-256.</summary>
-    public const string ChecksumHeader = "x-hoist-checksum-sha256";
+    public const string ChecksumHeader = HoistWire.ChecksumHeader;
 
     private readonly Uri _server;
 
@@ -54,9 +57,9 @@ public sealed partial class HoistClient
     internal Uri ApiUri(string relative) => new(_server, relative);
 
     internal Uri UploadUri(string uploadId, string? rest = null) =>
-        ApiUri($"api/uploads/{Uri.EscapeDataString(uploadId)}{(rest is null ? "" : "/" + rest)}");
+        ApiUri($"{HoistWire.Uploads[1..]}/{Uri.EscapeDataString(uploadId)}{(rest is null ? "" : "/" + rest)}");
 
     /// <summary>A key as a URL path: each segment escaped, the slashes kept.</summary>
     internal Uri FileUri(string key) =>
-        ApiUri("api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)));
+        ApiUri(HoistWire.Files[1..] + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)));
 }

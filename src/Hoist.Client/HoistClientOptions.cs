@@ -31,19 +31,28 @@ public sealed class HoistClientOptions
 
 /// <summary>
 /// Retries of a single request (one part, a listing, the completion): on network errors, timeouts,
-/// 5xx, 408 and 429, with exponential backoff and jitter, waiting what a <c>Retry-After</c> header
-/// asks for instead when the server sends one. Other 4xx answers are final.
+/// 5xx (not 501, 505, 507, 508, 510, 511), 408 and 429, with capped exponential backoff and jitter, for as long as <see cref="RetryFor"/>
+/// allows. A <c>Retry-After</c> header is a lower bound: the wait is the longer of it and the backoff.
+/// Other 4xx answers are final.
 /// </summary>
 public sealed class RetryOptions
 {
-    /// <summary>Tries per request, the first included. 1 disables retries. Default 6.</summary>
-    public int MaxAttempts { get; set; } = 6;
+    /// <summary>
+    /// How long a request keeps being retried, counted from its first failure: no retry begins after
+    /// that (the last one may be moved earlier to begin exactly then), and a try that has begun may
+    /// finish (<see cref="HoistClientOptions.RequestTimeout"/> bounds it). <see cref="TimeSpan.Zero"/>
+    /// disables retries. Default 2 minutes: a server restart or a short store outage goes unnoticed.
+    /// </summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>At most this many tries per request, the first included (1 disables retries); null (the default) limits retries by <see cref="RetryFor"/> alone.</summary>
+    public int? MaxAttempts { get; set; }
 
     /// <summary>The backoff before the first retry; it doubles with every further retry. Default 0.5 s.</summary>
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The backoff never grows beyond this. Default 30 s.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The backoff never grows beyond this (a longer <c>Retry-After</c> still wins). Default 15 s.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1-based): half the capped exponential delay, plus a random share of the other half.</summary>
     internal TimeSpan BackoffBefore(int retry)
@@ -51,5 +60,24 @@ public sealed class RetryOptions
         var exponential = InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30));
         var capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
+    }
+
+    /// <summary>
+    /// The wait before retry number <paramref name="retry"/>, or null to give up: the backoff or the
+    /// server's <paramref name="retryAfter"/>, whichever is longer, shortened to end at the budget's
+    /// end (<paramref name="left"/>, what remains of <see cref="RetryFor"/>).
+    /// </summary>
+    internal TimeSpan? WaitBefore(int retry, TimeSpan? retryAfter, TimeSpan left)
+    {
+        if (left <= TimeSpan.Zero || retry + 1 > (MaxAttempts ?? int.MaxValue))
+        {
+            return null;
+        }
+        var wait = BackoffBefore(retry);
+        if (retryAfter is { } asked && asked > wait)
+        {
+            wait = asked;
+        }
+        return wait < left ? wait : left;
     }
 }

@@ -26,14 +26,18 @@ public readonly record struct UploadProgress(long BytesUploaded, long TotalBytes
 /// <param name="Size">The stored object's size in bytes.</param>
 /// <param name="ETag">The stored object's ETag (S3's rules: MD5 of the part MD5s, then "-N").</param>
 /// <param name="ChecksumSha256">
-/// The whole-object checksum the server answered (base64 SHA-256 over the parts' binary SHA-256s, then "-N"),
-/// or null when its store does not know every part's checksum.
+/// The whole-object checksum the server answered (base64 SHA-256 over the parts' binary SHA-256s, then "-N");
+/// null only in the result of a <see cref="HoistVerificationException"/>.
 /// </param>
 /// <param name="LocalChecksumSha256">
-/// The same composite checksum, computed here from the bytes read; null only when a resumed upload was
-/// found already complete (its part plan, and so this checksum, is then unknown).
+/// The same composite checksum, computed here from the bytes read; null only in the result of a
+/// <see cref="HoistVerificationException"/> whose part plan was unknown.
 /// </param>
-/// <param name="ChecksumVerified">True when the server answered a checksum and it equals <paramref name="LocalChecksumSha256"/>.</param>
+/// <param name="ChecksumVerified">
+/// True when the server answered a checksum and it equals <paramref name="LocalChecksumSha256"/>: always,
+/// for a result the upload methods return. One that could not be verified throws
+/// <see cref="HoistVerificationException"/> instead (its <see cref="HoistVerificationException.Result"/> has false here).
+/// </param>
 /// <param name="PartCount">The parts of the file.</param>
 /// <param name="PartsSent">Parts this call sent (the others were already stored, and verified, when resuming).</param>
 /// <param name="Retries">Requests of this call that had to be tried again.</param>

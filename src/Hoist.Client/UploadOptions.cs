@@ -33,4 +33,13 @@ public sealed class UploadOptions
     /// stored parts stay, and <see cref="HoistClient.ResumeFileAsync"/> can finish the upload later.
     /// </summary>
     public bool AbortOnFailure { get; set; }
+
+    /// <summary>
+    /// When resuming: the part size the upload was created with (<see cref="UploadCreated.PartSize"/>).
+    /// Needed only for an upload that turns out to be complete already, whose part plan the server no
+    /// longer reports: with it, the stored object's checksum is compared with the file's; without it, a
+    /// complete upload of more than one part cannot be verified (<see cref="HoistVerificationException"/>).
+    /// Ignored by new uploads (the server chooses their part size).
+    /// </summary>
+    public long? PartSize { get; set; }
 }

@@ -75,6 +75,8 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
     [InlineData("upload {file} --server ftp://example.org")]
     [InlineData("upload {file} --server {server} --parallel 0")]
     [InlineData("upload {file} --server {server} --limit-rate fast")]
+    [InlineData("upload {file} --server {server} --retry-for soon")]
+    [InlineData("resume --retry-for -5s")]
     [InlineData("upload {file} --server {server} --no-such-option")]
     [InlineData("get")]
     [InlineData("frobnicate")]

@@ -30,7 +30,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.Equal((20, 20, 20), (result.PartCount, result.PartsSent, counter.Count));
         Assert.InRange(counter.MaxInFlight, 2, 4);
         Assert.Equal(100 * MiB, result.Size);
-        AssertVerifiedWhenTheServerAnsweredAChecksum(result);
+        AssertVerified(result);
         AssertNeverBackwards(progress.Reports, 100 * MiB);
         Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
@@ -49,7 +49,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
 
         Assert.Equal(10 - stored.Count, counter.Count);
         Assert.Equal(10 - stored.Count, result.PartsSent);
-        AssertVerifiedWhenTheServerAnsweredAChecksum(result);
+        AssertVerified(result);
         Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
@@ -86,24 +86,88 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
 
         Assert.True(network.Faults >= 2, $"only {network.Faults} faults were injected");
         Assert.Equal(network.Faults, result.Retries);
-        AssertVerifiedWhenTheServerAnsweredAChecksum(result);
+        AssertVerified(result);
         AssertNeverBackwards(progress.Reports, 60 * MiB);
         Assert.Equal(Hashes.Sha256Hex(path), (await app.Client().DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]
-    public async Task Resuming_an_upload_that_is_already_complete_sends_nothing_and_answers_the_object()
+    public async Task Resuming_an_upload_that_is_already_complete_sends_nothing_and_answers_the_object_verified()
     {
         var path = _files.File("done.bin", 12 * MiB, seed: 5);
         var client = app.Client();
         var first = await client.UploadFileAsync(path);
 
         var counter = new PartCounter();
-        var again = await app.Client(null, counter).ResumeFileAsync(first.UploadId, path);
+        var again = await app.Client(null, counter).ResumeFileAsync(first.UploadId, path, new UploadOptions { PartSize = HoistAppFixture.PartSize });
 
         Assert.Equal((first.Key, first.Size, 0), (again.Key, again.Size, again.PartsSent));
         Assert.Equal(0, counter.Count);
+        Assert.True(again.ChecksumVerified);
+        Assert.Equal(first.LocalChecksumSha256, again.LocalChecksumSha256);
         Assert.True((await client.GetUploadStatusAsync(first.UploadId)).IsCompleted);
+    }
+
+    [Fact]
+    public async Task Resuming_a_complete_upload_of_several_parts_without_its_part_size_is_an_error_not_an_unverified_success()
+    {
+        var path = _files.File("done-unknown.bin", 12 * MiB, seed: 12);
+        var first = await app.Client().UploadFileAsync(path);
+
+        var unverified = await Assert.ThrowsAsync<HoistVerificationException>(() => app.Client().ResumeFileAsync(first.UploadId, path));
+
+        Assert.Contains("UploadOptions.PartSize", unverified.Message, StringComparison.Ordinal);
+        Assert.Equal((first.Key, false), (unverified.Result.Key, unverified.Result.ChecksumVerified));
+    }
+
+    [Fact]
+    public async Task A_one_part_upload_whose_answer_is_lost_after_the_server_completed_it_still_succeeds_verified()
+    {
+        var path = _files.File("lost-one-part.bin", 3 * MiB, seed: 13);
+        var lost = LoseFirstAnswer.OfPart();
+        var counter = new PartCounter();
+        var client = app.Client(null, lost, counter);
+
+        var result = await client.UploadFileAsync(path);
+
+        // The retry of the PUT met an upload already complete (409 upload_completed): the object is this file.
+        Assert.True(lost.Lost);
+        Assert.Equal(2, counter.Count);
+        Assert.Equal((1, 1), (result.PartCount, result.Retries));
+        Assert.True(result.ChecksumVerified, $"server {result.ChecksumSha256}, local {result.LocalChecksumSha256}");
+        Assert.Equal(result.LocalChecksumSha256, result.ChecksumSha256);
+        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+    }
+
+    [Fact]
+    public async Task An_upload_whose_complete_answer_is_lost_still_succeeds_verified()
+    {
+        var path = _files.File("lost-complete.bin", 12 * MiB, seed: 14);
+        var lost = LoseFirstAnswer.OfComplete();
+        var client = app.Client(null, lost);
+
+        var result = await client.UploadFileAsync(path);
+
+        Assert.True(lost.Lost);
+        Assert.Equal((3, 1), (result.PartCount, result.Retries));
+        Assert.True(result.ChecksumVerified, $"server {result.ChecksumSha256}, local {result.LocalChecksumSha256}");
+        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(12)]
+    public async Task A_server_that_answers_no_checksum_makes_the_upload_fail_with_a_verification_error(int mebibytes)
+    {
+        var path = _files.File("unverified.bin", mebibytes * MiB, seed: 15);
+
+        var unverified = await Assert.ThrowsAsync<HoistVerificationException>(() => app.Client(null, new StripChecksums()).UploadFileAsync(path));
+
+        Assert.Contains("answered no SHA-256", unverified.Message, StringComparison.Ordinal);
+        Assert.False(unverified.Result.ChecksumVerified);
+        Assert.Null(unverified.Result.ChecksumSha256);
+        Assert.NotNull(unverified.Result.LocalChecksumSha256);
+        Assert.Equal(mebibytes * MiB, unverified.Result.Size);
     }
 
     [Fact]
@@ -197,15 +261,20 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         return uploadId!;
     }
 
-    /// <summary>The stored part numbers, once requests cut by the cancellation have finished on the server.</summary>
+    /// <summary>
+    /// The numbers of the stored parts a resume keeps (those with a SHA-256: a part whose request was cut
+    /// between the store and the record of its checksum is sent again), once requests cut by the
+    /// cancellation have finished on the server.
+    /// </summary>
     private async Task<IReadOnlyList<int>> SettledStoredPartsAsync(string uploadId)
     {
         var client = app.Client();
-        var last = (await client.GetUploadStatusAsync(uploadId)).Parts.Select(p => p.PartNumber).ToList();
+        async Task<List<int>> KeptAsync() => (await client.GetUploadStatusAsync(uploadId)).Parts.Where(p => p.ChecksumSha256 is not null).Select(p => p.PartNumber).ToList();
+        var last = await KeptAsync();
         for (var i = 0; i < 50; i++)
         {
             await Task.Delay(100);
-            var now = (await client.GetUploadStatusAsync(uploadId)).Parts.Select(p => p.PartNumber).ToList();
+            var now = await KeptAsync();
             if (now.SequenceEqual(last))
             {
                 return now;
@@ -215,14 +284,11 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         return last;
     }
 
-    private static void AssertVerifiedWhenTheServerAnsweredAChecksum(UploadResult result)
+    private static void AssertVerified(UploadResult result)
     {
+        Assert.True(result.ChecksumVerified, $"server {result.ChecksumSha256}, local {result.LocalChecksumSha256}");
         Assert.NotNull(result.LocalChecksumSha256);
-        Assert.Equal(result.ChecksumSha256 is not null, result.ChecksumVerified);
-        if (result.ChecksumSha256 is not null)
-        {
-            Assert.Equal(result.LocalChecksumSha256, result.ChecksumSha256);
-        }
+        Assert.Equal(result.LocalChecksumSha256, result.ChecksumSha256);
     }
 
     private static void AssertNeverBackwards(IReadOnlyList<UploadProgress> reports, long total)

@@ -47,7 +47,7 @@ public abstract partial class StoreContract(StoreFixture fixture) : IDisposable
         Store.ListMultipartUploadsAsync(prefix, Ct).ToListAsync(Ct).AsTask();
 
     protected Task<CompletedObject> CompleteAsync(string key, string uploadId, params StoredPart[] parts) =>
-        Store.CompleteMultipartUploadAsync(key, uploadId, parts.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), Ct);
+        Store.CompleteMultipartUploadAsync(key, uploadId, parts, Ct);
 
     protected Task<ObjectInfo> PutAsync(string key, byte[] bytes, string? contentType = null, IReadOnlyDictionary<string, string>? metadata = null) =>
         Store.PutObjectAsync(key, TestData.Body(bytes), bytes.Length, contentType, metadata ?? NoMetadata, Ct);

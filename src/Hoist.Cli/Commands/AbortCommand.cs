@@ -14,7 +14,8 @@ internal static class AbortCommand
         server.Description = $"The server (default: the one the upload is recorded with; or {CliOptions.ServerVariable}).";
         var token = CliOptions.Token();
         var state = CliOptions.State();
-        var command = new Command("abort", "Abort uploads: the server releases their parts.") { ids, server, token, state };
+        var retryFor = CliOptions.RetryFor();
+        var command = new Command("abort", "Abort uploads: the server releases their parts.") { ids, server, token, state, retryFor };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var stateFile = new UploadStateFile(parse.GetValue(state)!);
@@ -31,12 +32,22 @@ internal static class AbortCommand
                 }
                 try
                 {
-                    await CliOptions.CreateClient(target, CliOptions.TokenOf(parse, token)).AbortAsync(id, cancellationToken);
+                    await CliOptions.CreateClient(target, CliOptions.TokenOf(parse, token), parse.GetValue(retryFor)).AbortAsync(id, cancellationToken);
                     Console.Out.WriteLine($"aborted {Describe(id, recorded)}");
                 }
                 catch (HoistApiException e) when (e.IsUploadGone)
                 {
                     Console.Out.WriteLine($"already gone: {Describe(id, recorded)} ({e.Code})");
+                }
+                catch (HoistApiException e) when (e.IsUploadCompleted)
+                {
+                    Console.Out.WriteLine($"already complete, nothing to abort: {Describe(id, recorded)} (its file is stored; `hoist ls` shows it)");
+                }
+                catch (HoistApiException e) when (e.IsUploadIdRefused && recorded is not null && SameServer(recorded.Server, target))
+                {
+                    // Only the server the upload began on can say it no longer knows the id; another server's refusal proves nothing.
+                    await Console.Error.WriteLineAsync($"hoist: cannot abort {Describe(id, recorded)}: {Transfers.TransferRunner.WhyUnknown(e)} Its record is dropped from the state file.");
+                    status = ExitCodes.Failed;
                 }
                 catch (Exception e) when (e is HoistApiException or HttpRequestException or TimeoutException)
                 {
@@ -50,6 +61,9 @@ internal static class AbortCommand
         });
         return command;
     }
+
+    private static bool SameServer(string recorded, Uri target) =>
+        CliOptions.ParseServer(recorded) is { } uri && Uri.Compare(uri, target, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static string Describe(string id, UploadRecord? record) => record is null ? Short(id) : $"{record.Name} ({Short(id)})";
 

@@ -16,10 +16,11 @@ internal static class GetCommand
         var server = CliOptions.Server();
         var token = CliOptions.Token();
         var json = CliOptions.Json();
-        var command = new Command("get", "Download a stored file.") { key, output, server, token, json };
+        var retryFor = CliOptions.RetryFor();
+        var command = new Command("get", "Download a stored file.") { key, output, server, token, json, retryFor };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token));
+            var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token), parse.GetValue(retryFor));
             var name = parse.GetValue(key)!;
             var target = parse.GetValue(output) ?? name[(name.LastIndexOf('/') + 1)..];
             try

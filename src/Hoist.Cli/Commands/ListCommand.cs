@@ -17,10 +17,11 @@ internal static class ListCommand
         var server = CliOptions.Server();
         var token = CliOptions.Token();
         var json = CliOptions.Json();
-        var command = new Command("ls", "List stored files.") { prefix, server, token, json };
+        var retryFor = CliOptions.RetryFor();
+        var command = new Command("ls", "List stored files.") { prefix, server, token, json, retryFor };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token));
+            var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token), parse.GetValue(retryFor));
             var asJson = parse.GetValue(json);
             var terminal = !Console.IsOutputRedirected && !asJson;
             var table = new Table().Border(TableBorder.None).AddColumn("Size", c => c.RightAligned()).AddColumn("Modified").AddColumn("Key");

@@ -22,9 +22,10 @@ internal static class ResumeCommand
         var json = CliOptions.Json();
         var state = CliOptions.State();
         var limitRate = CliOptions.LimitRate();
+        var retryFor = CliOptions.RetryFor();
         var command = new Command("resume", "Finish interrupted uploads (after Ctrl-C, a crash or a kill).")
         {
-            targets, server, token, parallel, files, json, state, limitRate,
+            targets, server, token, parallel, files, json, state, limitRate, retryFor,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,7 +45,7 @@ internal static class ResumeCommand
             }
             var jobs = selected.Select(r => new TransferJob(r.Path, r.Name, r.Size, r.LastWriteTimeUtc, CliOptions.ParseServer(r.Server) ?? new Uri(r.Server), r)).ToList();
             var settings = new TransferSettings(CliOptions.TokenOf(parse, token), parse.GetValue(parallel), parse.GetValue(files), parse.GetValue(limitRate),
-                StateIsDefault: parse.GetResult(state) is null or { Implicit: true });
+                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor));
             return await new TransferRunner(stateFile, TransferViews.For(parse.GetValue(json)), settings).RunAsync(jobs, cancellationToken);
         });
         return command;

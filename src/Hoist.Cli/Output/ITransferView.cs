@@ -23,9 +23,13 @@ internal interface IFileView : IProgress<UploadProgress>
 
     void Completed(UploadResult result);
 
-    void Failed(string reason, string? uploadId);
+    /// <summary>
+    /// The file failed. <paramref name="uploadId"/> and <paramref name="resume"/> (the command that finishes
+    /// it) when its upload stays recorded; <paramref name="stored"/> when the file is stored but unverified.
+    /// </summary>
+    void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null);
 
-    void Interrupted(string? uploadId);
+    void Interrupted(string? uploadId, string? resume = null);
 
     void Skipped(string reason);
 }

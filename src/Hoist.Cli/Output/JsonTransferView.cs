@@ -52,11 +52,22 @@ internal sealed class JsonTransferView : ITransferView
             BytesPerSecond = Math.Round(meter.AverageBytesPerSecond),
         });
 
-        public void Failed(string reason, string? uploadId) =>
-            view.Write(new FileReport("failed", job.Path, job.Name, job.Size) { UploadId = uploadId ?? _uploadId, Error = reason, Resumable = uploadId is not null });
+        public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null) =>
+            view.Write(new FileReport("failed", job.Path, job.Name, job.Size)
+            {
+                UploadId = uploadId ?? _uploadId,
+                Error = reason,
+                Resumable = uploadId is not null,
+                Resume = resume,
+                Key = stored?.Key,
+                ETag = stored?.ETag,
+                ChecksumSha256 = stored?.ChecksumSha256,
+                LocalChecksumSha256 = stored?.LocalChecksumSha256,
+                ChecksumVerified = stored?.ChecksumVerified,
+            });
 
-        public void Interrupted(string? uploadId) =>
-            view.Write(new FileReport("interrupted", job.Path, job.Name, job.Size) { UploadId = uploadId ?? _uploadId, Resumable = uploadId is not null });
+        public void Interrupted(string? uploadId, string? resume = null) =>
+            view.Write(new FileReport("interrupted", job.Path, job.Name, job.Size) { UploadId = uploadId ?? _uploadId, Resumable = uploadId is not null, Resume = resume });
 
         public void Skipped(string reason) =>
             view.Write(new FileReport("skipped", job.Path, job.Name, job.Size) { UploadId = _uploadId, Error = reason });
@@ -80,6 +91,9 @@ internal sealed record FileReport(string Status, string Path, string Name, long 
     public double? BytesPerSecond { get; init; }
     public string? Error { get; init; }
     public bool? Resumable { get; init; }
+
+    /// <summary>For a failed file whose upload stays recorded: the command that finishes it.</summary>
+    public string? Resume { get; init; }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

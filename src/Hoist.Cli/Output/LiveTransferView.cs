@@ -136,14 +136,14 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
             view.Finished(null);
         }
 
-        public void Failed(string reason, string? uploadId)
+        public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null)
         {
             task.Description = $"[red]✗ {Markup.Escape(Shorten(job.Name))}[/]";
             task.StopTask();
-            view.Finished($"[red]✗ {Markup.Escape(job.Name)}:[/] {Markup.Escape(reason)}");
+            view.Finished($"[red]✗ {Markup.Escape(job.Name)}:[/] {Markup.Escape(reason)}" + (resume is null ? "" : $"{Sentence.End(reason)} Continue with: [bold]{Markup.Escape(resume)}[/]"));
         }
 
-        public void Interrupted(string? uploadId)
+        public void Interrupted(string? uploadId, string? resume = null)
         {
             task.Description = $"[yellow]‖ {Markup.Escape(Shorten(job.Name))}[/]";
             task.StopTask();

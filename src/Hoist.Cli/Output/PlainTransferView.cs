@@ -69,9 +69,10 @@ internal sealed class PlainTransferView : ITransferView
             view.Write(Console.Out, $"uploaded {job.Name} -> {result.Key} ({Sizes.Bytes(result.Size)} in {Sizes.Duration(meter.Elapsed)}, {Sizes.Speed(meter.AverageBytesPerSecond)}; {result.PartsSent} of {result.PartCount} parts sent; {check})");
         }
 
-        public void Failed(string reason, string? uploadId) => view.Write(Console.Error, $"failed {job.Name}: {reason}");
+        public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null) =>
+            view.Write(Console.Error, $"failed {job.Name}: {reason}" + (resume is null ? "" : $"{Sentence.End(reason)} Continue with: {resume}"));
 
-        public void Interrupted(string? uploadId) => view.Write(Console.Out, $"interrupted {job.Name}" + (uploadId is null ? " (not started)" : " (resumable)"));
+        public void Interrupted(string? uploadId, string? resume = null) => view.Write(Console.Out, $"interrupted {job.Name}" + (uploadId is null ? " (not started)" : " (resumable)"));
 
         public void Skipped(string reason) => view.Write(Console.Out, $"skipped {job.Name}: {reason}");
 

@@ -28,3 +28,10 @@ internal static class Sizes
         { } d => string.Create(CultureInfo.InvariantCulture, $"{d.TotalSeconds:0.0}s"),
     };
 }
+
+/// <summary>Joining sentences of messages.</summary>
+internal static class Sentence
+{
+    /// <summary>"." when <paramref name="text"/> does not end a sentence already, else nothing.</summary>
+    public static string End(string text) => text.TrimEnd().EndsWith('.') ? "" : ".";
+}

@@ -10,6 +10,9 @@ internal enum TransferOutcome
 {
     Uploaded,
     Failed,
+
+    /// <summary>Failed, its upload still recorded: `hoist resume` can finish it.</summary>
+    FailedResumable,
     Interrupted,
     Skipped,
 }

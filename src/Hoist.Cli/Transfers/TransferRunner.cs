@@ -1,3 +1,4 @@
+using Hoist.Wire;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hoist.Cli.Output;
@@ -20,6 +21,7 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         var outcomes = new ConcurrentBag<(TransferOutcome Outcome, long Bytes)>();
         var clock = Stopwatch.StartNew();
         var interrupted = new ConcurrentBag<TransferJob>();
+        var resumable = new ConcurrentBag<TransferJob>();
         await view.RunAsync(jobs, () => Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = settings.Files }, async (job, _) =>
         {
             var (outcome, bytes) = await RunOneAsync(job, cancellationToken);
@@ -28,10 +30,14 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
             {
                 interrupted.Add(job);
             }
+            else if (outcome == TransferOutcome.FailedResumable)
+            {
+                resumable.Add(job);
+            }
         }));
         clock.Stop();
 
-        var count = (TransferOutcome o) => outcomes.Count(x => x.Outcome == o);
+        var count = (TransferOutcome o) => outcomes.Count(x => x.Outcome == o || (o == TransferOutcome.Failed && x.Outcome == TransferOutcome.FailedResumable));
         var bytes = outcomes.Where(o => o.Outcome == TransferOutcome.Uploaded).Sum(o => o.Bytes);
         var sent = outcomes.Sum(o => o.Outcome == TransferOutcome.Uploaded ? o.Bytes : 0);
         view.Summarize(new RunSummary(count(TransferOutcome.Uploaded), count(TransferOutcome.Failed), count(TransferOutcome.Interrupted), count(TransferOutcome.Skipped),
@@ -39,11 +45,14 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
 
         if (cancellationToken.IsCancellationRequested || !interrupted.IsEmpty)
         {
-            var servers = jobs.Select(j => j.Server).Distinct().ToList();
-            var server = servers.Count == 1 ? $" --server {servers[0].OriginalString}" : "";
-            var stateOption = settings.StateIsDefault ? "" : $" --state {state.Path}";
-            await Console.Error.WriteLineAsync($"Interrupted. Finish the uploads with: hoist resume{server}{stateOption}");
+            await Console.Error.WriteLineAsync($"Interrupted. Finish the uploads with: {ResumeAll(jobs)}");
             return ExitCodes.Interrupted;
+        }
+        if (!resumable.IsEmpty)
+        {
+            await Console.Error.WriteLineAsync(resumable.Count == 1
+                ? $"The failed upload stays resumable. Finish it with: {Resume(resumable.Single())}"
+                : $"{resumable.Count} failed uploads stay resumable. Finish them with: {ResumeAll(resumable.ToList())}");
         }
         return count(TransferOutcome.Failed) > 0 ? ExitCodes.Failed : ExitCodes.Success;
     }
@@ -60,8 +69,8 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         UploadLease? lease = null;
         try
         {
-            var client = _clients.GetOrAdd(job.Server, server => CliOptions.CreateClient(server, settings.Token, settings.BytesPerSecond));
-            var options = new UploadOptions { FileName = job.Name, Parallelism = settings.Parallel, Progress = file };
+            var client = _clients.GetOrAdd(job.Server, server => CliOptions.CreateClient(server, settings.Token, settings.RetryFor, settings.BytesPerSecond));
+            var options = new UploadOptions { FileName = job.Name, Parallelism = settings.Parallel, Progress = file, PartSize = job.Resume?.PartSize };
             UploadResult result;
             if (job.Resume is { } record)
             {
@@ -98,27 +107,63 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            file.Interrupted(uploadId);
+            file.Interrupted(uploadId, uploadId is null ? null : Resume(job));
             return (TransferOutcome.Interrupted, 0);
         }
-        catch (HoistApiException e) when (e.IsUploadGone && uploadId is not null)
+        catch (HoistApiException e) when ((e.IsUploadGone || e.IsUploadIdRefused) && uploadId is not null)
         {
+            // Nothing can ever finish this upload: keeping its record would only make every `hoist resume` fail again.
             await state.RemoveAsync(uploadId, CancellationToken.None);
             lease?.Release(finished: true);
             lease = null;
-            file.Failed($"the upload no longer exists on the server ({e.Code}: expired or aborted); upload the file again.", null);
+            file.Failed($"{WhyUnknown(e)} Its record is dropped from the state file; upload the file again: {ShellCommand.Upload(job.Path, job.Server)}", null);
+            return (TransferOutcome.Failed, 0);
+        }
+        catch (HoistVerificationException e) when (uploadId is not null)
+        {
+            // The object is stored; resuming cannot verify it either: nothing is left to do with the upload.
+            await state.RemoveAsync(uploadId, CancellationToken.None);
+            lease?.Release(finished: true);
+            lease = null;
+            file.Failed($"checksum not verified: {e.Message}", null, stored: e.Result);
             return (TransferOutcome.Failed, 0);
         }
         catch (Exception e) when (e is HoistApiException or HoistIntegrityException or HttpRequestException or IOException or TimeoutException
             or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            file.Failed(e.Message, uploadId);
-            return (TransferOutcome.Failed, 0);
+            if (uploadId is null)
+            {
+                file.Failed(e.Message, null);
+                return (TransferOutcome.Failed, 0);
+            }
+            // The record stays: `hoist resume` sends what the server lacks.
+            file.Failed(e.Message, uploadId, Resume(job));
+            return (TransferOutcome.FailedResumable, 0);
         }
         finally
         {
             lease?.Dispose();
         }
+    }
+
+    /// <summary>Why the server cannot serve the upload any more (see <see cref="HoistApiException.IsUploadGone"/> and <see cref="HoistApiException.IsUploadIdRefused"/>).</summary>
+    internal static string WhyUnknown(HoistApiException e) => e.Code switch
+    {
+        ErrorCodes.UploadExpired => "The upload has expired on the server (upload_expired).",
+        ErrorCodes.UploadNotFound => "The upload no longer exists on the server (upload_not_found: aborted, or removed as abandoned).",
+        ErrorCodes.UploadIdForged => "The server no longer accepts this upload's id (upload_id_forged): its signing key changed since the upload began " +
+            "(the server's Hoist__Tokens__PreviousSigningKeys can accept the old key), or it is another server's id. The parts stored are released by the server's sweeper.",
+        _ => $"The server does not accept this upload's id ({e.Code}: {e.Title}).",
+    };
+
+    private string Resume(TransferJob job) => ShellCommand.Resume(job.Path, job.Server, state.Path, settings.StateIsDefault);
+
+    private string ResumeAll(IReadOnlyList<TransferJob> jobs)
+    {
+        var servers = jobs.Select(j => j.Server).Distinct().ToList();
+        return servers.Count == 1
+            ? ShellCommand.Resume(null, servers[0], state.Path, settings.StateIsDefault)
+            : "hoist resume" + (settings.StateIsDefault ? "" : " --state " + ShellCommand.Quote(state.Path));
     }
 
     /// <summary>Why the file is no longer the one recorded, or null when it is.</summary>
@@ -138,4 +183,4 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
 }
 
 /// <summary>The command line's choices for a run.</summary>
-internal sealed record TransferSettings(string? Token, int Parallel, int Files, long? BytesPerSecond, bool StateIsDefault);
+internal sealed record TransferSettings(string? Token, int Parallel, int Files, long? BytesPerSecond, bool StateIsDefault, TimeSpan RetryFor);

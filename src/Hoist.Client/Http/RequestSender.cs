@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -8,7 +10,9 @@ namespace Hoist.Client.Http;
 
 /// <summary>
 /// Sends one logical request with its retries (<see cref="RetryOptions"/>): a fresh request message per
-/// try, the answer read inside the try, so that a connection dropped mid-answer is retried too.
+/// try, the answer read inside the try, so that a connection dropped mid-answer is retried too. Retries
+/// go on until <see cref="RetryOptions.RetryFor"/> has passed since the first failure; the failure that
+/// ends them says how many tries it took and for how long.
 /// </summary>
 internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
 {
@@ -17,10 +21,11 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
         var retry = options.Retry;
         var limit = tryTimeout ?? options.RequestTimeout;
         Uri? target = null;
+        long? firstFailure = null;
         for (var attempt = 1; ; attempt++)
         {
             TimeSpan? retryAfter = null;
-            var last = attempt >= Math.Max(1, retry.MaxAttempts);
+            Exception failure;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 if (limit > TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan)
@@ -37,11 +42,13 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
                     {
                         return await read(response, timeout.Token);
                     }
-                    if (last || !IsTransient(response.StatusCode))
+                    var problem = await ProblemAsync(response, timeout.Token);
+                    if (!IsTransient(response.StatusCode))
                     {
-                        throw await ProblemAsync(response, timeout.Token);
+                        throw problem;
                     }
                     retryAfter = RetryAfter(response.Headers.RetryAfter);
+                    failure = problem;
                 }
                 catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
                 {
@@ -51,21 +58,51 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
                 catch (Exception e) when (IntegrityFailure(e) is { } integrity && integrity != e)
                 {
                     ExceptionDispatchInfo.Throw(integrity);
-                }
-                catch (Exception e) when (!last && !cancellationToken.IsCancellationRequested
-                    && e is HttpRequestException or IOException or OperationCanceledException && IntegrityFailure(e) is null)
-                {
-                    // A dropped connection, a reset, a stalled try cut by the timeout: try again.
+                    throw;
                 }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"The server did not answer {target} within {limit} ({attempt} tries).", e);
+                    // The try's own timeout cut it (a stalled connection).
+                    failure = new TimeoutException($"The server did not answer {target} within {limit}.", e);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException && IntegrityFailure(e) is null)
+                {
+                    // A refused or dropped connection, a reset: try again.
+                    failure = e;
                 }
             }
+            var now = Stopwatch.GetTimestamp();
+            firstFailure ??= now;
+            var elapsed = Stopwatch.GetElapsedTime(firstFailure.Value, now);
+            if (retry.WaitBefore(attempt, retryAfter, retry.RetryFor - elapsed) is not { } wait)
+            {
+                throw GaveUp(failure, attempt, elapsed);
+            }
             retried?.Invoke();
-            await Task.Delay(retryAfter ?? retry.BackoffBefore(attempt), cancellationToken);
+            await Task.Delay(wait, cancellationToken);
         }
     }
+
+    /// <summary>The last failure, saying that retrying stopped (same type, so callers catch what they always caught).</summary>
+    private static Exception GaveUp(Exception failure, int tries, TimeSpan retriedFor)
+    {
+        if (tries == 1)
+        {
+            return failure;
+        }
+        var after = $"(gave up after {tries} tries in {Duration(retriedFor)})";
+        return failure switch
+        {
+            HoistApiException api => api.AfterRetries(tries, retriedFor, after),
+            HttpRequestException http => new HttpRequestException(http.HttpRequestError, $"{http.Message} {after}", http, http.StatusCode),
+            TimeoutException timeout => new TimeoutException($"{timeout.Message} {after}", timeout.InnerException),
+            IOException io => new IOException($"{io.Message} {after}", io),
+            _ => failure,
+        };
+    }
+
+    private static string Duration(TimeSpan span) =>
+        span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:00}s" : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.0}s");
 
     /// <summary>One try, no retry: the successful answer, its body not read yet (the caller disposes it).</summary>
     public async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -96,8 +133,14 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
         }
     }
 
+    /// <summary>
+    /// 5xx, 408 and 429: worth trying again. Not the 5xx that say the request can never pass as it is
+    /// (501, 505, 507 insufficient storage, 508, 510, 511): retrying them only repeats the failure.
+    /// </summary>
     public static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        ((int)status >= 500 && status is not (HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported or HttpStatusCode.InsufficientStorage
+            or HttpStatusCode.LoopDetected or HttpStatusCode.NotExtended or HttpStatusCode.NetworkAuthenticationRequired))
+        || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     /// <summary>The refusal in a non-success answer: its ProblemDetails when it has one.</summary>
     public static async Task<HoistApiException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

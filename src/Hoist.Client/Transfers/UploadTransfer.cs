@@ -36,22 +36,20 @@ internal sealed class UploadTransfer
     private void Retried() => Interlocked.Increment(ref _retries);
 
     /// <summary>
-    /// Compares the stored parts with the local ones (SHA-256 when the store keeps it, else the
-    /// ETag as MD5) and answers the parts that must be sent: missing, wrong size, or different.
+    /// Compares the stored parts with the local ones by SHA-256 and answers the parts that must be
+    /// sent: missing, wrong size, different, or stored without a SHA-256 (the server lost it, e.g. a
+    /// request cut between the store and the checksum's record): sent again, such a part gets one, so
+    /// that the whole object's checksum can be answered and verified at the end.
     /// </summary>
     public async Task<IReadOnlyList<int>> CheckStoredAsync(IReadOnlyList<UploadedPart> stored, CancellationToken cancellationToken)
     {
-        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber))
+        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber) && p.ChecksumSha256 is not null)
             .ToDictionary(p => p.PartNumber);
         var matching = new System.Collections.Concurrent.ConcurrentBag<int>();
         await PartWorkers.RunAsync(byNumber.Keys, _parallelism, _bufferSize, async (number, buffer, token) =>
         {
-            var part = byNumber[number];
-            var md5 = part.ChecksumSha256 is null && IsMd5(part.ETag);
-            var digest = await DigestAsync(number, buffer, md5, token);
-            var same = part.ChecksumSha256 is { } sha ? sha == Convert.ToBase64String(digest.Sha256)
-                : !md5 || string.Equals(part.ETag.Trim('"'), Convert.ToHexStringLower(digest.Md5!), StringComparison.OrdinalIgnoreCase);
-            if (same)
+            var digest = await DigestAsync(number, buffer, md5: false, token);
+            if (byNumber[number].ChecksumSha256 == Convert.ToBase64String(digest.Sha256))
             {
                 _sha256s[number - 1] = digest.Sha256;
                 matching.Add(number);
@@ -65,15 +63,31 @@ internal sealed class UploadTransfer
         return Enumerable.Range(1, _plan.PartCount).Except(matching).Order().ToList();
     }
 
-    /// <summary>Sends the given parts, completes the upload and verifies it.</summary>
+    /// <summary>
+    /// Sends the given parts, completes the upload and verifies it. An upload found complete meanwhile
+    /// (a part answered <c>upload_completed</c>: the answer that completed a one-part file was lost, or
+    /// another process finished it) is a success when the stored object is this file: its size and
+    /// checksum are compared all the same.
+    /// </summary>
     public async Task<UploadResult> SendAndCompleteAsync(IReadOnlyList<int> parts, CancellationToken cancellationToken)
     {
-        await PartWorkers.RunAsync(parts, _parallelism, _bufferSize, SendPartAsync, cancellationToken);
+        try
+        {
+            await PartWorkers.RunAsync(parts, _parallelism, _bufferSize, SendPartAsync, cancellationToken);
+        }
+        catch (HoistApiException e) when (e.IsUploadCompleted)
+        {
+            // Ask for the object below: complete answers it for an upload that is already complete.
+        }
         var completed = _completedByPart ?? await _client.Sender.SendJsonAsync(
             () => new HttpRequestMessage(HttpMethod.Post, _client.UploadUri(_plan.UploadId, "complete")),
             ApiJson.Default.CompleteUploadResponse, Retried, cancellationToken, CompleteTimeout());
-        return Verify(completed);
+        return await VerifyAsync(completed, cancellationToken);
     }
+
+    /// <summary>Verifies an upload that was already complete when resuming began: every part is hashed here, nothing is sent.</summary>
+    public Task<UploadResult> VerifyCompletedAsync(CompleteUploadResponse completed, CancellationToken cancellationToken) =>
+        VerifyAsync(completed, cancellationToken);
 
     /// <summary>
     /// Completing takes time with the size: a store may assemble the object by copying it (the
@@ -106,15 +120,25 @@ internal sealed class UploadTransfer
             digest = await PartDigest.ReadAsync(_source, offset, length, md5: false, cancellationToken);
         }
         var checksum = Convert.ToBase64String(digest.Sha256);
-        var answer = await _client.Sender.SendJsonAsync(() =>
+        PartResponse answer;
+        try
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, _client.UploadUri(_plan.UploadId, $"parts/{number}"))
+            answer = await _client.Sender.SendJsonAsync(() =>
             {
-                Content = new PartContent(_source, offset, length, bytes, _client.Limiter, sent => _progress.Sent(number, sent)),
-            };
-            request.Headers.Add(HoistClient.ChecksumHeader, checksum);
-            return request;
-        }, ApiJson.Default.PartResponse, Retried, cancellationToken);
+                var request = new HttpRequestMessage(HttpMethod.Put, _client.UploadUri(_plan.UploadId, $"parts/{number}"))
+                {
+                    Content = new PartContent(_source, offset, length, bytes, _client.Limiter, sent => _progress.Sent(number, sent)),
+                };
+                request.Headers.Add(HoistClient.ChecksumHeader, checksum);
+                return request;
+            }, ApiJson.Default.PartResponse, Retried, cancellationToken);
+        }
+        catch (HoistApiException e) when (e.IsUploadCompleted)
+        {
+            // Stored and completed, its answer lost (or completed by another process): the hash still counts for the verification.
+            _sha256s[number - 1] = digest.Sha256;
+            throw;
+        }
 
         if (answer.Size != length || answer.PartNumber != number)
         {
@@ -146,24 +170,33 @@ internal sealed class UploadTransfer
         return PartDigest.Of(memory.Span, md5);
     }
 
-    private UploadResult Verify(CompleteUploadResponse completed)
+    /// <summary>
+    /// Compares the stored object with the file: its size, then its whole-object checksum with the one
+    /// computed from the parts' SHA-256s (parts not hashed yet, when the upload was found complete, are
+    /// hashed now). No checksum from the server is an error too: the upload asked for one.
+    /// </summary>
+    private async Task<UploadResult> VerifyAsync(CompleteUploadResponse completed, CancellationToken cancellationToken)
     {
         if (completed.Size != _plan.Size)
         {
             throw new HoistIntegrityException($"The stored object {completed.Key} has {completed.Size} bytes; the file has {_plan.Size}.");
         }
+        var unhashed = Enumerable.Range(1, _plan.PartCount).Where(n => _sha256s[n - 1] is null).ToList();
+        await PartWorkers.RunAsync(unhashed, _parallelism, _bufferSize, async (number, buffer, token) =>
+            _sha256s[number - 1] = (await DigestAsync(number, buffer, md5: false, token)).Sha256, cancellationToken);
         var local = PartDigest.Composite(_sha256s.Select((sha, i) => sha ?? throw new InvalidOperationException($"Part {i + 1} was never hashed.")).ToList());
-        if (completed.ChecksumSha256 is { } remote && remote != local)
+        var result = new UploadResult(_plan.UploadId, completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256, local,
+            completed.ChecksumSha256 == local, _plan.PartCount, _partsSent, _retries);
+        if (completed.ChecksumSha256 is not { } remote)
+        {
+            throw new HoistVerificationException(
+                $"The stored object {completed.Key} has the file's size ({completed.Size} bytes), but the server answered no SHA-256 for it, " +
+                $"so its content could not be compared with the file's ({local}).", result);
+        }
+        if (remote != local)
         {
             throw new HoistIntegrityException($"The stored object {completed.Key} has the checksum {remote}; the file's is {local}.");
         }
-        return new UploadResult(_plan.UploadId, completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256, local,
-            completed.ChecksumSha256 is not null, _plan.PartCount, _partsSent, _retries);
-    }
-
-    private static bool IsMd5(string etag)
-    {
-        var hex = etag.Trim('"');
-        return hex.Length == 32 && hex.All(char.IsAsciiHexDigit);
+        return result;
     }
 }

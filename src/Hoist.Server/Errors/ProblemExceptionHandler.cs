@@ -69,8 +69,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         StoreErrorCode.InvalidKey => ApiErrors.InvalidKey.With(e.Message),
         StoreErrorCode.InvalidArgument => ApiErrors.InvalidArgument.With(e.Message),
         StoreErrorCode.InvalidRange => ApiErrors.RangeNotSatisfiable.With(e.Message),
-        // Retry-After tells clients this is a pause, not a refusal: the part may be sent again.
-        StoreErrorCode.Unavailable => ApiErrors.StoreUnavailable.With(e.Message, headers: new Dictionary<string, string> { ["Retry-After"] = "1" }),
+        // Retry-After tells clients this is a pause, not a refusal: the part may be sent again. It grows
+        // with the outage (RetryingStore's StoreOutage): 1 s for a blip, up to 30 s for a long one.
+        StoreErrorCode.Unavailable => ApiErrors.StoreUnavailable.With(e.Message, headers: new Dictionary<string, string>
+        {
+            ["Retry-After"] = ((int)RetryingStore.RetryAfterOf(e).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }),
         // Not retryable: a client that retries only writes again until it fails again. No Retry-After.
         StoreErrorCode.InsufficientStorage => ApiErrors.InsufficientStorage.With(e.Message),
         StoreErrorCode.QuotaExceeded => ApiErrors.QuotaExceeded.With(e.Message),

@@ -6,8 +6,11 @@ public static class CompleteRules
     /// <summary>
     /// S3's rules for the part list of a complete call, plus Ceph's stricter one (every stored part
     /// named, where AWS would assemble a subset), so every store refuses the same lists alike.
+    /// <paramref name="stored"/> is what the store holds now where it can tell cheaply (the file
+    /// system store, under its lock); a store that cannot passes the named parts themselves and
+    /// leaves the ETag check to the store's own complete call.
     /// </summary>
-    public static List<StoredPart> ChooseParts(IReadOnlyList<PartReference> parts, Dictionary<int, StoredPart> stored)
+    public static List<StoredPart> ChooseParts(IReadOnlyList<StoredPart> parts, IReadOnlyDictionary<int, StoredPart> stored)
     {
         if (parts.Count == 0)
         {

@@ -40,10 +40,14 @@ public interface IObjectStore
     IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Assembles the listed parts atomically into the object and ends the upload. The answer's
-    /// composite checksum is kept with the object, for <see cref="HeadCompletedAsync"/>.
+    /// Assembles the parts atomically into the object and ends the upload. <paramref name="parts"/>
+    /// are every stored part, in ascending order, as <see cref="ListPartsAsync"/> (or
+    /// <see cref="UploadPartAsync"/>) answered them: the caller has listed and checked them, and the
+    /// store does not list them again. A part whose ETag is no longer the stored one (replaced
+    /// meanwhile) is refused with <see cref="StoreErrorCode.InvalidPart"/>. The answer's composite
+    /// checksum is kept with the object, for <see cref="HeadCompletedAsync"/>.
     /// </summary>
-    Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken);
+    Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken);
 
     /// <summary>
     /// The object as its complete answered it (same ETag, size and composite checksum), however often

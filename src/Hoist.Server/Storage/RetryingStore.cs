@@ -12,10 +12,25 @@ namespace Hoist.Server.Storage;
 /// mode, with backoff and jitter) and the FileSystemStore has no transient errors; a second layer of
 /// retries would only multiply the attempts and hold the client's request longer.
 /// </para>
+/// <para>
+/// It also watches every call for how long the store has been failing (<see cref="Outage"/>): an
+/// outage begins with an <see cref="StoreErrorCode.Unavailable"/> and ends with any answer of the
+/// store. Each Unavailable it lets through carries the Retry-After that fits the outage so far
+/// (<see cref="RetryAfterOf"/>), so that clients wait longer the longer the store is down.
+/// </para>
 /// </summary>
 public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions options, TimeProvider time, ILogger<RetryingStore> logger)
     : IObjectStore
 {
+    private const string RetryAfterKey = "Hoist.RetryAfterSeconds";
+
+    /// <summary>The store outage as this instance sees it.</summary>
+    public StoreOutage Outage { get; } = new(time);
+
+    /// <summary>The Retry-After an Unavailable that went through a RetryingStore asks for; 1 s for any other.</summary>
+    public static TimeSpan RetryAfterOf(StoreException e) =>
+        e.Data[RetryAfterKey] is int seconds ? TimeSpan.FromSeconds(seconds) : StoreOutage.MinRetryAfter;
+
     public string Location => inner.Location;
 
     public Task CheckWritableAsync(CancellationToken cancellationToken) => inner.CheckWritableAsync(cancellationToken);
@@ -29,37 +44,45 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
             unread => inner.PutObjectAsync(key, unread, length, contentType, metadata, cancellationToken), cancellationToken);
 
     public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
+        ObserveAsync(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken));
 
     public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
         inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken);
 
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
-        inner.ListPartsAsync(key, uploadId, cancellationToken);
+        ObserveAsync(inner.ListPartsAsync(key, uploadId, cancellationToken));
 
-    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
-        inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken);
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken) =>
+        ObserveAsync(() => inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken));
 
     public Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken) =>
-        inner.HeadCompletedAsync(key, cancellationToken);
+        ObserveAsync(() => inner.HeadCompletedAsync(key, cancellationToken));
 
     public Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>
-        inner.AbortMultipartUploadAsync(key, uploadId, cancellationToken);
+        ObserveAsync(async () =>
+        {
+            await inner.AbortMultipartUploadAsync(key, uploadId, cancellationToken);
+            return true;
+        });
 
     public IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, CancellationToken cancellationToken) =>
-        inner.ListMultipartUploadsAsync(prefix, cancellationToken);
+        ObserveAsync(inner.ListMultipartUploadsAsync(prefix, cancellationToken));
 
     public Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken) =>
-        inner.HeadObjectAsync(key, cancellationToken);
+        ObserveAsync(() => inner.HeadObjectAsync(key, cancellationToken));
 
     public Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken) =>
-        inner.GetObjectAsync(key, range, cancellationToken);
+        ObserveAsync(() => inner.GetObjectAsync(key, range, cancellationToken));
 
     public Task DeleteObjectAsync(string key, CancellationToken cancellationToken) =>
-        inner.DeleteObjectAsync(key, cancellationToken);
+        ObserveAsync(async () =>
+        {
+            await inner.DeleteObjectAsync(key, cancellationToken);
+            return true;
+        });
 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
-        inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken);
+        ObserveAsync(() => inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken));
 
     public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
         WithUnreadBodyAsync(body, $"scratch object {name}",
@@ -81,7 +104,7 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
         {
             try
             {
-                return await call(watched);
+                return await ObserveAsync(() => call(watched));
             }
             catch (StoreException e) when (e.Code == StoreErrorCode.Unavailable && !watched.WasRead && attempt < options.MaxAttempts)
             {
@@ -90,6 +113,57 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
                 await Task.Delay(delay, time, cancellationToken);
             }
         }
+    }
+
+    /// <summary>One store call, watched: an Unavailable begins (or continues) the outage and gets its Retry-After; any other answer ends it.</summary>
+    private async Task<T> ObserveAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            var result = await call();
+            Outage.Answered();
+            return result;
+        }
+        catch (StoreException e)
+        {
+            Observe(e);
+            throw;
+        }
+    }
+
+    private async IAsyncEnumerable<T> ObserveAsync<T>(IAsyncEnumerable<T> items)
+    {
+        await using var enumerator = items.GetAsyncEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await enumerator.MoveNextAsync();
+            }
+            catch (StoreException e)
+            {
+                Observe(e);
+                throw;
+            }
+            Outage.Answered();
+            if (!more)
+            {
+                yield break;
+            }
+            yield return enumerator.Current;
+        }
+    }
+
+    private void Observe(StoreException e)
+    {
+        if (e.Code != StoreErrorCode.Unavailable)
+        {
+            Outage.Answered();
+            return;
+        }
+        Outage.Failed();
+        e.Data[RetryAfterKey] = (int)Outage.RetryAfter.TotalSeconds;
     }
 
     [LoggerMessage(LogLevel.Warning, "The store refused {What} before reading its body ({Reason}); attempt {Attempt} of {MaxAttempts} in {Delay}")]
@@ -125,5 +199,40 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>
+/// How long the store has been failing, as one server instance sees it: from the first
+/// <see cref="StoreErrorCode.Unavailable"/> after an answer until the next answer. Clients are asked to
+/// wait (Retry-After) a quarter of the outage so far, at least 1 s and at most 30 s: a blip costs them a
+/// second, a long outage is not hammered by every client of every instance.
+/// </summary>
+public sealed class StoreOutage(TimeProvider time)
+{
+    public static readonly TimeSpan MinRetryAfter = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>UTC ticks of the outage's first failure; 0 while the store answers.</summary>
+    private long _since;
+
+    /// <summary>How long the current outage has lasted; zero when there is none.</summary>
+    public TimeSpan Length => Volatile.Read(ref _since) is var since and > 0
+        ? TimeSpan.FromTicks(Math.Max(0, time.GetUtcNow().UtcTicks - since))
+        : TimeSpan.Zero;
+
+    /// <summary>The wait to ask of clients now: a quarter of <see cref="Length"/>, in whole seconds from 1 to 30.</summary>
+    public TimeSpan RetryAfter => TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(Length.TotalSeconds / 4), MinRetryAfter.TotalSeconds, MaxRetryAfter.TotalSeconds));
+
+    /// <summary>A call failed as Unavailable: the outage begins, unless it is already on.</summary>
+    public void Failed() => Interlocked.CompareExchange(ref _since, time.GetUtcNow().UtcTicks, 0);
+
+    /// <summary>The store answered: the outage, if any, is over.</summary>
+    public void Answered()
+    {
+        if (Volatile.Read(ref _since) != 0)
+        {
+            Interlocked.Exchange(ref _since, 0);
+        }
     }
 }

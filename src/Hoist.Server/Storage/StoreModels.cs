@@ -3,9 +3,6 @@ namespace Hoist.Server.Storage;
 /// <summary>A part as the store holds it. The ETag is the hex MD5 of the part, without quotes.</summary>
 public sealed record StoredPart(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? ChecksumSha256 = null);
 
-/// <summary>A part named in a complete call.</summary>
-public sealed record PartReference(int PartNumber, string ETag);
-
 /// <summary>
 /// The completed object: its S3-style multipart ETag ("md5-of-md5s-N"), size, and composite SHA-256
 /// ("base64-N", see <see cref="MultipartChecksums"/>) when every part's SHA-256 was known.

@@ -88,11 +88,10 @@ public sealed partial class TusConcatenation(IObjectStore store, UploadService u
         if (sources.SkipLast(1).All(p => p.Size >= S3Limits.MinPartSize) && sources.All(p => p.Size <= S3Limits.MaxPartSize))
         {
             // Inside the store: each partial becomes one part as it is.
-            var parts = new List<PartReference>(sources.Count);
+            var parts = new List<StoredPart>(sources.Count);
             for (var i = 0; i < sources.Count; i++)
             {
-                var part = await store.UploadPartCopyAsync(final.Key, final.StoreUploadId, i + 1, sources[i].Token.Key, cancellationToken);
-                parts.Add(new PartReference(part.PartNumber, part.ETag));
+                parts.Add(await store.UploadPartCopyAsync(final.Key, final.StoreUploadId, i + 1, sources[i].Token.Key, cancellationToken));
             }
             await store.CompleteMultipartUploadAsync(final.Key, final.StoreUploadId, parts, cancellationToken);
             return;

@@ -38,6 +38,14 @@ public sealed class TokenOptions
     /// <summary>The HMAC key (any string of 32+ characters). Required when several instances share a store.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// Keys that signed upload ids before <see cref="SigningKey"/> replaced them (32+ characters each):
+    /// ids they signed are still accepted, so uploads begun before a key rotation can be resumed and
+    /// aborted; new ids are always signed with <see cref="SigningKey"/>. Remove a key once the ids it
+    /// signed have expired (<see cref="Lifetime"/>).
+    /// </summary>
+    public List<string> PreviousSigningKeys { get; set; } = [];
+
     /// <summary>How long an upload id stays usable.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(7);
 }

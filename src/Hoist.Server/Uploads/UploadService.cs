@@ -146,8 +146,9 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         var answer = Describe(stored, sha256);
         if (plan.PartCount == 1)
         {
-            // A file of one part needs nothing more: complete it now and save the client a round trip.
-            return answer with { Completed = await CompleteAsync(token, cancellationToken) };
+            // A file of one part needs nothing more: complete it now and save the client a round trip
+            // (and the store a listing: the part just stored is the only one).
+            return answer with { Completed = await CompleteAsync(token, cancellationToken, [stored]) };
         }
         return answer;
     }
@@ -171,13 +172,18 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         }
     }
 
-    public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists the stored parts once, checks them against the plan, and hands them on to the store's
+    /// complete. <paramref name="known"/>: the parts already known (a one-part file's only part, just
+    /// stored), which spares the listing.
+    /// </summary>
+    public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken, IReadOnlyList<StoredPart>? known = null)
     {
         var plan = PlanOf(token);
         try
         {
             var stored = new Dictionary<int, StoredPart>();
-            await foreach (var part in store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
+            await foreach (var part in known?.ToAsyncEnumerable() ?? store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
             {
                 stored[part.PartNumber] = part;
             }
@@ -189,7 +195,7 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
                     new Dictionary<string, object?> { ["missingParts"] = missing });
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
-            var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen.Select(p => new PartReference(p.PartNumber, p.ETag)).ToList(), cancellationToken);
+            var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen, cancellationToken);
             return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)

@@ -20,6 +20,7 @@ public static class UploadServiceCollectionExtensions
         services.AddOptions<TokenOptions>()
             .BindConfiguration(TokenOptions.Section)
             .Validate(o => o.SigningKey is null || o.SigningKey.Length >= 32, "Hoist:Tokens:SigningKey must have at least 32 characters.")
+            .Validate(o => o.PreviousSigningKeys.All(k => k is { Length: >= 32 }), "Hoist:Tokens:PreviousSigningKeys: every key must have at least 32 characters.")
             .Validate(o => o.Lifetime > TimeSpan.Zero, "Hoist:Tokens:Lifetime must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

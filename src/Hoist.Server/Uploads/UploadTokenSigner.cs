@@ -10,6 +10,8 @@ namespace Hoist.Server.Uploads;
 
 /// <summary>
 /// Signs and checks upload tokens: <c>base64url(json) "." base64url(HMAC-SHA256(json))</c>.
+/// Tokens are signed with the current key; a token signed with the current key or with one of the
+/// previous keys (<see cref="TokenOptions.PreviousSigningKeys"/>, a key rotation) is accepted.
 /// A token that does not parse, was signed with another key, has expired or belongs to another
 /// owner is refused, each with its own code.
 /// </summary>
@@ -17,6 +19,7 @@ public sealed class UploadTokenSigner
 {
     private const int MaxTokenLength = 4096;
     private readonly byte[] _key;
+    private readonly byte[][] _previousKeys;
     private readonly TimeProvider _time;
 
     public UploadTokenSigner(IOptions<TokenOptions> tokens, IOptions<StorageOptions> storage, TimeProvider time, ILogger<UploadTokenSigner> logger)
@@ -25,11 +28,13 @@ public sealed class UploadTokenSigner
         _key = tokens.Value.SigningKey is { Length: > 0 } configured
             ? Encoding.UTF8.GetBytes(configured)
             : SigningKeyFile.LoadOrCreate(Path.Combine(storage.Value.FileSystem.Root, ".hoist", "signing-key"), logger);
+        _previousKeys = [.. tokens.Value.PreviousSigningKeys.Select(Encoding.UTF8.GetBytes)];
     }
 
-    internal UploadTokenSigner(byte[] key, TimeProvider time)
+    internal UploadTokenSigner(byte[] key, TimeProvider time, params byte[][] previousKeys)
     {
         _key = key;
+        _previousKeys = previousKeys;
         _time = time;
     }
 
@@ -77,7 +82,7 @@ public sealed class UploadTokenSigner
         {
             throw Malformed();
         }
-        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
+        if (!SignedWithAKnownKey(payload, signature))
         {
             throw ApiErrors.UploadIdForged.With("Its signature does not match: it was altered, or signed with another key.");
         }
@@ -95,6 +100,17 @@ public sealed class UploadTokenSigner
             throw ApiErrors.UploadIdUnsupported.With();
         }
         return token;
+    }
+
+    /// <summary>The current key, then every previous one; all are always computed, so the time taken does not tell which key matched.</summary>
+    private bool SignedWithAKnownKey(byte[] payload, byte[] signature)
+    {
+        var known = CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload));
+        foreach (var previous in _previousKeys)
+        {
+            known |= CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(previous, payload));
+        }
+        return known;
     }
 
     private static ApiException Malformed() =>

@@ -6,16 +6,23 @@ internal static class Requests
 {
     public static bool IsPartPut(HttpRequestMessage request) =>
         request.Method == HttpMethod.Put && request.RequestUri!.AbsolutePath.Contains("/parts/", StringComparison.Ordinal);
+
+    public static bool IsComplete(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/complete", StringComparison.Ordinal);
 }
 
-/// <summary>Counts the part PUTs that reach the server, and how many were in flight at once.</summary>
+/// <summary>Counts the part PUTs that reach the server, how many were in flight at once, and how many were answered 503.</summary>
 public sealed class PartCounter : DelegatingHandler
 {
     private int _inFlight;
     private int _count;
     private int _maxInFlight;
+    private int _unavailable;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Part PUTs answered 503 Service Unavailable.</summary>
+    public int Unavailable => Volatile.Read(ref _unavailable);
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
@@ -33,7 +40,12 @@ public sealed class PartCounter : DelegatingHandler
         }
         try
         {
-            return await base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Interlocked.Increment(ref _unavailable);
+            }
+            return response;
         }
         finally
         {
@@ -143,5 +155,49 @@ public sealed class ProgressLog<T> : IProgress<T>
             _reports.Add(value);
         }
         OnReport?.Invoke(value);
+    }
+}
+
+/// <summary>
+/// Loses the answer of the first request that <paramref name="matches"/>: the request reaches the server,
+/// which does its work and answers; the answer is dropped and the client sees a reset connection.
+/// </summary>
+public sealed class LoseFirstAnswer(Func<HttpRequestMessage, bool> matches) : DelegatingHandler
+{
+    private int _lost;
+
+    public bool Lost => Volatile.Read(ref _lost) == 1;
+
+    public static LoseFirstAnswer OfPart() => new(Requests.IsPartPut);
+
+    public static LoseFirstAnswer OfComplete() => new(Requests.IsComplete);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if (matches(request) && response.IsSuccessStatusCode && Interlocked.Exchange(ref _lost, 1) == 0)
+        {
+            response.Dispose();
+            throw new HttpRequestException("The connection was reset (injected: the server's answer was lost).");
+        }
+        return response;
+    }
+}
+
+/// <summary>Removes every "checksumSha256" from the answers to part PUTs and completes: a server that answers no checksum.</summary>
+public sealed class StripChecksums : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode || !(Requests.IsPartPut(request) || Requests.IsComplete(request)))
+        {
+            return response;
+        }
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!.AsObject();
+        json.Remove("checksumSha256");
+        (json["completed"] as System.Text.Json.Nodes.JsonObject)?.Remove("checksumSha256");
+        response.Content = new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        return response;
     }
 }

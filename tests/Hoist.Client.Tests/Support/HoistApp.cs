@@ -1,6 +1,12 @@
+using Hoist.Server.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Hoist.Client.Tests.Support;
 
@@ -27,15 +33,20 @@ public abstract class HoistAppFixture : IAsyncLifetime
         {
             ["Hoist:Uploads:PreferredPartSize"] = PartSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        _app = new HoistApp(settings);
+        _app = new HoistApp(settings, ConfigureServices);
         _app.StartServer();
+    }
+
+    /// <summary>Where a fixture swaps infrastructure (a store that can go down); the real server otherwise.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>A client of the app; retries fast (tests wait for nothing).</summary>
     public HoistClient Client(HoistClientOptions? options = null, params DelegatingHandler[] handlers)
     {
         options ??= new HoistClientOptions();
-        options.Retry = new RetryOptions { MaxAttempts = options.Retry.MaxAttempts, InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(200) };
+        options.Retry = new RetryOptions { MaxAttempts = options.Retry.MaxAttempts, RetryFor = options.Retry.RetryFor, InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(200) };
         return new HoistClient(_app!.CreateDefaultClient(handlers), options);
     }
 
@@ -51,12 +62,13 @@ public abstract class HoistAppFixture : IAsyncLifetime
         await Store.DisposeAsync();
     }
 
-    private sealed class HoistApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class HoistApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
             builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+            builder.ConfigureTestServices(services);
         }
     }
 }
@@ -67,6 +79,38 @@ public sealed class FileSystemAppFixture : HoistAppFixture
 }
 
 public sealed class S3AppFixture : HoistAppFixture
+{
+    protected override StoreSetup CreateStore() => new S3Setup();
+}
+
+/// <summary>
+/// The real server on a real store that a test can take down (<see cref="OutageStore"/>), under the
+/// server's own retry layer as in production: its Retry-After reflects the outage.
+/// </summary>
+public abstract class OutageAppFixture : HoistAppFixture
+{
+    public OutageStore Outage { get; private set; } = null!;
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        var outage = Outage = new OutageStore(Store.Open());
+        // Quiet: the server logs every 503 it answers, with its stack. Made by a factory, the outage store is disposed with the app.
+        services.RemoveAll<ILoggerProvider>()
+            .AddSingleton(_ => outage)
+            .Replace(ServiceDescriptor.Singleton<IObjectStore>(sp => new RetryingStore(
+                sp.GetRequiredService<OutageStore>(),
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value.Retry,
+                TimeProvider.System,
+                sp.GetRequiredService<ILogger<RetryingStore>>())));
+    }
+}
+
+public sealed class FileSystemOutageAppFixture : OutageAppFixture
+{
+    protected override StoreSetup CreateStore() => new FileSystemSetup();
+}
+
+public sealed class S3OutageAppFixture : OutageAppFixture
 {
     protected override StoreSetup CreateStore() => new S3Setup();
 }

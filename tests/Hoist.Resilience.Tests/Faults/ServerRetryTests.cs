@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hoist.Resilience.Tests.Faults;
 
@@ -86,6 +87,50 @@ public abstract class ServerRetryTests(StoreFixture fixture)
         using var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(part, TestData.Sha256Base64(part)), Ct);
         await Problem.AssertAsync(refused, 503, "store_unavailable");
         Assert.Equal(3, faults.Calls);
+    }
+
+    [Fact]
+    public async Task The_Retry_After_of_store_unavailable_grows_with_the_outage_and_starts_over_once_the_store_answers()
+    {
+        var down = false;
+        var faults = new FaultInjectingStore(fixture.OpenStore(), (_, _) => Volatile.Read(ref down) ? PartFault.BeforeBody : PartFault.None);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        RetryingStore? retrying = null;
+        // No retries inside the server: each request meets the store once, and the fake clock alone says how long the outage has lasted.
+        await using var app = fixture.CreateApp(
+            new Dictionary<string, string?> { ["Hoist:Storage:Retry:MaxAttempts"] = "1" },
+            services => services.Replace(ServiceDescriptor.Singleton<IObjectStore>(sp => retrying = new RetryingStore(
+                faults, sp.GetRequiredService<IOptions<StorageOptions>>().Value.Retry, clock, sp.GetRequiredService<ILogger<RetryingStore>>()))));
+        using var api = app.CreateHoistClient();
+        var part = TestData.Bytes(seed: 43, TestData.PartSize);
+        var upload = await api.CreateAsync("outage.bin", 2 * TestData.PartSize, cancellationToken: Ct);
+
+        async Task<int> RetryAfterAsync()
+        {
+            using var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(part, TestData.Sha256Base64(part)), Ct);
+            await Problem.AssertAsync(refused, 503, "store_unavailable");
+            return (int)refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        }
+
+        Volatile.Write(ref down, true);
+        var waits = new List<int> { await RetryAfterAsync() };
+        foreach (var step in new[] { 3, 10, 30, 60, 120 })
+        {
+            clock.Advance(TimeSpan.FromSeconds(step));
+            waits.Add(await RetryAfterAsync());
+        }
+
+        // Outage at 0, 3, 13, 43, 103, 223 s: a quarter of it, from 1 s up to 30 s.
+        Assert.Equal([1, 1, 4, 11, 26, 30], waits);
+        Assert.Equal(TimeSpan.FromSeconds(223), retrying!.Outage.Length);
+
+        // The store answers again: the outage is over, and the next one starts at 1 s.
+        Volatile.Write(ref down, false);
+        await api.PutPartAsync(upload.UploadId, 1, part, Ct);
+        Assert.Equal(TimeSpan.Zero, retrying.Outage.Length);
+        Volatile.Write(ref down, true);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, await RetryAfterAsync());
     }
 }
 

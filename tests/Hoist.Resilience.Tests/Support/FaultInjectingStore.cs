@@ -69,7 +69,7 @@ public sealed class FaultInjectingStore(IObjectStore inner, Func<int, int, PartF
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         inner.ListPartsAsync(key, uploadId, cancellationToken);
 
-    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken) =>
         inner.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken);
 
     public Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>

@@ -1,7 +1,10 @@
 using System.Net;
 using Hoist.Server.Tests.Support;
+using Hoist.Server.Uploads;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hoist.Server.Tests.Api;
@@ -105,6 +108,59 @@ public abstract class UploadIdTests(StoreFixture fixture) : ApiTests(fixture)
         Assert.Single((await otherApi.ListPartsAsync(foreign.UploadId, Ct)).Parts);
         using var aborted = await otherApi.AbortRawAsync(foreign.UploadId, Ct);
         Assert.Equal(HttpStatusCode.NoContent, aborted.StatusCode);
+    }
+
+    [Fact]
+    public async Task After_a_key_rotation_ids_signed_with_a_previous_key_still_work_and_new_ids_get_the_current_key()
+    {
+        const string NewKey = "the-rotated-signing-key-of-this-server-0123";
+        var (upload, _) = await StartAsync();
+        var toAbort = await Api.CreateAsync("rotated-abort.bin", File.Length, cancellationToken: Ct);
+        await Api.PutPartAsync(toAbort.UploadId, 1, File.AsMemory(0, TestData.PartSize), cancellationToken: Ct);
+        await using var rotated = Fixture.CreateApp(new Dictionary<string, string?>
+        {
+            ["Hoist:Tokens:SigningKey"] = NewKey,
+            ["Hoist:Tokens:PreviousSigningKeys:0"] = "an-even-older-signing-key-nobody-uses-any-more",
+            ["Hoist:Tokens:PreviousSigningKeys:1"] = StoreFixture.SigningKey,
+        });
+        using var rotatedApi = rotated.CreateApi();
+
+        // The upload begun under the old key goes on: list, send the rest, complete; the other one aborts.
+        Assert.Single((await rotatedApi.ListPartsAsync(upload.UploadId, Ct)).Parts);
+        await rotatedApi.PutPartAsync(upload.UploadId, 2, File.AsMemory(TestData.PartSize), cancellationToken: Ct);
+        var completed = await rotatedApi.CompleteAsync(upload.UploadId, Ct);
+        Assert.Equal(File.Length, completed.Size);
+        using (var aborted = await rotatedApi.AbortRawAsync(toAbort.UploadId, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, aborted.StatusCode);
+        }
+
+        // New ids are signed with the new key only: a server that knows only the old key refuses them.
+        var fresh = await rotatedApi.CreateAsync("rotated-new.bin", File.Length, cancellationToken: Ct);
+        await Problem.AssertAsync(Api.ListPartsRawAsync(fresh.UploadId, Ct), 403, "upload_id_forged");
+        await using var newKeyOnly = Fixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Tokens:SigningKey"] = NewKey });
+        using var newKeyApi = newKeyOnly.CreateApi();
+        Assert.Empty((await newKeyApi.ListPartsAsync(fresh.UploadId, Ct)).Parts);
+        await Problem.AssertAsync(newKeyApi.ListPartsRawAsync(toAbort.UploadId, Ct), 403, "upload_id_forged");
+        using (var cleanUp = await newKeyApi.AbortRawAsync(fresh.UploadId, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, cleanUp.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("")]
+    public void A_previous_signing_key_shorter_than_32_characters_stops_the_start(string key)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hoist:Tokens:PreviousSigningKeys:0"] = key }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        services.AddHoistUploads();
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TokenOptions>>().Value);
+
+        Assert.Contains("Hoist:Tokens:PreviousSigningKeys", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,15 +2,15 @@ namespace Hoist.Server.Storage.FileSystem;
 
 public sealed partial class FileSystemStore
 {
-    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken) =>
+    public Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken) =>
         WritingAsync(() => CompleteCoreAsync(key, uploadId, parts, cancellationToken));
 
-    private async Task<CompletedObject> CompleteCoreAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
+    private async Task<CompletedObject> CompleteCoreAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken)
     {
-        var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
+        var (directory, record) = await RequireUploadRecordAsync(key, uploadId, cancellationToken);
         await using var gate = await LockAsync(directory, uploadId, cancellationToken);
         RequireOpen(directory, uploadId);
-        var record = await TryReadUploadAsync(directory, cancellationToken) ?? throw NoSuchUpload(uploadId);
+        // Under the lock, the part headers are the truth: a part replaced since the caller listed it no longer matches.
         var stored = (await ReadPartsAsync(directory, uploadId, cancellationToken)).ToDictionary(p => p.PartNumber);
         var chosen = CompleteRules.ChooseParts(parts, stored);
 

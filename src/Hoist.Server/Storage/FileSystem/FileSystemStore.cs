@@ -290,7 +290,11 @@ public sealed partial class FileSystemStore : IObjectStore
     private static string PartPath(string directory, int partNumber) => Path.Combine(directory, $"{partNumber:D5}.part");
 
     /// <summary>The upload's folder, after checking that it exists and belongs to this key.</summary>
-    private async Task<string> RequireUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    private async Task<string> RequireUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>
+        (await RequireUploadRecordAsync(key, uploadId, cancellationToken)).Directory;
+
+    /// <summary>The upload's folder and its record (never changed after create), after checking that it exists and belongs to this key.</summary>
+    private async Task<(string Directory, UploadRecord Record)> RequireUploadRecordAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         // Upload ids are ours (32 hex digits); anything else cannot name a folder.
@@ -304,7 +308,7 @@ public sealed partial class FileSystemStore : IObjectStore
         {
             throw NoSuchUpload(uploadId);
         }
-        return directory;
+        return (directory, record);
     }
 
     private static async Task<UploadRecord?> TryReadUploadAsync(string directory, CancellationToken cancellationToken)

@@ -4,12 +4,15 @@ namespace Hoist.Server.Storage.S3;
 
 public sealed partial class S3Store
 {
-    public async Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<PartReference> parts, CancellationToken cancellationToken)
+    public async Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
-        // Listing first answers NoSuchUpload for an unknown upload, which Ceph's complete answers
-        // with a 500 that the SDK retries, and lets the rules below hold on every S3.
+        // Listed again although the caller just listed them: Ceph's complete answers an unknown or
+        // aborted upload with a 500 that the SDK retries, and — measured in the contract's race test —
+        // a complete sent without this listing races an abort of the same upload so closely that both
+        // succeed; the listing answers NoSuchUpload for an upload aborted meanwhile. It also holds
+        // the rules below (every stored part named) on every S3.
         var stored = new Dictionary<int, StoredPart>();
         await foreach (var part in ListPartsAsync(key, uploadId, cancellationToken))
         {
