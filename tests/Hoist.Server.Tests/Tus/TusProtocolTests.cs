@@ -487,6 +487,29 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     }
 
     [Fact]
+    public async Task With_CORS_configured_a_browser_on_an_allowed_origin_may_send_and_read_the_tus_headers()
+    {
+        await using var app = server.StoreFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = "https://app.example" });
+        using var client = app.CreateClient();
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/files/abc");
+        preflight.Headers.Add("Origin", "https://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "PATCH");
+        preflight.Headers.Add("Access-Control-Request-Headers", "tus-resumable,upload-offset,upload-checksum,content-type,authorization");
+
+        using var answer = await client.SendAsync(preflight, Ct);
+
+        Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode}");
+        var allowed = string.Join(',', answer.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant();
+        Assert.All(["tus-resumable", "upload-offset", "upload-checksum"], h => Assert.Contains(h, allowed, StringComparison.Ordinal));
+
+        using var options = new HttpRequestMessage(HttpMethod.Options, "/files/");
+        options.Headers.Add("Origin", "https://app.example");
+        using var discovered = await client.SendAsync(options, Ct);
+        var exposed = string.Join(',', discovered.Headers.GetValues("Access-Control-Expose-Headers")).ToLowerInvariant();
+        Assert.All(["location", "upload-offset", "upload-length", "tus-resumable", "upload-expires"], h => Assert.Contains(h, exposed, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_file_over_the_maximum_size_is_refused_with_413_at_creation()
     {
         await using var limited = server.StoreFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Uploads:MaxFileSize"] = "1000" });
