@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Hoist on a fresh Debian 12 machine with the .NET 10 SDK:
-# installs what the tests need (Chromium, Node's packages via the build and tests/js, Ceph via
+# installs what the tests need (Chromium, nginx, Node's packages via the build and tests/js, Ceph via
 # s3-server.sh), starts the real S3 server, runs all test projects, stops what it
 # started, and ends with one line: "N passed, N failed, N skipped".
 #
@@ -30,6 +30,25 @@ apt_install() {
 
 # Browser tests drive Debian's Chromium (a Playwright browser download cannot work here).
 apt_install chromium
+
+# The deployment test (NginxDeploymentTests) puts Debian's nginx in front of two servers; it runs nginx
+# itself from a temporary folder. The package's own service must not start on port 80: where no
+# policy-rc.d says so already, one that refuses every service start stands for the install. Whatever
+# happens here, the script goes on; without /usr/sbin/nginx that one test is skipped, saying why.
+if ! dpkg -s nginx >/dev/null 2>&1; then
+  root=()
+  [[ $(id -u) -eq 0 ]] || root=(sudo)
+  policy=/usr/sbin/policy-rc.d
+  temporary_policy=false
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# Put here by Hoist scripts/test.sh while it installs nginx.\nexit 101\n' | "${root[@]}" tee "$policy" >/dev/null \
+      && "${root[@]}" chmod 755 "$policy" && temporary_policy=true
+  fi
+  apt_install nginx || log "installing nginx failed"
+  if $temporary_policy; then "${root[@]}" rm -f "$policy"; fi
+  nginx_status=$(dpkg-query -W -f='${Status}' nginx 2>/dev/null || true)
+  [[ $nginx_status == "install ok installed" ]] || log "nginx: '${nginx_status:-not installed}'; the nginx test runs only if /usr/sbin/nginx exists"
+fi
 command -v node >/dev/null || apt_install nodejs npm
 # The tus tests drive tus-js-client in Node: its packages come from tests/js/package-lock.json.
 log "installing tests/js's npm packages"

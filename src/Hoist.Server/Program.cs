@@ -6,6 +6,7 @@ using Hoist.Server.Health;
 using Hoist.Server.Hosting;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
+using Hoist.Server.Telemetry;
 using Hoist.Server.Tus;
 using Hoist.Server.Uploads;
 
@@ -23,9 +24,11 @@ try
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
+    builder.Services.AddHoistTelemetry(builder.Configuration);
 
     var app = builder.Build();
 
+    app.UseHoistTelemetry();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseSecurityHeaders();

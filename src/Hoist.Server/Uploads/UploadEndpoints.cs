@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hoist.Server.Admission;
 using Hoist.Server.Errors;
 using Hoist.Server.Keys;
+using Hoist.Server.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,15 +27,17 @@ public static class UploadEndpoints
 
     private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, CancellationToken cancellationToken)
     {
+        var owner = Owner.Of(context);
+        UploadScope.Describe(owner);
         var request = await ReadJsonAsync<CreateUploadRequest>(context, cancellationToken);
-        var created = await uploads.CreateAsync(Owner.Of(context), request, cancellationToken);
+        var created = await uploads.CreateAsync(owner, request, cancellationToken);
         return TypedResults.Created($"{HoistWire.Uploads}/{created.UploadId}/parts", created);
     }
 
     private static async Task<Ok<PartResponse>> UploadPartAsync(string uploadId, string partNumber, HttpContext context, UploadService uploads, UploadTokenSigner signer, PartAdmission admission, CancellationToken cancellationToken)
     {
         var owner = Owner.Of(context);
-        var token = signer.Read(uploadId, owner);
+        var token = ReadToken(uploadId, owner, signer);
         var number = ParsePartNumber(partNumber);
         var request = context.Request;
         if (request.ContentLength is not { } length)
@@ -55,15 +58,24 @@ public static class UploadEndpoints
     }
 
     private static async Task<Ok<PartsResponse>> ListPartsAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await uploads.ListPartsAsync(signer.Read(uploadId, Owner.Of(context)), cancellationToken));
+        TypedResults.Ok(await uploads.ListPartsAsync(ReadToken(uploadId, Owner.Of(context), signer), cancellationToken));
 
     private static async Task<Ok<CompleteUploadResponse>> CompleteAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await uploads.CompleteAsync(signer.Read(uploadId, Owner.Of(context)), cancellationToken));
+        TypedResults.Ok(await uploads.CompleteAsync(ReadToken(uploadId, Owner.Of(context), signer), cancellationToken));
 
     private static async Task<NoContent> AbortAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken)
     {
-        await uploads.AbortAsync(signer.Read(uploadId, Owner.Of(context)), cancellationToken);
+        await uploads.AbortAsync(ReadToken(uploadId, Owner.Of(context), signer), cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Reads the upload id, and names the upload and its owner on the request's log lines and span from here on.</summary>
+    private static UploadToken ReadToken(string uploadId, string owner, UploadTokenSigner signer)
+    {
+        UploadScope.Describe(owner);
+        var token = signer.Read(uploadId, owner);
+        UploadScope.Describe(owner, token.StoreUploadId, token.Key);
+        return token;
     }
 
     private static int ParsePartNumber(string value)

@@ -3,6 +3,7 @@ using Hoist.Server.Keys;
 using System.Text.RegularExpressions;
 using Hoist.Server.Errors;
 using Hoist.Server.Storage;
+using Hoist.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Hoist.Server.Uploads;
@@ -10,8 +11,19 @@ namespace Hoist.Server.Uploads;
 /// <summary>
 /// The upload lifecycle over the store: create, parts, list, complete, abort. Every protocol face
 /// (the native API, the page, later tus) goes through here; it knows tokens and part plans, not HTTP.
+/// Each step is counted in <see cref="HoistMetrics"/>, once per upload or part, and logged with the
+/// upload named by the request's <see cref="UploadScope"/> (the endpoints fill it in from the token;
+/// a create, from the upload it has just begun).
 /// </summary>
-public sealed partial class UploadService(IObjectStore store, UploadTokenSigner signer, OwnerCreateGate createGate, IOptions<UploadOptions> options, IOptions<TokenOptions> tokenOptions, TimeProvider time)
+public sealed partial class UploadService(
+    IObjectStore store,
+    UploadTokenSigner signer,
+    OwnerCreateGate createGate,
+    IOptions<UploadOptions> options,
+    IOptions<TokenOptions> tokenOptions,
+    TimeProvider time,
+    HoistMetrics metrics,
+    ILogger<UploadService> logger)
 {
     public const string OriginalNameMetadata = "original-name";
     private const string DefaultContentType = "application/octet-stream";
@@ -103,6 +115,9 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             await RequireUploadSlotAsync(limits, owner, cancellationToken);
             storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
         }
+        metrics.UploadStarted();
+        UploadScope.Describe(owner, storeUploadId, key);
+        LogUploadStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat);
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt);
@@ -134,15 +149,24 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
         StoredPart stored;
+        var received = new CountingStream(body);
+        var started = metrics.PartStarted();
         try
         {
-            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, body, length, sha256, cancellationToken);
+            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, received, length, sha256, cancellationToken);
         }
-        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        catch (Exception e)
         {
-            await RefuseIfCompletedAsync(token, cancellationToken);
+            metrics.PartEnded(started, received.BytesRead, 0, e);
+            LogPartFailed(partNumber, received.BytesRead, HoistMetrics.ReasonOf(e));
+            if (e is StoreException { Code: StoreErrorCode.NoSuchUpload })
+            {
+                await RefuseIfCompletedAsync(token, cancellationToken);
+            }
             throw;
         }
+        metrics.PartEnded(started, received.BytesRead, stored.Size, null);
+        LogPartStored(partNumber, stored.Size);
         var answer = Describe(stored, sha256);
         if (plan.PartCount == 1)
         {
@@ -179,6 +203,20 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
     /// </summary>
     public async Task<CompleteUploadResponse> CompleteAsync(UploadToken token, CancellationToken cancellationToken, IReadOnlyList<StoredPart>? known = null)
     {
+        try
+        {
+            return await CompleteOnceAsync(token, known, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            metrics.UploadFailed(e);
+            LogCompleteFailed(HoistMetrics.ReasonOf(e));
+            throw;
+        }
+    }
+
+    private async Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, IReadOnlyList<StoredPart>? known, CancellationToken cancellationToken)
+    {
         var plan = PlanOf(token);
         try
         {
@@ -196,6 +234,8 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen, cancellationToken);
+            metrics.UploadCompleted();
+            LogUploadCompleted(completed.Size, plan.PartCount);
             return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
@@ -214,6 +254,8 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
         try
         {
             await store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);
+            metrics.UploadAborted();
+            LogUploadAborted();
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
@@ -307,6 +349,25 @@ public sealed partial class UploadService(IObjectStore store, UploadTokenSigner 
 
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>
         new(part.PartNumber, part.Size, part.ETag, part.ChecksumSha256 ?? (sha256 is null ? null : Convert.ToBase64String(sha256)));
+
+    // The upload (UploadId, Owner, Key) is on each line through the request's scope (UploadScope).
+    [LoggerMessage(LogLevel.Information, "Upload started: {Size} bytes in {PartCount} parts of {PartSize} bytes")]
+    private partial void LogUploadStarted(long size, int partCount, long partSize);
+
+    [LoggerMessage(LogLevel.Debug, "Part {PartNumber} stored: {Size} bytes")]
+    private partial void LogPartStored(int partNumber, long size);
+
+    [LoggerMessage(LogLevel.Debug, "Part {PartNumber} not stored ({Reason}) after {Received} bytes received")]
+    private partial void LogPartFailed(int partNumber, long received, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Upload completed: {Size} bytes in {PartCount} parts")]
+    private partial void LogUploadCompleted(long size, int partCount);
+
+    [LoggerMessage(LogLevel.Debug, "Complete refused ({Reason})")]
+    private partial void LogCompleteFailed(string reason);
+
+    [LoggerMessage(LogLevel.Information, "Upload aborted by its client")]
+    private partial void LogUploadAborted();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(""[^""\r\n]*""|[A-Za-z0-9!#$&^_.+-]+))*$")]
     private static partial Regex MediaType();

@@ -65,6 +65,7 @@ public sealed class StartupTests : IDisposable
             { "a wrong secret key", new(s3) { ["Hoist:Storage:S3:SecretKey"] = "not-the-secret-key" }, ["SignatureDoesNotMatch", "Hoist:Storage:S3:SecretKey"] },
             { "an unknown access key", new(s3) { ["Hoist:Storage:S3:AccessKey"] = "nobody" }, ["InvalidAccessKeyId", "Hoist:Storage:S3:AccessKey"] },
             { "an endpoint nobody listens on", new(s3) { ["Hoist:Storage:S3:ServiceUrl"] = "http://127.0.0.1:9" }, ["http://127.0.0.1:9", "does not answer", "Hoist:Storage:S3:ServiceUrl"] },
+            { "a metrics port the server does not listen on", new() { ["Hoist:Telemetry:Prometheus:Port"] = "9" }, ["Hoist:Telemetry:Prometheus:Port", "--urls"] },
         };
     }
 

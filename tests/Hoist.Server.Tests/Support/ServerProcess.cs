@@ -50,11 +50,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>
     /// Starts a server with these settings (configuration keys, "Hoist:Storage:Provider") and waits until /healthz answers 200.
     /// It listens on <paramref name="listenHost"/> (loopback unless told, e.g. "0.0.0.0"); the tests reach it through loopback.
+    /// It takes a free port, or <paramref name="port"/> when given (a server restarted where a killed one listened).
+    /// <paramref name="alsoListenOn"/> adds an address (e.g. a port of its own for the metrics).
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken, string listenHost = "127.0.0.1")
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken, string listenHost = "127.0.0.1", int? port = null, string? alsoListenOn = null)
     {
         var dll = ServerAssembly();
-        var port = FreePort();
+        port ??= FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,7 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://{listenHost}:{port}");
+        start.ArgumentList.Add($"http://{listenHost}:{port}" + (alsoListenOn is null ? "" : ";" + alsoListenOn));
         foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("Hoist__", StringComparison.Ordinal) || n is "ASPNETCORE_URLS" or "DOTNET_URLS").ToList())
         {
             start.Environment.Remove(name);
@@ -110,6 +112,13 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             throw;
         }
+    }
+
+    /// <summary>Kills the server at once (SIGKILL, as <c>kill -9</c>: no shutdown, no answer to requests in flight) and waits until it is gone.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

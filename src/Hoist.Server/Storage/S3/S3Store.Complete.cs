@@ -20,6 +20,17 @@ public sealed partial class S3Store
         }
         var chosen = CompleteRules.ChooseParts(parts, stored);
 
+        // The checksum is kept BEFORE the object appears, under the multipart ETag S3 will give it
+        // (MD5 of the part MD5s): a server that dies between S3's complete and its answer leaves an
+        // object whose checksum a retried complete still finds. A complete that fails leaves only
+        // an empty marker nobody reads.
+        var checksum = MultipartChecksums.CompositeSha256(chosen);
+        var expectedETag = MultipartChecksums.ETag(chosen);
+        if (checksum is not null)
+        {
+            await RememberObjectChecksumAsync(key, expectedETag, checksum, cancellationToken);
+        }
+
         var request = new CompleteMultipartUploadRequest
         {
             BucketName = _bucket,
@@ -57,9 +68,9 @@ public sealed partial class S3Store
                 ?? throw Unavailable($"The object '{key}' is missing right after its upload completed.", null);
             etag = info.ETag;
         }
-        var checksum = MultipartChecksums.CompositeSha256(chosen);
-        if (checksum is not null)
+        if (checksum is not null && !string.Equals(etag, expectedETag, StringComparison.OrdinalIgnoreCase))
         {
+            // A store whose multipart ETags are not MD5-based (SSE-KMS and the like): keep it under the real one too.
             await RememberObjectChecksumAsync(key, etag, checksum, cancellationToken);
         }
         await ForgetChecksumsAsync(uploadId, cancellationToken);
