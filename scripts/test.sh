@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Hoist on a fresh Debian 12 machine with the .NET 10 SDK:
-# installs what the tests need (Chromium, nginx, Node's packages via the build, Ceph via
+# installs what the tests need (Chromium, nginx, Node's packages via the build and tests/js, Ceph via
 # s3-server.sh), starts the real S3 server, runs all test projects, stops what it
 # started, and ends with one line: "N passed, N failed, N skipped".
 #
@@ -50,6 +50,9 @@ if ! dpkg -s nginx >/dev/null 2>&1; then
   [[ $nginx_status == "install ok installed" ]] || log "nginx: '${nginx_status:-not installed}'; the nginx test runs only if /usr/sbin/nginx exists"
 fi
 command -v node >/dev/null || apt_install nodejs npm
+# The tus tests drive tus-js-client in Node: its packages come from tests/js/package-lock.json.
+log "installing tests/js's npm packages"
+(cd tests/js && CI=true npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null)
 
 # The real S3 server: started here unless it already runs, and then stopped only if we started it.
 started_s3=false

@@ -7,6 +7,7 @@ using Hoist.Server.Hosting;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Telemetry;
+using Hoist.Server.Tus;
 using Hoist.Server.Uploads;
 
 try
@@ -19,6 +20,7 @@ try
     builder.Services.AddHoistJson();
     builder.Services.AddHoistStorage(builder.Configuration);
     builder.Services.AddHoistUploads();
+    builder.Services.AddHoistTus();
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
@@ -33,12 +35,14 @@ try
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
+    app.UseTus();
     app.UseHoistAuth();
     app.UseRateLimiter();
     app.UseAuthorization();
 
     app.MapHealth();
     app.MapUploads();
+    app.MapTus();
     app.MapFiles();
 
     await app.StartHoistAsync();

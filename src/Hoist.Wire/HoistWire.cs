@@ -48,6 +48,7 @@ internal static class ErrorCodes
     public const string UploadExpired = "upload_expired";
     public const string UploadNotFound = "upload_not_found";
     public const string UploadCompleted = "upload_completed";
+    public const string UploadSizeDeferred = "upload_size_deferred";
 
     // Parts and complete
     public const string InvalidPartNumber = "invalid_part_number";
@@ -81,6 +82,23 @@ internal static class ErrorCodes
     public const string InsufficientStorage = "insufficient_storage";
     public const string QuotaExceeded = "quota_exceeded";
     public const string StoreError = "store_error";
+
+    // The tus face (docs/tus.md)
+    public const string TusVersionUnsupported = "tus_version_unsupported";
+    public const string TusInvalidConcat = "tus_invalid_concat";
+    public const string TusPartialUnfinished = "tus_partial_unfinished";
+    public const string TusFinalUpload = "tus_final_upload";
+    public const string TusInvalidUploadLength = "tus_invalid_upload_length";
+    public const string TusInvalidMetadata = "tus_invalid_metadata";
+    public const string TusInvalidOffset = "tus_invalid_offset";
+    public const string TusContentType = "tus_content_type";
+    public const string TusOffsetMismatch = "tus_offset_mismatch";
+    public const string TusConflict = "tus_conflict";
+    public const string TusUploadLengthExceeded = "tus_upload_length_exceeded";
+    public const string TusChecksumAlgorithmUnsupported = "tus_checksum_algorithm_unsupported";
+    public const string TusInvalidChecksum = "tus_invalid_checksum";
+    public const string TusChecksumMismatch = "tus_checksum_mismatch";
+    public const string TusMethodOverrideRequired = "tus_method_override_required";
 
     // Made by the framework (unknown route, method)
     public const string NotFound = "not_found";

@@ -41,6 +41,7 @@ public static class ApiErrors
     public static readonly ApiError UploadExpired = new(410, ErrorCodes.UploadExpired, "The upload has expired.");
     public static readonly ApiError UploadNotFound = new(404, ErrorCodes.UploadNotFound, "The upload does not exist.");
     public static readonly ApiError UploadCompleted = new(409, ErrorCodes.UploadCompleted, "The upload is already complete.");
+    public static readonly ApiError UploadSizeDeferred = new(409, ErrorCodes.UploadSizeDeferred, "The upload's size is not known yet.");
 
     // Parts and complete
     public static readonly ApiError InvalidPartNumber = new(400, ErrorCodes.InvalidPartNumber, "The part number is out of range.");
@@ -74,6 +75,23 @@ public static class ApiErrors
     public static readonly ApiError InsufficientStorage = new(507, ErrorCodes.InsufficientStorage, "The store is full.");
     public static readonly ApiError QuotaExceeded = new(403, ErrorCodes.QuotaExceeded, "The storage quota is used up.");
     public static readonly ApiError StoreError = new(500, ErrorCodes.StoreError, "The store failed.");
+
+    // The tus face (docs/tus.md)
+    public static readonly ApiError TusVersionUnsupported = new(412, ErrorCodes.TusVersionUnsupported, "This server speaks tus 1.0.0.");
+    public static readonly ApiError TusInvalidConcat = new(400, ErrorCodes.TusInvalidConcat, "Upload-Concat is malformed or names an upload that is not a partial upload.");
+    public static readonly ApiError TusPartialUnfinished = new(400, ErrorCodes.TusPartialUnfinished, "A partial upload named by the final upload is not finished.");
+    public static readonly ApiError TusFinalUpload = new(403, ErrorCodes.TusFinalUpload, "A final upload takes no bytes: it is assembled from its partial uploads.");
+    public static readonly ApiError TusInvalidUploadLength = new(400, ErrorCodes.TusInvalidUploadLength, "Upload-Length must be a whole number of bytes, zero or more.");
+    public static readonly ApiError TusInvalidMetadata = new(400, ErrorCodes.TusInvalidMetadata, "Upload-Metadata is malformed.");
+    public static readonly ApiError TusInvalidOffset = new(400, ErrorCodes.TusInvalidOffset, "Upload-Offset must be a whole number of bytes, zero or more.");
+    public static readonly ApiError TusContentType = new(415, ErrorCodes.TusContentType, "Upload bytes must be sent as application/offset+octet-stream.");
+    public static readonly ApiError TusOffsetMismatch = new(409, ErrorCodes.TusOffsetMismatch, "Upload-Offset is not the upload's offset.");
+    public static readonly ApiError TusConflict = new(409, ErrorCodes.TusConflict, "Another request changed this upload at the same time.");
+    public static readonly ApiError TusUploadLengthExceeded = new(413, ErrorCodes.TusUploadLengthExceeded, "The body runs past the upload's length.");
+    public static readonly ApiError TusChecksumAlgorithmUnsupported = new(400, ErrorCodes.TusChecksumAlgorithmUnsupported, "The Upload-Checksum algorithm is not supported.");
+    public static readonly ApiError TusInvalidChecksum = new(400, ErrorCodes.TusInvalidChecksum, "Upload-Checksum must be 'algorithm base64digest'.");
+    public static readonly ApiError TusChecksumMismatch = new(460, ErrorCodes.TusChecksumMismatch, "The body does not match its Upload-Checksum.");
+    public static readonly ApiError TusMethodOverrideRequired = new(405, ErrorCodes.TusMethodOverrideRequired, "POST to an upload needs X-HTTP-Method-Override: PATCH or DELETE.");
 
     /// <summary>Every entry above, for the tests that keep the table, the docs and the page's copy of the codes in step.</summary>
     public static IReadOnlyList<ApiError> All { get; } = [.. typeof(ApiErrors).GetFields().Where(f => f.FieldType == typeof(ApiError)).Select(f => (ApiError)f.GetValue(null)!)];

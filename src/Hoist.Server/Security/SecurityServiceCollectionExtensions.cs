@@ -44,9 +44,10 @@ public static class SecurityServiceCollectionExtensions
             {
                 if (settings.Value.AllowedOrigins.Count > 0)
                 {
+                    // The tus face's headers too (docs/tus.md): a browser's tus client sends and reads them.
                     policy.WithOrigins([.. settings.Value.AllowedOrigins]).AllowAnyMethod()
-                        .WithHeaders("Authorization", "Content-Type", HoistWire.ChecksumHeader)
-                        .WithExposedHeaders("ETag", "Content-Range", "Retry-After");
+                        .WithHeaders(["Authorization", "Content-Type", HoistWire.ChecksumHeader, .. Tus.TusProtocol.RequestHeaders])
+                        .WithExposedHeaders(["ETag", "Content-Range", "Retry-After", .. Tus.TusProtocol.ResponseHeaders]);
                 }
             }));
         return services;
@@ -54,7 +55,7 @@ public static class SecurityServiceCollectionExtensions
 
     private static PartitionedRateLimiter<HttpContext> Partition(int perMinute, Func<HttpContext, string> key) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            perMinute <= 0 || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            perMinute <= 0 || !IsLimited(context)
                 ? RateLimitPartition.GetNoLimiter("unlimited")
                 : RateLimitPartition.GetTokenBucketLimiter(key(context), _ => new TokenBucketRateLimiterOptions
                 {
@@ -63,6 +64,10 @@ public static class SecurityServiceCollectionExtensions
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                 }));
+
+    /// <summary>The API and the tus endpoint count; the page, its files and the health checks do not.</summary>
+    private static bool IsLimited(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context);
 
     /// <summary>Headers that keep the page and anything served from this origin from being framed, sniffed or scripted.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>

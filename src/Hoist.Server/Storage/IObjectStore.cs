@@ -28,6 +28,14 @@ public interface IObjectStore
     /// </summary>
     Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores the whole object at <paramref name="sourceKey"/> as one part of an upload, inside the store
+    /// where it can (S3's UploadPartCopy: no byte passes through the server). The source must be at most
+    /// 5 GiB; the part's ETag is the hex MD5 of its bytes, as for an uploaded part. Re-copying a part
+    /// number replaces it. <see cref="StoreErrorCode.NoSuchKey"/> when there is no such object.
+    /// </summary>
+    Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken);
+
     /// <summary>Every stored part of an upload in ascending part-number order (all pages).</summary>
     IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
 
@@ -67,4 +75,24 @@ public interface IObjectStore
 
     /// <summary>One page of objects whose keys start with <paramref name="prefix"/>, in key order.</summary>
     Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken);
+
+    // Scratch objects: small temporary objects the server keeps for itself beside the uploads (the
+    // tus face's tails, see docs/tus.md), in the store's reserved area (.hoist/scratch/), never listed
+    // with the objects. Names are relative keys (ObjectKey's rules, without the reserved check).
+
+    /// <summary>
+    /// Stores a scratch object of exactly <paramref name="length"/> bytes, whole or not at all (a body
+    /// that fails, is short or long stores nothing; an earlier object of that name survives). Putting
+    /// a name again replaces it.
+    /// </summary>
+    Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken);
+
+    /// <summary>A scratch object's bytes; <see cref="StoreErrorCode.NoSuchKey"/> when there is none. The caller disposes the answer.</summary>
+    Task<ObjectContent> GetScratchAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a scratch object; deleting a missing one is not an error.</summary>
+    Task DeleteScratchAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Every scratch object whose name starts with <paramref name="prefix"/>, in ordinal name order (all pages).</summary>
+    IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken);
 }

@@ -23,6 +23,36 @@ public static class ObjectKey
         }
     }
 
+    /// <summary>The folder of scratch objects inside the reserved segment.</summary>
+    public const string ScratchFolder = ReservedSegment + "/scratch/";
+
+    /// <summary>A scratch object's name: a valid key (the reserved check aside) of at most 512 bytes, so that it fits under the scratch folder and a prefix.</summary>
+    public static void ValidateScratchName(string name)
+    {
+        if (Describe(name) is { } problem)
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid scratch name: {problem}.");
+        }
+        if (Encoding.UTF8.GetByteCount(name) > 512)
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, "Invalid scratch name: it is longer than 512 bytes.");
+        }
+    }
+
+    /// <summary>A prefix of scratch names: empty, or the start of a valid name (it may end with '/').</summary>
+    public static void ValidateScratchPrefix(string prefix)
+    {
+        if (prefix.Length == 0)
+        {
+            return;
+        }
+        var trimmed = prefix.EndsWith('/') ? prefix[..^1] : prefix;
+        if (trimmed.Length == 0 || Describe(trimmed) is { } problem)
+        {
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid scratch prefix: {Describe(trimmed) ?? "it is only '/'"}.");
+        }
+    }
+
     public static bool IsReserved(string key) =>
         key == ReservedSegment || key.StartsWith(ReservedSegment + "/", StringComparison.Ordinal);
 

@@ -46,6 +46,9 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         ObserveAsync(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken));
 
+    public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
+        inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken);
+
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         ObserveAsync(inner.ListPartsAsync(key, uploadId, cancellationToken));
 
@@ -80,6 +83,19 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         ObserveAsync(() => inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken));
+
+    public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
+        WithUnreadBodyAsync(body, $"scratch object {name}",
+            unread => inner.PutScratchAsync(name, unread, length, cancellationToken), cancellationToken);
+
+    public Task<ObjectContent> GetScratchAsync(string name, CancellationToken cancellationToken) =>
+        inner.GetScratchAsync(name, cancellationToken);
+
+    public Task DeleteScratchAsync(string name, CancellationToken cancellationToken) =>
+        inner.DeleteScratchAsync(name, cancellationToken);
+
+    public IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken) =>
+        inner.ListScratchAsync(prefix, cancellationToken);
 
     private async Task<T> WithUnreadBodyAsync<T>(Stream body, string what, Func<Stream, Task<T>> call, CancellationToken cancellationToken)
     {

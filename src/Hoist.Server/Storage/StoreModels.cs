@@ -9,6 +9,9 @@ public sealed record StoredPart(int PartNumber, long Size, string ETag, DateTime
 /// </summary>
 public sealed record CompletedObject(string Key, string ETag, long Size, string? ChecksumSha256 = null);
 
+/// <summary>A scratch object (see <see cref="IObjectStore.PutScratchAsync"/>): its name, size and when it was written.</summary>
+public sealed record ScratchObject(string Name, long Size, DateTimeOffset LastModified);
+
 public sealed record IncompleteUpload(string Key, string UploadId, DateTimeOffset Initiated);
 
 public sealed record ObjectInfo(

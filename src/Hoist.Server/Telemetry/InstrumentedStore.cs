@@ -71,6 +71,21 @@ public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) 
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         CallAsync("ListObjects", prefix, null, 0, () => inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken));
 
+    public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
+        CallAsync("UploadPartCopy", key, uploadId, partNumber, () => inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken));
+
+    public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
+        CallAsync("PutScratch", name, null, 0, () => inner.PutScratchAsync(name, body, length, cancellationToken));
+
+    public Task<ObjectContent> GetScratchAsync(string name, CancellationToken cancellationToken) =>
+        CallAsync("GetScratch", name, null, 0, () => inner.GetScratchAsync(name, cancellationToken));
+
+    public Task DeleteScratchAsync(string name, CancellationToken cancellationToken) =>
+        CallAsync("DeleteScratch", name, null, 0, () => inner.DeleteScratchAsync(name, cancellationToken));
+
+    public IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken) =>
+        EnumerateAsync("ListScratch", prefix, null, inner.ListScratchAsync(prefix, cancellationToken), cancellationToken);
+
     /// <summary>Why a store call failed, as a <c>outcome</c> tag: a few fixed names.</summary>
     public static string OutcomeOf(Exception exception) => exception switch
     {

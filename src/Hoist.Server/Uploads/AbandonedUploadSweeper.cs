@@ -29,6 +29,11 @@ public sealed partial class AbandonedUploadSweeper(
         var cutoff = time.GetUtcNow() - options.Value.AbandonAfter;
         var aborted = 0;
         var seen = 0;
+        // Scratch objects (a tus upload's tail) are an upload's activity too, and go with it.
+        var scratch = await store.ListScratchAsync("", cancellationToken).ToListAsync(cancellationToken);
+        var newestScratch = scratch
+            .GroupBy(s => UploadScratch.FolderOf(s.Name) ?? "")
+            .ToDictionary(g => g.Key, g => g.Max(s => s.LastModified), StringComparer.Ordinal);
         await foreach (var upload in store.ListMultipartUploadsAsync("", cancellationToken))
         {
             seen++;
@@ -40,6 +45,10 @@ public sealed partial class AbandonedUploadSweeper(
             {
                 // Only uploads that started long ago pay for a listing of their parts.
                 var lastActivity = upload.Initiated;
+                if (newestScratch.TryGetValue(UploadScratch.Folder(upload.Key, upload.UploadId), out var scratchActivity) && scratchActivity > lastActivity)
+                {
+                    lastActivity = scratchActivity;
+                }
                 await foreach (var part in store.ListPartsAsync(upload.Key, upload.UploadId, cancellationToken))
                 {
                     lastActivity = part.LastModified > lastActivity ? part.LastModified : lastActivity;
@@ -57,7 +66,37 @@ public sealed partial class AbandonedUploadSweeper(
                 // Completed or aborted meanwhile (perhaps by another instance): nothing left to do.
             }
         }
-        // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
+        // Scratch objects not written since the cutoff: of uploads aborted above, completed or ended
+        // long ago. A live upload's current tail is its newest activity, so it is never among them.
+        var removedScratch = 0;
+        foreach (var old in scratch.Where(s => s.LastModified < cutoff))
+        {
+            await store.DeleteScratchAsync(old.Name, cancellationToken);
+            removedScratch++;
+        }
+        if (removedScratch > 0)
+        {
+            LogScratch(removedScratch, cutoff);
+        }
+        // Finished partial uploads (tus concatenation) that no final upload took within AbandonAfter.
+        var removedPartials = 0;
+        string? page = null;
+        do
+        {
+            var objects = await store.ListObjectsAsync(UploadService.PartialsRoot, page, 1000, cancellationToken);
+            foreach (var partial in objects.Objects.Where(o => o.LastModified < cutoff))
+            {
+                await store.DeleteObjectAsync(partial.Key, cancellationToken);
+                removedPartials++;
+            }
+            page = objects.NextContinuationToken;
+        }
+        while (page is not null);
+        if (removedPartials > 0)
+        {
+            LogPartials(removedPartials, cutoff);
+        }
+                // Files of writes cut off by a crash (FileSystemStore): nothing else would ever remove them.
         if (capabilities.Leftovers is { } leftovers && await leftovers.RemoveLeftoversAsync(cutoff, cancellationToken) is > 0 and var removed)
         {
             LogLeftovers(removed, cutoff);
@@ -104,6 +143,12 @@ public sealed partial class AbandonedUploadSweeper(
 
     [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} temporary files left by interrupted writes (last written before {Cutoff:O})")]
     private partial void LogLeftovers(int removed, DateTimeOffset cutoff);
+
+    [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} scratch objects (tus tails) last written before {Cutoff:O}")]
+    private partial void LogScratch(int removed, DateTimeOffset cutoff);
+
+    [LoggerMessage(LogLevel.Information, "Sweeper removed {Removed} finished tus partial uploads no final upload took, finished before {Cutoff:O}")]
+    private partial void LogPartials(int removed, DateTimeOffset cutoff);
 
     [LoggerMessage(LogLevel.Warning, "Sweeper run failed; it runs again at the next interval")]
     private partial void LogFailed(Exception e);

@@ -39,7 +39,39 @@ public sealed partial class UploadService(
 
     private readonly ObjectKeyTemplate _keys = new(options.Value.KeyTemplate, time);
 
-    public async Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken)
+    /// <summary>Where partial uploads (tus concatenation) live: outside every owner's prefix (no owner segment starts with "~p"), one folder per owner.</summary>
+    public const string PartialsRoot = "~partials/";
+
+    public Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, request, deferSize: false, concat: null, cancellationToken);
+
+    /// <summary>The folder of an owner's partial uploads.</summary>
+    public static string PartialsPrefix(string owner) => PartialsRoot + Owner.Segment(owner) + "/";
+
+    /// <summary>
+    /// Creates a partial upload (tus concatenation): not a file of its own, so it is stored under
+    /// <see cref="PartialsRoot"/>, never listed or served as the owner's file, and takes no file name or
+    /// type checks (its final upload does); it counts against the open-upload limit and the size limit.
+    /// </summary>
+    public Task<CreateUploadResponse> CreatePartialAsync(string owner, long? size, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, new CreateUploadRequest("partial", size ?? 0, null, null), deferSize: size is null, concat: UploadToken.Partial, cancellationToken);
+
+    /// <summary>Creates the upload a tus final upload assembles its partial uploads into: a file like any other.</summary>
+    public Task<CreateUploadResponse> CreateFinalAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, request, deferSize: false, concat: UploadToken.Final, cancellationToken);
+
+    /// <summary>
+    /// Creates an upload whose size is not known yet (tus creation-defer-length): the token's size is
+    /// <see cref="UploadToken.DeferredSize"/> and its part size the preferred one, so it can grow to
+    /// 10,000 parts of that size. The size learnt later lives in the store (docs/tus.md).
+    /// </summary>
+    public Task<CreateUploadResponse> CreateWithDeferredSizeAsync(string owner, string fileName, string? contentType, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, new CreateUploadRequest(fileName, 0, contentType, null), deferSize: true, concat: null, cancellationToken);
+
+    /// <summary>The largest size an upload created with a deferred size can reach: 10,000 parts of its part size, within the server's limit.</summary>
+    public long MaxDeferredSize(long partSize) => Math.Min(options.Value.MaxFileSize, Math.Min(S3Limits.MaxObjectSize, S3Limits.MaxPartNumber * partSize));
+
+    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
@@ -70,10 +102,14 @@ public sealed partial class UploadService(
             throw ApiErrors.UnsupportedChecksumAlgorithm.With();
         }
 
-        RequireAllowed(limits, request.FileName, contentType);
+        var partial = concat == UploadToken.Partial;
+        if (!partial)
+        {
+            RequireAllowed(limits, request.FileName, contentType);
+        }
 
         var plan = PartPlan.For(size, limits.PreferredPartSize);
-        var key = _keys.KeyFor(owner, request.FileName);
+        var key = partial ? PartialsPrefix(owner) + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) : _keys.KeyFor(owner, request.FileName);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
         if (hooks.HasPreCreate)
         {
@@ -94,8 +130,8 @@ public sealed partial class UploadService(
         UploadScope.Describe(owner, storeUploadId, key);
         LogUploadStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
-        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds());
-        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, plan.PartCount, token.ExpiresAt);
+        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat);
+        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt);
     }
 
     /// <summary>
@@ -104,7 +140,7 @@ public sealed partial class UploadService(
     /// </summary>
     public static void CheckPart(UploadToken token, int partNumber, long length, byte[]? sha256)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         RequirePart(plan, partNumber);
         var expected = plan.SizeOf(partNumber);
         if (length != expected)
@@ -121,7 +157,7 @@ public sealed partial class UploadService(
 
     public async Task<PartResponse> UploadPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
         StoredPart stored;
         var received = new CountingStream(body);
@@ -154,7 +190,7 @@ public sealed partial class UploadService(
 
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         try
         {
             var parts = new List<PartResponse>();
@@ -192,7 +228,7 @@ public sealed partial class UploadService(
 
     private async Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, IReadOnlyList<StoredPart>? known, CancellationToken cancellationToken)
     {
-        var plan = token.Plan;
+        var plan = PlanOf(token);
         try
         {
             var stored = new Dictionary<int, StoredPart>();
@@ -248,6 +284,12 @@ public sealed partial class UploadService(
         }
     }
 
+    /// <summary>The token's plan; an upload whose size is still unknown (tus) has none, so the native API cannot send its parts or complete it.</summary>
+    private static PartPlan PlanOf(UploadToken token) =>
+        token.IsSizeDeferred
+            ? throw ApiErrors.UploadSizeDeferred.With("It was created through tus with Upload-Defer-Length; continue it there, where its length is sent with a PATCH.")
+            : token.Plan;
+
     private static void RequireAllowed(UploadOptions limits, string fileName, string contentType)
     {
         var mediaType = contentType.Split(';')[0].Trim();
@@ -277,7 +319,7 @@ public sealed partial class UploadService(
             return;
         }
         var open = 0;
-        await foreach (var _ in store.ListMultipartUploadsAsync(Owner.Prefix(owner), cancellationToken))
+        await foreach (var _ in store.ListMultipartUploadsAsync(Owner.Prefix(owner), cancellationToken).Concat(store.ListMultipartUploadsAsync(PartialsPrefix(owner), cancellationToken)))
         {
             if (++open >= limits.MaxConcurrentUploadsPerOwner)
             {
@@ -321,7 +363,7 @@ public sealed partial class UploadService(
     private async Task<CompleteUploadResponse?> FindCompletedAsync(UploadToken token, CancellationToken cancellationToken)
     {
         var done = await store.HeadCompletedAsync(token.Key, cancellationToken);
-        return done is not null && done.Size == token.Size ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
+        return done is not null && (done.Size == token.Size || token.IsSizeDeferred) ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
 
     private static PartResponse Describe(StoredPart part, byte[]? sha256) =>

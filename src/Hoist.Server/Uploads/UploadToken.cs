@@ -16,14 +16,31 @@ public sealed record UploadToken(
     [property: JsonPropertyName("p")] long PartSize,
     [property: JsonPropertyName("t")] string ContentType,
     [property: JsonPropertyName("a")] string? ChecksumAlgorithm,
-    [property: JsonPropertyName("e")] long ExpiresAtUnix)
+    [property: JsonPropertyName("e")] long ExpiresAtUnix,
+    [property: JsonPropertyName("c"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Concat = null)
 {
+    /// <summary><see cref="Concat"/> of a tus partial upload (concatenation, docs/tus.md): stored outside the owner's files, to be joined by a final upload.</summary>
+    public const string Partial = "partial";
+
+    /// <summary><see cref="Concat"/> of a tus final upload, assembled from partial ones at its creation.</summary>
+    public const string Final = "final";
+
     public const int CurrentVersion = 1;
 
+    /// <summary>The <see cref="Size"/> of an upload created without a length (tus creation-defer-length, docs/tus.md).</summary>
+    public const long DeferredSize = -1;
+
+    /// <summary>Whether the size was not known at create: the store holds it once learnt, and <see cref="WithSize"/> gives the token it stands for.</summary>
     [JsonIgnore]
-    public PartPlan Plan => PartPlan.For(Size, PartSize) is var plan && plan.PartSize == PartSize
+    public bool IsSizeDeferred => Size == DeferredSize;
+
+    [JsonIgnore]
+    public PartPlan Plan => !IsSizeDeferred && PartPlan.For(Size, PartSize) is var plan && plan.PartSize == PartSize
         ? plan
-        : throw new InvalidOperationException("The token's part size does not match its plan.");
+        : throw new InvalidOperationException(IsSizeDeferred ? "The upload's size is not known yet." : "The token's part size does not match its plan.");
+
+    /// <summary>A deferred upload's token once its size is known (never signed: it is recomputed from the store on every request).</summary>
+    public UploadToken WithSize(long size) => this with { Size = size };
 
     [JsonIgnore]
     public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeSeconds(ExpiresAtUnix);

@@ -76,6 +76,19 @@ public sealed class OutageStore(IObjectStore inner) : IObjectStore, IDisposable
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         Checked(() => inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken));
 
+    public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
+        Checked(() => inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken));
+
+    public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
+        Checked(() => inner.PutScratchAsync(name, body, length, cancellationToken));
+
+    public Task<ObjectContent> GetScratchAsync(string name, CancellationToken cancellationToken) => Checked(() => inner.GetScratchAsync(name, cancellationToken));
+
+    public Task DeleteScratchAsync(string name, CancellationToken cancellationToken) => Checked(() => inner.DeleteScratchAsync(name, cancellationToken));
+
+    public IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken) =>
+        CheckedAsync(() => inner.ListScratchAsync(prefix, cancellationToken), cancellationToken);
+
     public void Dispose() => (inner as IDisposable)?.Dispose();
 
     private void Check()

@@ -96,6 +96,18 @@ public sealed class FaultInjectingStore(IObjectStore inner, Func<int, int, PartF
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         inner.ListObjectsAsync(prefix, continuationToken, maxKeys, cancellationToken);
 
+    public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
+        inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken);
+
+    public Task<ScratchObject> PutScratchAsync(string name, Stream body, long length, CancellationToken cancellationToken) =>
+        inner.PutScratchAsync(name, body, length, cancellationToken);
+
+    public Task<ObjectContent> GetScratchAsync(string name, CancellationToken cancellationToken) => inner.GetScratchAsync(name, cancellationToken);
+
+    public Task DeleteScratchAsync(string name, CancellationToken cancellationToken) => inner.DeleteScratchAsync(name, cancellationToken);
+
+    public IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, CancellationToken cancellationToken) => inner.ListScratchAsync(prefix, cancellationToken);
+
     public void Dispose() => (inner as IDisposable)?.Dispose();
 
     /// <summary>Passes the first <paramref name="failAfter"/> bytes of the body on, then fails as a dropped store connection.</summary>

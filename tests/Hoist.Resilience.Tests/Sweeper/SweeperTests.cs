@@ -144,6 +144,57 @@ public abstract class SweeperTests(StoreFixture fixture)
         await Problem.AssertAsync(gone, 404, "upload_not_found");
         Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(upload.Key, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_finished_tus_partial_upload_no_final_took_is_removed_once_older_than_AbandonAfter()
+    {
+        await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
+        var store = app.Services.GetRequiredService<Hoist.Server.Storage.IObjectStore>();
+        var key = UploadService.PartialsPrefix("alice") + "sweeper-test";
+        await store.PutObjectAsync(key, new MemoryStream(new byte[10]), 10, null, new Dictionary<string, string>(), Ct);
+        var written = (await store.HeadObjectAsync(key, Ct))!.LastModified;
+        var sweeper = app.Services.GetRequiredService<AbandonedUploadSweeper>();
+
+        _clock.SetUtcNow(written + AbandonAfter - TimeSpan.FromMinutes(1));
+        await sweeper.SweepOnceAsync(Ct);
+        Assert.NotNull(await store.HeadObjectAsync(key, Ct));
+
+        _clock.SetUtcNow(written + AbandonAfter + TimeSpan.FromSeconds(1));
+        await sweeper.SweepOnceAsync(Ct);
+        Assert.Null(await store.HeadObjectAsync(key, Ct));
+    }
+
+    [Fact]
+    public async Task A_tus_tail_written_after_the_last_part_keeps_the_upload_alive_and_goes_with_it()
+    {
+        await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
+        using var api = app.CreateHoistClient();
+        var file = TestData.Bytes(seed: 51, TestData.PartSize + 10);
+        var upload = await api.CreateAsync("tailed.bin", file.Length, cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, TestData.Split(file, TestData.PartSize)[0], Ct);
+        var storeUploadId = (await fixture.IncompleteUploadsAsync(Ct)).Single(u => u.Key == upload.Key).UploadId;
+        var store = app.Services.GetRequiredService<Hoist.Server.Storage.IObjectStore>();
+        var lastPart = (await store.ListPartsAsync(upload.Key, storeUploadId, Ct).ToListAsync(Ct)).Max(p => p.LastModified);
+        // What a tus PATCH leaves after a part: a tail in the upload's scratch folder, written later.
+        await Task.Delay(TimeSpan.FromSeconds(2.1), Ct);
+        var tailName = UploadScratch.Prefix(upload.Key, storeUploadId) + "tail.test";
+        await store.PutScratchAsync(tailName, new MemoryStream(new byte[10]), 10, Ct);
+        var tailTime = (await store.ListScratchAsync(tailName, Ct).ToListAsync(Ct)).Single().LastModified;
+        Assert.True(tailTime > lastPart.AddSeconds(1), $"The part was written at {lastPart:O}, the tail at {tailTime:O}.");
+        var sweeper = app.Services.GetRequiredService<AbandonedUploadSweeper>();
+
+        // Idle since the part, but not since the tail: kept, tail and all.
+        _clock.SetUtcNow(lastPart + ((tailTime - lastPart) / 2) + AbandonAfter);
+        await sweeper.SweepOnceAsync(Ct);
+        Assert.Contains(await fixture.IncompleteUploadsAsync(Ct), u => u.Key == upload.Key);
+        Assert.Single(await store.ListScratchAsync(tailName, Ct).ToListAsync(Ct));
+
+        // Idle since the tail too: aborted, and its tail removed.
+        _clock.SetUtcNow(tailTime + AbandonAfter + TimeSpan.FromSeconds(1));
+        await sweeper.SweepOnceAsync(Ct);
+        Assert.DoesNotContain(await fixture.IncompleteUploadsAsync(Ct), u => u.Key == upload.Key);
+        Assert.Empty(await store.ListScratchAsync(tailName, Ct).ToListAsync(Ct));
+    }
 }
 
 public sealed class SweeperOnFileSystem(FileSystemFixture fixture) : SweeperTests(fixture), IClassFixture<FileSystemFixture>;

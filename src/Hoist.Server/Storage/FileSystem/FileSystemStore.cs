@@ -125,6 +125,14 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
+    /// <summary>The file system has no copy inside the store: the source's bytes are read and written as a part by this process.</summary>
+    public async Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(sourceKey);
+        await using var source = TryOpenData(sourceKey) ?? throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{sourceKey}'.");
+        return await WritingAsync(() => UploadPartCoreAsync(key, uploadId, partNumber, source, source.Length, null, cancellationToken));
+    }
+
     public async IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
