@@ -20,7 +20,7 @@ internal sealed class JsonTransferView : ITransferView
 
     private void Write(FileReport report)
     {
-        var line = JsonSerializer.Serialize(report, ReportJson.Default.FileReport);
+        var line = CliJson.Serialize(report, ReportJson.Default.FileReport);
         lock (_output)
         {
             Console.Out.WriteLine(line);
