@@ -30,6 +30,8 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
             Assert.Equal("uploaded", document.GetProperty("status").GetString());
             Assert.Equal(Path.GetFileName(path), document.GetProperty("name").GetString());
             Assert.True(document.GetProperty("checksumVerified").GetBoolean());
+            Assert.Equal(Hashes.Sha256Hex(path), document.GetProperty("sha256").GetString());
+            Assert.EndsWith("-" + document.GetProperty("partCount").GetInt32(), document.GetProperty("checksumSha256").GetString(), StringComparison.Ordinal);
             Assert.Equal(await DownloadedSha256Async(document.GetProperty("key").GetString()!), Hashes.Sha256Hex(path));
         }
         Assert.Empty(await RecordedUploadsAsync());
@@ -186,6 +188,11 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("uploaded env.bin -> ", run.Output, StringComparison.Ordinal);
+        Assert.Contains($", sha256 {Hashes.Sha256Hex(file)}", run.Output, StringComparison.Ordinal);
+        var key = run.Output.Split(" -> ")[1].Split(' ')[0];
+        var get = await HoistCli.RunAsync(["get", key, "-o", _files.Combine("env-back.bin")], new Dictionary<string, string> { ["HOIST_SERVER"] = server.Url.OriginalString });
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.Contains($"sha256 {Hashes.Sha256Hex(file)}", get.Output, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', run.Output + run.Error);
     }
 
@@ -210,6 +217,7 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         var document = JsonLines(resume.Output).Single();
         Assert.Equal("uploaded", document.GetProperty("status").GetString());
         Assert.Equal(12 - stored, document.GetProperty("partsSent").GetInt32());
+        Assert.Equal(Hashes.Sha256Hex(file), document.GetProperty("sha256").GetString());
         Assert.Equal(Hashes.Sha256Hex(file), await DownloadedSha256Async(document.GetProperty("key").GetString()!));
         Assert.Empty(await RecordedUploadsAsync());
         Assert.True(JsonLines((await Hoist("resume", "--state", State, "--json")).Output).Count == 0);
