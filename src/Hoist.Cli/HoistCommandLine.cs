@@ -16,6 +16,7 @@ internal static class HoistCommandLine
             ListCommand.Create(),
             GetCommand.Create(),
             AbortCommand.Create(),
+            RemoveCommand.Create(),
         };
         var parse = root.Parse(args);
         if (UnknownWords.Describe(parse) is { } unknown)
