@@ -17,6 +17,7 @@ internal static class HoistCommandLine
             GetCommand.Create(),
             AbortCommand.Create(),
             RemoveCommand.Create(),
+            PendingCommand.Create(),
         };
         var parse = root.Parse(args);
         if (UnknownWords.Describe(parse) is { } unknown)

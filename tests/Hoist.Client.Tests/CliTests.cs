@@ -224,6 +224,48 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
     }
 
     [Fact]
+    public async Task Pending_lists_the_unfinished_uploads_with_what_the_server_has_stored()
+    {
+        var empty = await Hoist("pending", "--state", State);
+        Assert.True(empty.ExitCode == 0, empty.ToString());
+        Assert.Contains("no unfinished uploads", empty.Output, StringComparison.Ordinal);
+
+        var file = _files.File("pending.bin", 20 * MiB, seed: 44);
+        string uploadId;
+        using (var cli = new RunningCli(["upload", file, "--server", server.Url.OriginalString, "--state", State, "--parallel", "1", "--limit-rate", "5M"]))
+        {
+            uploadId = await WaitForStoredPartsAsync(1);
+            cli.Process.Kill();
+            await cli.Process.WaitForExitAsync();
+        }
+        var stored = await SettledStoredPartCountAsync(uploadId);
+        var bytes = (await Client().GetUploadStatusAsync(uploadId)).BytesStored;
+
+        var json = await Hoist("pending", "--state", State, "--json");
+        var plain = await Hoist("pending", "--state", State);
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var document = JsonLines(json.Output).Single();
+        Assert.Equal("pending", document.GetProperty("status").GetString());
+        Assert.Equal(uploadId, document.GetProperty("uploadId").GetString());
+        Assert.Equal(file, document.GetProperty("path").GetString());
+        Assert.Equal(stored, document.GetProperty("partsStored").GetInt32());
+        Assert.Equal(4, document.GetProperty("partCount").GetInt32());
+        Assert.Equal(bytes, document.GetProperty("bytesStored").GetInt64());
+        Assert.Equal(20 * MiB, document.GetProperty("size").GetInt64());
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains($"pending.bin: {stored} of 4 parts stored", plain.Output, StringComparison.Ordinal);
+        Assert.Contains(uploadId, plain.Output, StringComparison.Ordinal);
+
+        await Client().AbortAsync(uploadId);
+        var gone = await Hoist("pending", "--state", State, "--json");
+
+        Assert.True(gone.ExitCode == 0, gone.ToString());
+        Assert.Equal("gone", JsonLines(gone.Output).Single().GetProperty("status").GetString());
+        Assert.Single(await RecordedUploadsAsync());
+    }
+
+    [Fact]
     public async Task Ctrl_C_stops_cleanly_says_how_to_resume_and_abort_forgets_the_upload()
     {
         var file = _files.File("interrupted.bin", 40 * MiB, seed: 37);
