@@ -38,6 +38,8 @@ internal static class ErrorCodes
     public const string ContentTypeNotAllowed = "content_type_not_allowed";
     public const string ExtensionNotAllowed = "extension_not_allowed";
     public const string TooManyUploads = "too_many_uploads";
+    public const string RejectedByHook = "rejected_by_hook";
+    public const string HookUnavailable = "hook_unavailable";
 
     // Upload ids
     public const string UploadIdMalformed = "upload_id_malformed";

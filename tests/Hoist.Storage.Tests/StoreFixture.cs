@@ -19,6 +19,9 @@ public abstract class StoreFixture : IAsyncLifetime
 
     public IObjectStore Store { get; private set; } = null!;
 
+    /// <summary>What the store can do beyond the core contract, as the app sees it.</summary>
+    public StoreCapabilities Capabilities { get; private set; } = null!;
+
     /// <summary>The settings under Hoist:Storage, as an app would read them.</summary>
     protected abstract IReadOnlyDictionary<string, string?> Settings();
 
@@ -33,6 +36,7 @@ public abstract class StoreFixture : IAsyncLifetime
         // The host would run ValidateOnStart; there is no host here, so ask for the options first.
         _ = _services.GetRequiredService<IOptions<StorageOptions>>().Value;
         Store = _services.GetRequiredService<IObjectStore>();
+        Capabilities = _services.GetRequiredService<StoreCapabilities>();
         await Task.CompletedTask;
     }
 

@@ -31,6 +31,8 @@ public static class ApiErrors
     public static readonly ApiError ContentTypeNotAllowed = new(415, ErrorCodes.ContentTypeNotAllowed, "This server does not accept files of that type.");
     public static readonly ApiError ExtensionNotAllowed = new(415, ErrorCodes.ExtensionNotAllowed, "This server does not accept files with that extension.");
     public static readonly ApiError TooManyUploads = new(429, ErrorCodes.TooManyUploads, "Too many uploads in progress.");
+    public static readonly ApiError RejectedByHook = new(403, ErrorCodes.RejectedByHook, "The server's pre-create hook refused this upload.");
+    public static readonly ApiError HookUnavailable = new(503, ErrorCodes.HookUnavailable, "The server's pre-create hook did not answer; try again.");
 
     // Upload ids
     public static readonly ApiError UploadIdMalformed = new(400, ErrorCodes.UploadIdMalformed, "The upload id is malformed.");

@@ -2,6 +2,7 @@ using Hoist.Wire;
 using Hoist.Server.Keys;
 using System.Text.RegularExpressions;
 using Hoist.Server.Errors;
+using Hoist.Server.Hooks;
 using Hoist.Server.Storage;
 using Hoist.Server.Telemetry;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,8 @@ public sealed partial class UploadService(
     IObjectStore store,
     UploadTokenSigner signer,
     OwnerCreateGate createGate,
+    HookClient hooks,
+    UploadEvents events,
     IOptions<UploadOptions> options,
     IOptions<TokenOptions> tokenOptions,
     TimeProvider time,
@@ -72,6 +75,14 @@ public sealed partial class UploadService(
         var plan = PartPlan.For(size, limits.PreferredPartSize);
         var key = _keys.KeyFor(owner, request.FileName);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
+        if (hooks.HasPreCreate)
+        {
+            // After Hoist's own checks, before anything is created: only the hook's 2xx creates the upload.
+            foreach (var (name, value) in await hooks.PreCreateAsync(owner, request.FileName, size, contentType, cancellationToken))
+            {
+                metadata[name] = value;
+            }
+        }
         string storeUploadId;
         // Count and create as one step (within this instance), or creates sent together all pass the limit.
         using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
@@ -198,20 +209,28 @@ public sealed partial class UploadService(
             }
             var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen, cancellationToken);
+            var answer = new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
+            await FinishedAsync(token, answer, cancellationToken);
             metrics.UploadCompleted();
             LogUploadCompleted(completed.Size, plan.PartCount);
-            return new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
+            return answer;
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
         {
             // Completing twice (a retry after a lost answer, or two racing requests) answers the same object.
             if (await FindCompletedAsync(token, cancellationToken) is { } done)
             {
+                // The first complete may have died before it recorded its event: record it (same id) again.
+                await FinishedAsync(token, done, cancellationToken);
                 return done;
             }
             throw;
         }
     }
+
+    /// <summary>The post-finish event, recorded before the complete answers (see <see cref="UploadEvents"/>).</summary>
+    private Task FinishedAsync(UploadToken token, CompleteUploadResponse done, CancellationToken cancellationToken) =>
+        events.FinishedAsync(token.Owner, done.Key, done.Size, done.ETag, done.ChecksumSha256, cancellationToken);
 
     public async Task AbortAsync(UploadToken token, CancellationToken cancellationToken)
     {

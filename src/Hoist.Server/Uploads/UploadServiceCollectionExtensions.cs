@@ -1,3 +1,4 @@
+using Hoist.Server.Hooks;
 using Hoist.Server.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -26,6 +27,7 @@ public static class UploadServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
         services.AddSingleton<OwnerCreateGate>();
+        services.AddHoistHooks();
         services.AddSingleton<UploadService>();
         services.AddSingleton<AbandonedUploadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<AbandonedUploadSweeper>());

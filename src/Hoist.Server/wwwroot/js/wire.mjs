@@ -28,6 +28,8 @@ export const codes = Object.freeze({
   contentTypeNotAllowed: 'content_type_not_allowed',
   extensionNotAllowed: 'extension_not_allowed',
   tooManyUploads: 'too_many_uploads',
+  rejectedByHook: 'rejected_by_hook',
+  hookUnavailable: 'hook_unavailable',
   uploadIdMalformed: 'upload_id_malformed',
   uploadIdUnsupported: 'upload_id_unsupported',
   uploadIdForged: 'upload_id_forged',
