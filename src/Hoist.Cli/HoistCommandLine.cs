@@ -16,8 +16,17 @@ internal static class HoistCommandLine
             ListCommand.Create(),
             GetCommand.Create(),
             AbortCommand.Create(),
+            RemoveCommand.Create(),
+            PendingCommand.Create(),
         };
         var parse = root.Parse(args);
+        if (UnknownWords.Describe(parse) is { } unknown)
+        {
+            // Said alone: the other errors (a "file" named --paralel, a missing argument) follow from it.
+            await Console.Error.WriteLineAsync($"hoist: {unknown}");
+            await Console.Error.WriteLineAsync(parse.CommandResult.Command is RootCommand ? "Try 'hoist --help'." : $"Try 'hoist {parse.CommandResult.Command.Name} --help'.");
+            return ExitCodes.Usage;
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

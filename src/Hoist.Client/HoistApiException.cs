@@ -37,6 +37,9 @@ public sealed class HoistApiException : Exception
     /// <summary>More about this occurrence, if the server said more.</summary>
     public string? Detail { get; }
 
+    /// <summary>The file does not exist for the caller (<c>file_not_found</c>: missing, deleted, or another owner's).</summary>
+    public bool IsFileNotFound => Code is ErrorCodes.FileNotFound;
+
     /// <summary>True when the upload no longer exists on the server (aborted, expired or never created): resuming it is impossible.</summary>
     public bool IsUploadGone => Code is ErrorCodes.UploadNotFound or ErrorCodes.UploadExpired;
 

@@ -39,6 +39,28 @@ public sealed partial class HoistClient
         while (!string.IsNullOrEmpty(continuation));
     }
 
+    /// <summary>
+    /// Deletes one of the caller's stored files. Retried like any request; a retry answered <c>file_not_found</c>
+    /// means an earlier try deleted it (its answer was lost), and counts as deleted.
+    /// </summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>A task that completes once the file is deleted.</returns>
+    /// <exception cref="HoistApiException">The file does not exist (<see cref="HoistApiException.IsFileNotFound"/>: missing, or another owner's), or another refusal.</exception>
+    public async Task DeleteFileAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        var retried = false;
+        try
+        {
+            await Sender.SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, FileUri(key)), (_, _) => Task.FromResult(true), () => retried = true, cancellationToken);
+        }
+        catch (HoistApiException e) when (e.IsFileNotFound && retried)
+        {
+            // Deleted by a try whose answer never arrived.
+        }
+    }
+
     /// <summary>Opens a stored file for reading. No retries: for a resilient copy use <see cref="DownloadToFileAsync"/>.</summary>
     /// <param name="key">The file's key.</param>
     /// <param name="cancellationToken">Stops the request.</param>

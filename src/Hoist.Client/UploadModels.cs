@@ -51,7 +51,15 @@ public sealed record UploadResult(
     bool ChecksumVerified,
     int PartCount,
     int PartsSent,
-    int Retries);
+    int Retries)
+{
+    /// <summary>
+    /// The lowercase hex SHA-256 of the whole file (what <c>sha256sum</c> prints), computed from the bytes as they
+    /// were read for sending. A resumed upload whose parts were partly stored already (or one found complete)
+    /// reads the file once more, sequentially, for it.
+    /// </summary>
+    public string? Sha256 { get; init; }
+}
 
 /// <summary>What the server holds of an upload in progress.</summary>
 /// <param name="Size">The file's size.</param>

@@ -30,6 +30,8 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
             Assert.Equal("uploaded", document.GetProperty("status").GetString());
             Assert.Equal(Path.GetFileName(path), document.GetProperty("name").GetString());
             Assert.True(document.GetProperty("checksumVerified").GetBoolean());
+            Assert.Equal(Hashes.Sha256Hex(path), document.GetProperty("sha256").GetString());
+            Assert.EndsWith("-" + document.GetProperty("partCount").GetInt32(), document.GetProperty("checksumSha256").GetString(), StringComparison.Ordinal);
             Assert.Equal(await DownloadedSha256Async(document.GetProperty("key").GetString()!), Hashes.Sha256Hex(path));
         }
         Assert.Empty(await RecordedUploadsAsync());
@@ -95,6 +97,88 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         Assert.False(File.Exists(State));
     }
 
+    [Theory]
+    [InlineData("upload --paralel 3 {file} --server {server}", "unknown option '--paralel' for 'hoist upload'", "Did you mean '--parallel'?")]
+    [InlineData("upload {file} --server {server} --limit-rat 5M", "unknown option '--limit-rat' for 'hoist upload'", "Did you mean '--limit-rate'?")]
+    [InlineData("get some/key --outptu x.bin --server {server}", "unknown option '--outptu' for 'hoist get'", "Did you mean '--output'?")]
+    [InlineData("ls --jsno --server {server}", "unknown option '--jsno' for 'hoist ls'", "Did you mean '--json'?")]
+    [InlineData("upload {file} --server {server} --zzzzzzzzzz", "unknown option '--zzzzzzzzzz' for 'hoist upload'", null)]
+    [InlineData("uplaod {file} --server {server}", "unknown command 'uplaod'", "Did you mean 'upload'?")]
+    [InlineData("lss", "unknown command 'lss'", "Did you mean 'ls'?")]
+    public async Task An_unknown_option_or_command_is_named_with_the_nearest_known_one_and_exits_2(string line, string said, string? suggestion)
+    {
+        var file = _files.File("typo.bin", 1000, seed: 38);
+        var args = line.Split(' ').Select(a => a.Replace("{file}", file, StringComparison.Ordinal).Replace("{server}", server.Url.OriginalString, StringComparison.Ordinal))
+            .Concat(["--state", State]);
+
+        var run = await HoistCli.RunAsync(args);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(said, run.Error, StringComparison.Ordinal);
+        if (suggestion is null)
+        {
+            Assert.DoesNotContain("Did you mean", run.Error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(suggestion, run.Error, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("no such file or folder", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(State));
+    }
+
+    [Fact]
+    public async Task Get_does_not_replace_an_existing_file_unless_forced()
+    {
+        var source = _files.File("original.bin", 2 * MiB, seed: 39);
+        var upload = await Hoist("upload", source, "--server", server.Url.OriginalString, "--state", State, "--json");
+        Assert.True(upload.ExitCode == 0, upload.ToString());
+        var key = JsonLines(upload.Output).Single().GetProperty("key").GetString()!;
+        var mine = _files.Combine("mine.bin");
+        await File.WriteAllTextAsync(mine, "my own work");
+        var folder = _files.Combine("get-here");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "original.bin"), "keep me");
+        var env = new Dictionary<string, string> { ["HOIST_SERVER"] = server.Url.OriginalString };
+
+        var named = await HoistCli.RunAsync(["get", key, "-o", mine], env);
+        var implicitName = await RunInAsync(folder, ["get", key], env);
+
+        Assert.True(named.ExitCode == 2, named.ToString());
+        Assert.Contains("exists; not replaced", named.Error, StringComparison.Ordinal);
+        Assert.Contains("--force", named.Error, StringComparison.Ordinal);
+        Assert.Equal("my own work", await File.ReadAllTextAsync(mine));
+        Assert.True(implicitName.ExitCode == 2, implicitName.ToString());
+        Assert.Equal("keep me", await File.ReadAllTextAsync(Path.Combine(folder, "original.bin")));
+        Assert.Single(Directory.GetFiles(folder));
+
+        var fresh = await HoistCli.RunAsync(["get", key, "-o", _files.Combine("fresh.bin")], env);
+        var forced = await HoistCli.RunAsync(["get", key, "-o", mine, "--force"], env);
+
+        Assert.True(fresh.ExitCode == 0, fresh.ToString());
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal(Hashes.Sha256Hex(source), Hashes.Sha256Hex(mine));
+    }
+
+    [Fact]
+    public async Task Json_output_is_UTF_8_as_it_is()
+    {
+        var file = _files.File("résumé—日本.bin", 1000, seed: 40);
+
+        var run = await Hoist("upload", file, "--server", server.Url.OriginalString, "--state", State, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("\"name\":\"résumé—日本.bin\"", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", run.Output, StringComparison.Ordinal);
+        var key = JsonLines(run.Output).Single().GetProperty("key").GetString()!;
+        var env = new Dictionary<string, string> { ["HOIST_SERVER"] = server.Url.OriginalString };
+        var ls = await HoistCli.RunAsync(["ls", key, "--json"], env);
+        var get = await HoistCli.RunAsync(["get", key, "-o", _files.Combine("résumé-copy.bin"), "--json"], env);
+        Assert.Contains(key, ls.Output, StringComparison.Ordinal);
+        Assert.Contains("résumé-copy.bin", get.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", ls.Output + get.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_server_comes_from_HOIST_SERVER_and_output_in_a_pipe_has_no_ANSI()
     {
@@ -104,6 +188,11 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("uploaded env.bin -> ", run.Output, StringComparison.Ordinal);
+        Assert.Contains($", sha256 {Hashes.Sha256Hex(file)}", run.Output, StringComparison.Ordinal);
+        var key = run.Output.Split(" -> ")[1].Split(' ')[0];
+        var get = await HoistCli.RunAsync(["get", key, "-o", _files.Combine("env-back.bin")], new Dictionary<string, string> { ["HOIST_SERVER"] = server.Url.OriginalString });
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.Contains($"sha256 {Hashes.Sha256Hex(file)}", get.Output, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', run.Output + run.Error);
     }
 
@@ -128,9 +217,52 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         var document = JsonLines(resume.Output).Single();
         Assert.Equal("uploaded", document.GetProperty("status").GetString());
         Assert.Equal(12 - stored, document.GetProperty("partsSent").GetInt32());
+        Assert.Equal(Hashes.Sha256Hex(file), document.GetProperty("sha256").GetString());
         Assert.Equal(Hashes.Sha256Hex(file), await DownloadedSha256Async(document.GetProperty("key").GetString()!));
         Assert.Empty(await RecordedUploadsAsync());
         Assert.True(JsonLines((await Hoist("resume", "--state", State, "--json")).Output).Count == 0);
+    }
+
+    [Fact]
+    public async Task Pending_lists_the_unfinished_uploads_with_what_the_server_has_stored()
+    {
+        var empty = await Hoist("pending", "--state", State);
+        Assert.True(empty.ExitCode == 0, empty.ToString());
+        Assert.Contains("no unfinished uploads", empty.Output, StringComparison.Ordinal);
+
+        var file = _files.File("pending.bin", 20 * MiB, seed: 44);
+        string uploadId;
+        using (var cli = new RunningCli(["upload", file, "--server", server.Url.OriginalString, "--state", State, "--parallel", "1", "--limit-rate", "5M"]))
+        {
+            uploadId = await WaitForStoredPartsAsync(1);
+            cli.Process.Kill();
+            await cli.Process.WaitForExitAsync();
+        }
+        var stored = await SettledStoredPartCountAsync(uploadId);
+        var bytes = (await Client().GetUploadStatusAsync(uploadId)).BytesStored;
+
+        var json = await Hoist("pending", "--state", State, "--json");
+        var plain = await Hoist("pending", "--state", State);
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var document = JsonLines(json.Output).Single();
+        Assert.Equal("pending", document.GetProperty("status").GetString());
+        Assert.Equal(uploadId, document.GetProperty("uploadId").GetString());
+        Assert.Equal(file, document.GetProperty("path").GetString());
+        Assert.Equal(stored, document.GetProperty("partsStored").GetInt32());
+        Assert.Equal(4, document.GetProperty("partCount").GetInt32());
+        Assert.Equal(bytes, document.GetProperty("bytesStored").GetInt64());
+        Assert.Equal(20 * MiB, document.GetProperty("size").GetInt64());
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains($"pending.bin: {stored} of 4 parts stored", plain.Output, StringComparison.Ordinal);
+        Assert.Contains(uploadId, plain.Output, StringComparison.Ordinal);
+
+        await Client().AbortAsync(uploadId);
+        var gone = await Hoist("pending", "--state", State, "--json");
+
+        Assert.True(gone.ExitCode == 0, gone.ToString());
+        Assert.Equal("gone", JsonLines(gone.Output).Single().GetProperty("status").GetString());
+        Assert.Single(await RecordedUploadsAsync());
     }
 
     [Fact]
@@ -191,6 +323,17 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         {
             clis.ForEach(c => c.Dispose());
         }
+    }
+
+    private static async Task<HoistCli.Run> RunInAsync(string folder, string[] args, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = HoistCli.StartInfo(args, environment);
+        start.WorkingDirectory = folder;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new HoistCli.Run(process.ExitCode, await output, await error);
     }
 
     private HoistClient Client() => new(new HttpClient(), new HoistClientOptions { ServerUrl = server.Url });

@@ -50,6 +50,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.Equal(10 - stored.Count, counter.Count);
         Assert.Equal(10 - stored.Count, result.PartsSent);
         AssertVerified(result);
+        Assert.Equal(Hashes.Sha256Hex(path), result.Sha256);
         Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
@@ -204,6 +205,44 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
     }
 
     [Fact]
+    public async Task The_whole_file_s_SHA_256_is_computed_while_the_parts_are_read_in_parallel_without_a_second_read()
+    {
+        var bytes = new byte[(int)(6.5 * HoistAppFixture.PartSize)];
+        new Random(10).NextBytes(bytes);
+        using var stream = new CountingStream(bytes);
+        var client = app.Client();
+
+        var result = await client.UploadAsync(stream, "whole.bin", new UploadOptions { Parallelism = 4 });
+
+        Assert.Equal(7, result.PartCount);
+        AssertVerified(result);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), result.Sha256);
+        Assert.Equal(bytes.Length, stream.BytesRead);
+    }
+
+    private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        private long _read;
+
+        public long BytesRead => Interlocked.Read(ref _read);
+
+        // Every read ends here: a MemoryStream subclass's span and async reads go through Read(byte[], ...).
+        public override int Read(byte[] buffer, int offset, int count) => Counted(base.Read(buffer, offset, count));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer, offset, count));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        private int Counted(int read)
+        {
+            Interlocked.Add(ref _read, read);
+            return read;
+        }
+    }
+
+    [Fact]
     public async Task An_empty_file_is_uploaded_and_downloaded()
     {
         var path = _files.File("empty.bin", 0, seed: 9);
@@ -212,6 +251,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         var result = await client.UploadFileAsync(path);
 
         Assert.Equal((0, 1), (result.Size, result.PartCount));
+        Assert.Equal(Hashes.Sha256Hex(path), result.Sha256);
         var back = await client.DownloadToFileAsync(result.Key, _files.Combine("empty-back.bin"));
         Assert.Equal(0, back.Size);
         Assert.Equal(Hashes.Sha256Hex(path), back.Sha256);

@@ -17,12 +17,19 @@ internal static class GetCommand
         var token = CliOptions.Token();
         var json = CliOptions.Json();
         var retryFor = CliOptions.RetryFor();
-        var command = new Command("get", "Download a stored file.") { key, output, server, token, json, retryFor };
+        var force = new Option<bool>("--force") { Description = "Replace the local file if it exists." };
+        var command = new Command("get", "Download a stored file.") { key, output, server, token, json, retryFor, force };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token), parse.GetValue(retryFor));
             var name = parse.GetValue(key)!;
             var target = parse.GetValue(output) ?? name[(name.LastIndexOf('/') + 1)..];
+            if (target != "-" && !parse.GetValue(force) && (File.Exists(target) || Directory.Exists(target)))
+            {
+                // Nothing asked of the server, nothing written: the user's file is not replaced by surprise.
+                await Console.Error.WriteLineAsync($"hoist: {target} exists; not replaced. Use --force to replace it, or -o to name another file.");
+                return ExitCodes.Usage;
+            }
             try
             {
                 if (target == "-")
@@ -36,7 +43,7 @@ internal static class GetCommand
                     ? await client.DownloadToFileAsync(name, target, null, cancellationToken)
                     : await DownloadWithBarAsync(client, name, target, cancellationToken);
                 Console.Out.WriteLine(parse.GetValue(json)
-                    ? JsonSerializer.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
+                    ? CliJson.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
                     : $"saved {result.Path} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
                 return ExitCodes.Success;
             }

@@ -31,7 +31,7 @@ internal static class ListCommand
                 {
                     if (asJson)
                     {
-                        Console.Out.WriteLine(JsonSerializer.Serialize(new ListedFile(file.Key, file.Size, file.LastModified, file.ETag), ListJson.Default.ListedFile));
+                        Console.Out.WriteLine(CliJson.Serialize(new ListedFile(file.Key, file.Size, file.LastModified, file.ETag), ListJson.Default.ListedFile));
                     }
                     else if (terminal)
                     {

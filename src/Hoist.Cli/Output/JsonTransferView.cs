@@ -20,7 +20,7 @@ internal sealed class JsonTransferView : ITransferView
 
     private void Write(FileReport report)
     {
-        var line = JsonSerializer.Serialize(report, ReportJson.Default.FileReport);
+        var line = CliJson.Serialize(report, ReportJson.Default.FileReport);
         lock (_output)
         {
             Console.Out.WriteLine(line);
@@ -45,6 +45,7 @@ internal sealed class JsonTransferView : ITransferView
             ChecksumSha256 = result.ChecksumSha256,
             LocalChecksumSha256 = result.LocalChecksumSha256,
             ChecksumVerified = result.ChecksumVerified,
+            Sha256 = result.Sha256,
             PartCount = result.PartCount,
             PartsSent = result.PartsSent,
             Retries = result.Retries,
@@ -64,6 +65,7 @@ internal sealed class JsonTransferView : ITransferView
                 ChecksumSha256 = stored?.ChecksumSha256,
                 LocalChecksumSha256 = stored?.LocalChecksumSha256,
                 ChecksumVerified = stored?.ChecksumVerified,
+                Sha256 = stored?.Sha256,
             });
 
         public void Interrupted(string? uploadId, string? resume = null) =>
@@ -84,6 +86,9 @@ internal sealed record FileReport(string Status, string Path, string Name, long 
     public string? ChecksumSha256 { get; init; }
     public string? LocalChecksumSha256 { get; init; }
     public bool? ChecksumVerified { get; init; }
+
+    /// <summary>The whole file's SHA-256 in hex, as sha256sum prints it.</summary>
+    public string? Sha256 { get; init; }
     public int? PartCount { get; init; }
     public int? PartsSent { get; init; }
     public int? Retries { get; init; }

@@ -133,7 +133,8 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
             task.HideWhenCompleted = view._hideFinished;
             task.Value = task.MaxValue;
             task.StopTask();
-            view.Finished(null);
+            // As sha256sum prints it, to compare with.
+            view.Finished(result.Sha256 is null ? null : $"[grey]{result.Sha256}  {Markup.Escape(job.Name)}[/]");
         }
 
         public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null)

@@ -12,8 +12,8 @@ internal sealed record PartDigest(byte[] Sha256, byte[]? Md5)
     public static PartDigest Of(ReadOnlySpan<byte> bytes, bool md5) =>
         new(SHA256.HashData(bytes), md5 ? MD5.HashData(bytes) : null);
 
-    /// <summary>Hashes a range of the source chunk by chunk, for parts too large to hold in memory.</summary>
-    public static async Task<PartDigest> ReadAsync(PartSource source, long offset, long length, bool md5, CancellationToken cancellationToken)
+    /// <summary>Hashes a range of the source chunk by chunk, for parts too large to hold in memory (appending the bytes to <paramref name="whole"/> too, when given).</summary>
+    public static async Task<PartDigest> ReadAsync(PartSource source, long offset, long length, bool md5, CancellationToken cancellationToken, IncrementalHash? whole = null)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var md = md5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
@@ -26,6 +26,7 @@ internal sealed record PartDigest(byte[] Sha256, byte[]? Md5)
                 await source.ReadExactlyAsync(offset + done, chunk.AsMemory(0, count), cancellationToken);
                 sha.AppendData(chunk, 0, count);
                 md?.AppendData(chunk, 0, count);
+                whole?.AppendData(chunk, 0, count);
                 done += count;
             }
         }

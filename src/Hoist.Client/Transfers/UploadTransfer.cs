@@ -16,6 +16,7 @@ internal sealed class UploadTransfer
     private readonly UploadProgressTracker _progress;
     private readonly byte[]?[] _sha256s;
     private CompleteUploadResponse? _completedByPart;
+    private WholeFileHash? _whole;
     private int _retries;
     private int _partsSent;
 
@@ -71,6 +72,9 @@ internal sealed class UploadTransfer
     /// </summary>
     public async Task<UploadResult> SendAndCompleteAsync(IReadOnlyList<int> parts, CancellationToken cancellationToken)
     {
+        // Every part sent by this call, in order: the whole file's SHA-256 is computed as the parts are read.
+        using var whole = parts.SequenceEqual(Enumerable.Range(1, _plan.PartCount)) ? new WholeFileHash() : null;
+        _whole = whole;
         try
         {
             await PartWorkers.RunAsync(parts, _parallelism, _bufferSize, SendPartAsync, cancellationToken);
@@ -114,6 +118,19 @@ internal sealed class UploadTransfer
             await _source.ReadExactlyAsync(offset, memory, cancellationToken);
             digest = PartDigest.Of(memory.Span, md5: false);
             bytes = memory;
+            if (_whole is { } whole)
+            {
+                await whole.WaitTurnAsync(number, cancellationToken);
+                whole.Sha.AppendData(memory.Span);
+                whole.Done(number);
+            }
+        }
+        else if (_whole is { } whole)
+        {
+            // A part too large to hold: read (and hashed) on its turn, chunk by chunk.
+            await whole.WaitTurnAsync(number, cancellationToken);
+            digest = await PartDigest.ReadAsync(_source, offset, length, md5: false, cancellationToken, whole.Sha);
+            whole.Done(number);
         }
         else
         {
@@ -185,8 +202,9 @@ internal sealed class UploadTransfer
         await PartWorkers.RunAsync(unhashed, _parallelism, _bufferSize, async (number, buffer, token) =>
             _sha256s[number - 1] = (await DigestAsync(number, buffer, md5: false, token)).Sha256, cancellationToken);
         var local = PartDigest.Composite(_sha256s.Select((sha, i) => sha ?? throw new InvalidOperationException($"Part {i + 1} was never hashed.")).ToList());
+        var sha256 = _whole is { } whole && whole.IsComplete(_plan.PartCount) ? whole.Hex() : await WholeFileHash.ReadAsync(_source, cancellationToken);
         var result = new UploadResult(_plan.UploadId, completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256, local,
-            completed.ChecksumSha256 == local, _plan.PartCount, _partsSent, _retries);
+            completed.ChecksumSha256 == local, _plan.PartCount, _partsSent, _retries) { Sha256 = sha256 };
         if (completed.ChecksumSha256 is not { } remote)
         {
             throw new HoistVerificationException(

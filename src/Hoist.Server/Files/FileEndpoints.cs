@@ -13,7 +13,7 @@ public sealed record FileEntry(string Key, long Size, DateTimeOffset LastModifie
 
 public sealed record FilesResponse(IReadOnlyList<FileEntry> Files, string? NextContinuationToken);
 
-/// <summary>The caller's stored files: /api/files (list) and /api/files/{key} (download, with Range).</summary>
+/// <summary>The caller's stored files: /api/files (list) and /api/files/{key} (download, with Range; delete).</summary>
 public static class FileEndpoints
 {
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
@@ -21,7 +21,34 @@ public static class FileEndpoints
         var files = app.MapGroup(HoistWire.Files).WithTags("Files").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         files.MapGet("/", ListAsync);
         files.MapMethods("/{**key}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync);
+        files.MapDelete("/{**key}", DeleteAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Deletes one of the caller's files: 204, or 404 file_not_found for a missing file, another owner's, a key the
+    /// store cannot hold, or one of the store's own (.hoist/): which of these it was is not said.
+    /// </summary>
+    private static async Task<NoContent> DeleteAsync(string key, HttpContext context, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (!key.StartsWith(Owner.Prefix(Owner.Of(context)), StringComparison.Ordinal) || ObjectKey.IsReserved(key))
+        {
+            throw ApiErrors.FileNotFound.With();
+        }
+        try
+        {
+            // A missing file is refused, not silently "deleted" (the store's delete, like S3's, would not tell).
+            if (await store.HeadObjectAsync(key, cancellationToken) is null)
+            {
+                throw ApiErrors.FileNotFound.With();
+            }
+            await store.DeleteObjectAsync(key, cancellationToken);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.InvalidKey)
+        {
+            throw ApiErrors.FileNotFound.With();
+        }
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<FilesResponse>> ListAsync(HttpContext context, IObjectStore store, string? prefix, string? continuationToken, int? limit, CancellationToken cancellationToken)

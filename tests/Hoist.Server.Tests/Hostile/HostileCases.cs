@@ -29,6 +29,7 @@ public static class HostileCases
         .. CreateBodies(),
         .. Lifecycle(),
         .. DownloadKeys(),
+        .. DeleteKeys(),
         .. Authentication(),
     ];
 
@@ -107,6 +108,9 @@ public static class HostileCases
         yield return new(group, "Bob asks for Alice's file with HEAD", Setup.Completed, 404, null, async c => await c.Bob.DownloadAsync(c.Completed!.Key, method: HttpMethod.Head, cancellationToken: c.Ct)) { Answer = "404 (HEAD: no body)" };
         yield return new(group, "Bob downloads through `bob/../alice/…`", Setup.Completed, 404, "file_not_found", c => Raw(c, "GET", "/api/files/bob/../" + c.Completed!.Key, HostileContext.BobAuthorization));
         yield return new(group, "Bob downloads through `bob%2F..%2Falice…`", Setup.Completed, 404, "file_not_found", c => Raw(c, "GET", "/api/files/bob%2F..%2F" + c.Completed!.Key.Replace("/", "%2F", StringComparison.Ordinal), HostileContext.BobAuthorization));
+        yield return new(group, "Bob deletes Alice's file", Setup.Completed, 404, "file_not_found", async c => await c.Bob.DeleteFileAsync(c.Completed!.Key, c.Ct));
+        yield return new(group, "Bob deletes through `bob/../alice/…`", Setup.Completed, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/bob/../" + c.Completed!.Key, HostileContext.BobAuthorization));
+        yield return new(group, "Bob deletes through `bob%2F..%2Falice…`", Setup.Completed, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/bob%2F..%2F" + c.Completed!.Key.Replace("/", "%2F", StringComparison.Ordinal), HostileContext.BobAuthorization));
         yield return new(group, "a JWT whose sub is `{fileName}` uploads a file named `bob`", Setup.None, 201, null, async c =>
         {
             using var mallory = c.Server.JwtApp.CreateApi(Jwts.Create("{fileName}"));
@@ -271,6 +275,16 @@ public static class HostileCases
         yield return new(group, "the store's own folder `.hoist/…`", Setup.None, 404, "file_not_found", c => Raw(c, "GET", "/api/files/.hoist/signing-key", HostileContext.AliceAuthorization));
         yield return new(group, "an empty segment `alice//x`", Setup.None, 404, "file_not_found", c => Raw(c, "GET", "/api/files/alice//x", HostileContext.AliceAuthorization));
         yield return new(group, "a range past the end of the file", Setup.Completed, 416, "range_not_satisfiable", async c => await c.Alice.DownloadAsync(c.Completed!.Key, range: "bytes=100-", cancellationToken: c.Ct));
+    }
+
+    private static IEnumerable<HostileCase> DeleteKeys()
+    {
+        const string group = "delete key";
+        yield return new(group, "a file that does not exist", Setup.None, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/alice/no-such-file.bin", HostileContext.AliceAuthorization));
+        yield return new(group, "`alice/../../../etc/passwd` (dot segments resolved before routing)", Setup.None, 404, "not_found", c => Raw(c, "DELETE", "/api/files/alice/../../../etc/passwd", HostileContext.AliceAuthorization));
+        yield return new(group, "`alice/..%2F..%2Fbob/x` (encoded slashes stay in the key)", Setup.None, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/alice/..%2F..%2Fbob/x", HostileContext.AliceAuthorization));
+        yield return new(group, "the store's own folder `.hoist/…`", Setup.None, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/.hoist/signing-key", HostileContext.AliceAuthorization));
+        yield return new(group, "an empty segment `alice//x`", Setup.None, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/alice//x", HostileContext.AliceAuthorization));
     }
 
     private static IEnumerable<HostileCase> Authentication()

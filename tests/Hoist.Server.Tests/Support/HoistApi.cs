@@ -86,6 +86,10 @@ public sealed class HoistApi(HttpClient http) : IDisposable
         return (await ReadAsync<FilesAnswer>(response, HttpStatusCode.OK, cancellationToken)).Files;
     }
 
+    /// <summary>DELETE /api/files/{key}, answered as it comes.</summary>
+    public Task<HttpResponseMessage> DeleteFileAsync(string key, CancellationToken cancellationToken = default) =>
+        http.DeleteAsync(new Uri("/api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)), UriKind.Relative), cancellationToken);
+
     /// <summary>The file's response, headers read and body not yet (the caller streams and disposes it).</summary>
     public async Task<HttpResponseMessage> DownloadAsync(string key, string? range = null, HttpMethod? method = null, CancellationToken cancellationToken = default)
     {
