@@ -45,13 +45,15 @@ public static partial class HoistStartup
                 throw new StoreException(StoreErrorCode.Unavailable, $"The store ({store.Location}) did not answer within {StoreCheckTimeout.TotalSeconds:0} s.");
             }
         }
+        // The signing key now, not at the first request: a key file that cannot be made stops the start.
+        var signer = app.Services.GetRequiredService<Uploads.UploadTokenSigner>();
         await app.StartAsync();
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hoist.Server");
-        LogStarted(logger, string.Join(", ", addresses), store.Location, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode);
+        LogStarted(logger, string.Join(", ", addresses), store.Location, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode, signer.KeySource);
     }
 
-    [LoggerMessage(LogLevel.Information, "Hoist listens on {Addresses}; store: {Store}; auth: {AuthMode}")]
-    private static partial void LogStarted(ILogger logger, string addresses, string store, AuthMode authMode);
+    [LoggerMessage(LogLevel.Information, "Hoist listens on {Addresses}; store: {Store}; auth: {AuthMode}; upload ids signed with {KeySource}")]
+    private static partial void LogStarted(ILogger logger, string addresses, string store, AuthMode authMode, string keySource);
 }

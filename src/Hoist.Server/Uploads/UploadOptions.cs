@@ -48,4 +48,12 @@ public sealed class TokenOptions
 
     /// <summary>How long an upload id stays usable.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Where the key is generated and kept when <see cref="SigningKey"/> is not set. Default: the file
+    /// system store's folder, <c>&lt;Hoist:Storage:FileSystem:Root&gt;/.hoist/signing-key</c> (which is also
+    /// where it lands with the S3 store: such a key is this machine's own, so instances that share a
+    /// store need <see cref="SigningKey"/> instead).
+    /// </summary>
+    public string? KeyFile { get; set; }
 }

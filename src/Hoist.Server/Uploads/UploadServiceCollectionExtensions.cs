@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Hoist.Server.Hooks;
 using Hoist.Server.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,8 @@ public static class UploadServiceCollectionExtensions
             .Validate(o => o.SigningKey is null || o.SigningKey.Length >= 32, "Hoist:Tokens:SigningKey must have at least 32 characters.")
             .Validate(o => o.PreviousSigningKeys.All(k => k is { Length: >= 32 }), "Hoist:Tokens:PreviousSigningKeys: every key must have at least 32 characters.")
             .Validate(o => o.Lifetime > TimeSpan.Zero, "Hoist:Tokens:Lifetime must be positive.")
+            .PostConfigure<IOptions<Storage.StorageOptions>>((tokens, storage) =>
+                tokens.KeyFile = string.IsNullOrWhiteSpace(tokens.KeyFile) ? Path.Combine(storage.Value.FileSystem.Root, ".hoist", "signing-key") : tokens.KeyFile)
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();

@@ -22,12 +22,19 @@ public sealed class UploadTokenSigner
     private readonly byte[][] _previousKeys;
     private readonly TimeProvider _time;
 
-    public UploadTokenSigner(IOptions<TokenOptions> tokens, IOptions<StorageOptions> storage, TimeProvider time, ILogger<UploadTokenSigner> logger)
+    public UploadTokenSigner(IOptions<TokenOptions> tokens, TimeProvider time, ILogger<UploadTokenSigner> logger)
     {
         _time = time;
-        _key = tokens.Value.SigningKey is { Length: > 0 } configured
-            ? Encoding.UTF8.GetBytes(configured)
-            : SigningKeyFile.LoadOrCreate(Path.Combine(storage.Value.FileSystem.Root, ".hoist", "signing-key"), logger);
+        if (tokens.Value.SigningKey is { Length: > 0 } configured)
+        {
+            _key = Encoding.UTF8.GetBytes(configured);
+            KeySource = "Hoist:Tokens:SigningKey";
+        }
+        else
+        {
+            _key = SigningKeyFile.LoadOrCreate(tokens.Value.KeyFile!, logger);
+            KeySource = $"the key in {Path.GetFullPath(tokens.Value.KeyFile!)} (this machine's own: set Hoist:Tokens:SigningKey to share one)";
+        }
         _previousKeys = [.. tokens.Value.PreviousSigningKeys.Select(Encoding.UTF8.GetBytes)];
     }
 
@@ -37,6 +44,9 @@ public sealed class UploadTokenSigner
         _previousKeys = previousKeys;
         _time = time;
     }
+
+    /// <summary>Where the signing key comes from, for the start line.</summary>
+    public string KeySource { get; } = "";
 
     public string Sign(UploadToken token)
     {
@@ -122,6 +132,19 @@ internal static class SigningKeyFile
 {
     public static byte[] LoadOrCreate(string path, ILogger logger)
     {
+        try
+        {
+            return LoadOrCreateCore(Path.GetFullPath(path), logger);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or FormatException)
+        {
+            throw new OptionsValidationException(TokenOptions.Section, typeof(TokenOptions),
+                [$"The upload-token signing key file {Path.GetFullPath(path)} cannot be created or read ({e.Message}). Set Hoist:Tokens:KeyFile to a path this server may write, or Hoist:Tokens:SigningKey."]);
+        }
+    }
+
+    private static byte[] LoadOrCreateCore(string path, ILogger logger)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         try
         {
@@ -150,6 +173,7 @@ internal static class SigningKeyFile
 
 internal static partial class SigningKeyLog
 {
-    [LoggerMessage(LogLevel.Information, "Generated an upload-token signing key at {Path}; set Hoist:Tokens:SigningKey to share one between instances")]
+    // Debug: the start line names the key file already.
+    [LoggerMessage(LogLevel.Debug, "Generated an upload-token signing key at {Path}; set Hoist:Tokens:SigningKey to share one between instances")]
     public static partial void GeneratedSigningKey(this ILogger logger, string path);
 }

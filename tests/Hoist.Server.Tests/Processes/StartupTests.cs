@@ -43,7 +43,8 @@ public sealed class StartupTests : IDisposable
             Assert.True(Directory.Exists(Path.Combine(_folder, "data", ".hoist")), "The data folder is relative to the working folder.");
             lock (output)
             {
-                Assert.Contains(output, line => line.Contains($"Hoist listens on http://127.0.0.1:{port}; store: FileSystem at {Path.Combine(_folder, "data")}; auth: None", StringComparison.Ordinal));
+                Assert.Contains(output, line => line.Contains($"Hoist listens on http://127.0.0.1:{port}; store: FileSystem at {Path.Combine(_folder, "data")}; auth: None; "
+                    + $"upload ids signed with the key in {Path.Combine(_folder, "data", ".hoist", "signing-key")}", StringComparison.Ordinal));
             }
         }
         finally
@@ -61,6 +62,7 @@ public sealed class StartupTests : IDisposable
             { "a part size of 1 byte", new() { ["Hoist:Uploads:PreferredPartSize"] = "1" }, ["Hoist:Uploads:PreferredPartSize"] },
             { "an unknown provider", new() { ["Hoist:Storage:Provider"] = "Minio" }, ["Hoist:Storage:Provider", "Valid values: FileSystem, S3"] },
             { "a folder that cannot be written", new() { ["Hoist:Storage:FileSystem:Root"] = "/proc/hoist" }, ["/proc/hoist", "Hoist:Storage:FileSystem:Root"] },
+            { "a signing key file that cannot be written", new() { ["Hoist:Tokens:KeyFile"] = "/proc/hoist-key/signing-key" }, ["/proc/hoist-key/signing-key", "Hoist:Tokens:KeyFile", "Hoist:Tokens:SigningKey"] },
             { "a missing bucket", new(s3) { ["Hoist:Storage:S3:Bucket"] = "hoist-no-such-bucket" }, ["NoSuchBucket", "hoist-no-such-bucket", "Hoist:Storage:S3:Bucket"] },
             { "a wrong secret key", new(s3) { ["Hoist:Storage:S3:SecretKey"] = "not-the-secret-key" }, ["SignatureDoesNotMatch", "Hoist:Storage:S3:SecretKey"] },
             { "an unknown access key", new(s3) { ["Hoist:Storage:S3:AccessKey"] = "nobody" }, ["InvalidAccessKeyId", "Hoist:Storage:S3:AccessKey"] },
