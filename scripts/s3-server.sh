@@ -275,6 +275,10 @@ log file = $LOGS/\$name.log
 
 [$RGW_NAME]
 rgw data = $STATE/rgw
+# Deleted and aborted data is reclaimed by RGW's garbage collector, by default only after 2 h:
+# test runs that write gigabytes would fill the disk first. Reclaim within about a minute.
+rgw gc obj min wait = 60
+rgw gc processor period = 60
 # A client's default socket name has its pid in it: one stale file per start.
 admin socket = $STATE/run/\$name.asok
 pid file = $STATE/run/\$name.pid
