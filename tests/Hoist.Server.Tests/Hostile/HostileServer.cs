@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using Hoist.Server.Storage;
 using Hoist.Server.Tests.Security;
 using Hoist.Server.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hoist.Server.Tests.Hostile;
@@ -55,10 +53,7 @@ public abstract class HostileServer : IAsyncLifetime
             ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
             ["Hoist:Uploads:SweepInterval"] = "00:00:00",
         });
-        _app.UseKestrel(0);
-        _app.StartServer();
-        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        Address = new Uri(addresses.First());
+        Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);
         Bob = Client(ApiKeyOwners.BobKey);
         Nobody = Client(null);

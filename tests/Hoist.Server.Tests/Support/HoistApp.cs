@@ -16,6 +16,17 @@ public sealed class HoistApp(IReadOnlyDictionary<string, string?> settings, Acti
 {
     public HoistApi CreateApi() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
 
+    /// <summary>Starts this app on real Kestrel on a free loopback port and answers its address.</summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel has no address.");
+        return new Uri(address);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));

@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hoist.Server.Tests.Support;
@@ -27,11 +25,7 @@ public sealed class KestrelHoist : IAsyncDisposable
     public static KestrelHoist Start(StoreFixture fixture, IReadOnlyDictionary<string, string?> overrides)
     {
         var app = fixture.CreateApp(overrides);
-        app.UseKestrel(0);
-        app.StartServer();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.First()
-            ?? throw new InvalidOperationException("Kestrel has no address.");
-        return new KestrelHoist(app, new Uri(address));
+        return new KestrelHoist(app, app.StartOnKestrel());
     }
 
     /// <summary>A client that sends "Authorization: Bearer <paramref name="bearer"/>" (nothing when null); disposed with the server.</summary>

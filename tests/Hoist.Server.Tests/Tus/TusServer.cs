@@ -7,8 +7,6 @@ using Hoist.Server.Tests.Security;
 using Hoist.Server.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,9 +50,7 @@ public abstract class TusServer : IAsyncLifetime
             ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
             ["Hoist:Uploads:SweepInterval"] = "00:00:00",
         }), services => services.AddSingleton<IStartupFilter>(new CountingStartup(Received)));
-        _app.UseKestrel(0);
-        _app.StartServer();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);
         Bob = Client(ApiKeyOwners.BobKey);
     }
