@@ -88,7 +88,7 @@ public sealed partial class FileSystemStore : IObjectStore
 
     private async Task<StoredPart> UploadPartCoreAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {
-        ValidatePartNumber(partNumber);
+        S3Limits.RequirePartNumber(partNumber);
         if (length > S3Limits.MaxPartSize)
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
@@ -275,17 +275,6 @@ public sealed partial class FileSystemStore : IObjectStore
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         ListObjectsCoreAsync(prefix, continuationToken, maxKeys, cancellationToken);
 
-    private static void ValidatePartNumber(int partNumber)
-    {
-        if (partNumber is < 1 or > S3Limits.MaxPartNumber)
-        {
-            throw new StoreException(StoreErrorCode.InvalidArgument, $"Part numbers go from 1 to {S3Limits.MaxPartNumber}.");
-        }
-    }
-
-    private static StoreException NoSuchUpload(string uploadId) =>
-        new(StoreErrorCode.NoSuchUpload, $"The upload '{uploadId}' does not exist (it may have been completed or aborted).");
-
     private string ObjectPath(string key) => Path.Combine(_root, key);
 
     private string MetaPath(string key) => Path.Combine(_meta, key);
@@ -322,13 +311,13 @@ public sealed partial class FileSystemStore : IObjectStore
         // Upload ids are ours (hex digits: a folder tag and 32 random, or 32 random from before tags); anything else cannot name a folder.
         if (uploadId.Length is not (TaggedIdLength or UntaggedIdLength) || !uploadId.All(char.IsAsciiHexDigitLower))
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         var directory = UploadDirectory(uploadId);
         var record = await TryReadUploadAsync(directory, cancellationToken);
         if (record is null || record.Key != key)
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         return (directory, record);
     }
@@ -356,7 +345,7 @@ public sealed partial class FileSystemStore : IObjectStore
         }
         catch (DirectoryNotFoundException)
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         foreach (var path in files)
         {
@@ -384,7 +373,7 @@ public sealed partial class FileSystemStore : IObjectStore
         }
         catch (DirectoryNotFoundException)
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         Directory.Delete(graveyard, recursive: true);
     }

@@ -61,9 +61,9 @@ internal sealed class S3ErrorTranslator(string endpoint, string bucket)
         var said = Said(status, code, message);
         return code switch
         {
-            "NoSuchUpload" => NoSuchUpload(uploadId ?? "", inner),
+            "NoSuchUpload" => StoreException.NoSuchUpload(uploadId ?? "", inner),
             // Ceph answers NoSuchKey where AWS answers NoSuchUpload (ListParts, UploadPart, Abort).
-            "NoSuchKey" or "NotFound" when target == S3Target.Upload => NoSuchUpload(uploadId ?? "", inner),
+            "NoSuchKey" or "NotFound" when target == S3Target.Upload => StoreException.NoSuchUpload(uploadId ?? "", inner),
             "NoSuchKey" or "NotFound" => new StoreException(StoreErrorCode.NoSuchKey, said, inner),
             "InvalidPart" => new StoreException(StoreErrorCode.InvalidPart, said, inner),
             "InvalidPartOrder" => new StoreException(StoreErrorCode.InvalidPartOrder, said, inner),
@@ -103,7 +103,4 @@ internal sealed class S3ErrorTranslator(string endpoint, string bucket)
 
     public static StoreException Unavailable(string message, Exception? inner) =>
         new(StoreErrorCode.Unavailable, message, inner);
-
-    public static StoreException NoSuchUpload(string uploadId, Exception? inner = null) =>
-        new(StoreErrorCode.NoSuchUpload, $"The upload '{uploadId}' does not exist (it may have been completed or aborted).", inner);
 }

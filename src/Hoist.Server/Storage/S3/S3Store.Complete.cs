@@ -55,7 +55,7 @@ public sealed partial class S3Store
             }
             if (!await UploadExistsAsync(key, uploadId, cancellationToken))
             {
-                throw S3ErrorTranslator.NoSuchUpload(uploadId, e);
+                throw StoreException.NoSuchUpload(uploadId, e);
             }
             throw;
         }

@@ -18,7 +18,7 @@ public sealed partial class S3Store
     {
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
-        ValidatePartNumber(partNumber);
+        S3Limits.RequirePartNumber(partNumber);
         if (length > S3Limits.MaxPartSize)
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
@@ -34,7 +34,7 @@ public sealed partial class S3Store
     {
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
-        ValidatePartNumber(partNumber);
+        S3Limits.RequirePartNumber(partNumber);
         var source = await HeadObjectAsync(sourceKey, cancellationToken)
             ?? throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{sourceKey}'.");
         if (source.Size > S3Limits.MaxPartSize)

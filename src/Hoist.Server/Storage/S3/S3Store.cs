@@ -138,20 +138,12 @@ public sealed partial class S3Store : IObjectStore, IDisposable
             ? s3Key[_prefix.Length..]
             : throw new InvalidOperationException($"The store answered the key '{s3Key}', outside the prefix '{_prefix}'.");
 
-    private static void ValidatePartNumber(int partNumber)
-    {
-        if (partNumber is < 1 or > S3Limits.MaxPartNumber)
-        {
-            throw new StoreException(StoreErrorCode.InvalidArgument, $"Part numbers go from 1 to {S3Limits.MaxPartNumber}.");
-        }
-    }
-
     /// <summary>An empty upload id would turn an UploadPart URL into a PutObject one.</summary>
     private static void ValidateUploadId(string uploadId)
     {
         if (string.IsNullOrWhiteSpace(uploadId))
         {
-            throw S3ErrorTranslator.NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
     }
 
