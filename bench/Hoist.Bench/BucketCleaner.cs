@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Hoist.Testing;
 
 namespace Hoist.Bench;
 
@@ -9,7 +10,7 @@ internal static class BucketCleaner
 {
     public static async Task<int> RunAsync(BenchArgs args)
     {
-        var settings = S3Settings.FromEnvironment();
+        var settings = S3TestSettings.FromEnvironment();
         using var s3 = settings.CreateClient();
         var (objects, uploads) = await CleanAsync(s3, settings.Bucket, args.Required("prefix"));
         await CollectGarbageAsync(args.Optional("ceph-conf"));

@@ -5,7 +5,7 @@ namespace Hoist.Client.Tests;
 /// <summary>`hoist rm` as a process against the server as a process, on each store.</summary>
 public abstract class CliFileCommandTests(HoistServerFixture server) : IDisposable
 {
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     private string State => _files.Combine("state", "uploads.json");
 

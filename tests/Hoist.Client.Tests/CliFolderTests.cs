@@ -6,7 +6,7 @@ namespace Hoist.Client.Tests;
 public abstract class CliFolderTests(HoistServerFixture server) : IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     public void Dispose()
     {
@@ -49,7 +49,7 @@ public abstract class CliFolderTests(HoistServerFixture server) : IDisposable
                 var target = _files.Combine("back", name);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 var back = await client.DownloadToFileAsync(key, target, null, cancellationToken);
-                Assert.Equal(Hashes.Sha256Hex(expected[name]), back.Sha256);
+                Assert.Equal(TestData.Sha256HexOfFile(expected[name]), back.Sha256);
             });
         }
         finally

@@ -15,7 +15,7 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
     private const int MiB = 1024 * 1024;
     private const string KeyA = "hoist-client-tests-signing-key-A-0123456789";
     private const string KeyB = "hoist-client-tests-signing-key-B-0123456789";
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     private string State => _files.Combine("state", "uploads.json");
 
@@ -28,12 +28,12 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
     [Fact]
     public async Task Hoist_keeps_retrying_while_the_server_is_stopped_longer_than_its_6_tries_used_to_last_and_finishes_when_it_is_back()
     {
-        await using var server = await HoistServer.StartAsync(Settings(KeyA));
+        await using var server = await ServerProcess.StartAsync(Settings(KeyA));
         var file = _files.File("restart.bin", 12 * MiB, seed: 80);
-        using var cli = new RunningCli(["upload", file, "--server", server.Url.OriginalString, "--state", State, "--json", "--parallel", "1", "--limit-rate", "4M"]);
-        await WaitForStoredPartsAsync(server.Url, 1);
+        using var cli = new RunningCli(["upload", file, "--server", server.Address.OriginalString, "--state", State, "--json", "--parallel", "1", "--limit-rate", "4M"]);
+        await WaitForStoredPartsAsync(server.Address, 1);
 
-        await server.StopAsync();
+        await server.KillAsync();
         // 6 tries gave up 11.8 s after the server died; the default budget is 2 minutes.
         await Task.Delay(TimeSpan.FromSeconds(14));
         await server.RestartAsync(Settings(KeyA));
@@ -44,7 +44,7 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
         Assert.Equal("uploaded", document.GetProperty("status").GetString());
         Assert.True(document.GetProperty("checksumVerified").GetBoolean());
         Assert.True(document.GetProperty("retries").GetInt32() >= 6, run.Output);
-        Assert.Equal(Hashes.Sha256Hex(file), await DownloadedSha256Async(server.Url, document.GetProperty("key").GetString()!));
+        Assert.Equal(TestData.Sha256HexOfFile(file), await DownloadedSha256Async(server.Address, document.GetProperty("key").GetString()!));
         Assert.Empty(await RecordedAsync());
     }
 
@@ -53,20 +53,20 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
     [InlineData(true)]
     public async Task Hoist_gives_up_once_its_retry_budget_is_spent_exits_1_and_names_the_resume_command_which_finishes_the_upload(bool json)
     {
-        await using var server = await HoistServer.StartAsync(Settings(KeyA));
+        await using var server = await ServerProcess.StartAsync(Settings(KeyA));
         var file = _files.File("gives-up.bin", 12 * MiB, seed: 81);
-        using var cli = new RunningCli(["upload", file, "--server", server.Url.OriginalString, "--state", State, "--parallel", "1", "--limit-rate", "4M",
+        using var cli = new RunningCli(["upload", file, "--server", server.Address.OriginalString, "--state", State, "--parallel", "1", "--limit-rate", "4M",
             "--retry-for", "3s", .. json ? ["--json"] : Array.Empty<string>()]);
-        await WaitForStoredPartsAsync(server.Url, 1);
+        await WaitForStoredPartsAsync(server.Address, 1);
 
-        await server.StopAsync();
+        await server.KillAsync();
         var clock = Stopwatch.StartNew();
         var run = await cli.WaitAsync(TimeSpan.FromSeconds(60));
         clock.Stop();
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(20));
-        var resume = $"hoist resume {file} --server {server.Url.OriginalString} --state {State}";
+        var resume = $"hoist resume {file} --server {server.Address.OriginalString} --state {State}";
         Assert.Contains($"Finish it with: {resume}", run.Error, StringComparison.Ordinal);
         if (json)
         {
@@ -94,9 +94,9 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
     [Fact]
     public async Task After_a_restart_with_a_new_signing_key_and_the_old_one_as_previous_uploads_begun_before_are_resumed_and_aborted()
     {
-        await using var server = await HoistServer.StartAsync(Settings(KeyA));
+        await using var server = await ServerProcess.StartAsync(Settings(KeyA));
         var (toResume, toAbort) = await TwoInterruptedUploadsAsync(server);
-        await server.StopAsync();
+        await server.KillAsync();
         await server.RestartAsync(Settings(KeyB, previous: KeyA));
 
         var abort = await HoistCli.RunAsync(["abort", toAbort.UploadId, "--state", State]);
@@ -108,25 +108,25 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
         var document = CliTests.JsonLines(resume.Output).Single();
         Assert.Equal(("uploaded", toResume.UploadId), (document.GetProperty("status").GetString(), document.GetProperty("uploadId").GetString()));
         Assert.True(document.GetProperty("checksumVerified").GetBoolean());
-        Assert.Equal(Hashes.Sha256Hex(toResume.Path), await DownloadedSha256Async(server.Url, document.GetProperty("key").GetString()!));
+        Assert.Equal(TestData.Sha256HexOfFile(toResume.Path), await DownloadedSha256Async(server.Address, document.GetProperty("key").GetString()!));
         Assert.Empty(await RecordedAsync());
-        var gone = await Assert.ThrowsAsync<HoistApiException>(() => Client(server.Url).GetUploadStatusAsync(toAbort.UploadId));
+        var gone = await Assert.ThrowsAsync<HoistApiException>(() => Client(server.Address).GetUploadStatusAsync(toAbort.UploadId));
         Assert.True(gone.IsUploadGone, gone.Message);
     }
 
     [Fact]
     public async Task After_a_restart_with_a_new_signing_key_alone_resume_and_abort_drop_the_uploads_begun_before_and_say_why()
     {
-        await using var server = await HoistServer.StartAsync(Settings(KeyA));
+        await using var server = await ServerProcess.StartAsync(Settings(KeyA));
         var (toResume, toAbort) = await TwoInterruptedUploadsAsync(server);
-        await server.StopAsync();
+        await server.KillAsync();
         await server.RestartAsync(Settings(KeyB));
 
         var resume = await HoistCli.RunAsync(["resume", toResume.Path, "--state", State]);
 
         Assert.True(resume.ExitCode == 1, resume.ToString());
         Assert.Contains("failed one.bin: The server no longer accepts this upload's id (upload_id_forged): its signing key changed", resume.Error, StringComparison.Ordinal);
-        Assert.Contains($"Its record is dropped from the state file; upload the file again: hoist upload {toResume.Path} --server {server.Url.OriginalString}", resume.Error, StringComparison.Ordinal);
+        Assert.Contains($"Its record is dropped from the state file; upload the file again: hoist upload {toResume.Path} --server {server.Address.OriginalString}", resume.Error, StringComparison.Ordinal);
         Assert.Equal([toAbort.UploadId], (await RecordedAsync()).Select(r => r.UploadId));
 
         var abort = await HoistCli.RunAsync(["abort", toAbort.UploadId, "--state", State]);
@@ -148,13 +148,13 @@ public abstract class CliRecoveryTests(HoistServerFixture fixture) : IDisposable
     });
 
     /// <summary>Starts one.bin and two.bin in one `hoist upload`, kills it once each has a part stored, and answers their records.</summary>
-    private async Task<(Recorded One, Recorded Two)> TwoInterruptedUploadsAsync(HoistServer server)
+    private async Task<(Recorded One, Recorded Two)> TwoInterruptedUploadsAsync(ServerProcess server)
     {
         var one = _files.File("one.bin", 12 * MiB, seed: 82);
         var two = _files.File("two.bin", 12 * MiB, seed: 83);
-        using (var cli = new RunningCli(["upload", one, two, "--server", server.Url.OriginalString, "--state", State, "--files", "2", "--parallel", "1", "--limit-rate", "4M"]))
+        using (var cli = new RunningCli(["upload", one, two, "--server", server.Address.OriginalString, "--state", State, "--files", "2", "--parallel", "1", "--limit-rate", "4M"]))
         {
-            await WaitForStoredPartsAsync(server.Url, 1, uploads: 2);
+            await WaitForStoredPartsAsync(server.Address, 1, uploads: 2);
             cli.Process.Kill();
             await cli.Process.WaitForExitAsync();
         }

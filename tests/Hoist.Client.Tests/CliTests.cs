@@ -8,7 +8,7 @@ namespace Hoist.Client.Tests;
 public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<FileSystemServerFixture>, IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     private string State => _files.Combine("state", "uploads.json");
 
@@ -30,9 +30,9 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
             Assert.Equal("uploaded", document.GetProperty("status").GetString());
             Assert.Equal(Path.GetFileName(path), document.GetProperty("name").GetString());
             Assert.True(document.GetProperty("checksumVerified").GetBoolean());
-            Assert.Equal(Hashes.Sha256Hex(path), document.GetProperty("sha256").GetString());
+            Assert.Equal(TestData.Sha256HexOfFile(path), document.GetProperty("sha256").GetString());
             Assert.EndsWith("-" + document.GetProperty("partCount").GetInt32(), document.GetProperty("checksumSha256").GetString(), StringComparison.Ordinal);
-            Assert.Equal(await DownloadedSha256Async(document.GetProperty("key").GetString()!), Hashes.Sha256Hex(path));
+            Assert.Equal(await DownloadedSha256Async(document.GetProperty("key").GetString()!), TestData.Sha256HexOfFile(path));
         }
         Assert.Empty(await RecordedUploadsAsync());
 
@@ -45,8 +45,8 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         Assert.True(ls.ExitCode == 0, ls.ToString());
         Assert.Equal(key, JsonLines(ls.Output).Single().GetProperty("key").GetString());
         Assert.True(get.ExitCode == 0, get.ToString());
-        Assert.Equal(Hashes.Sha256Hex(large), JsonLines(get.Output).Single().GetProperty("sha256").GetString());
-        Assert.Equal(Hashes.Sha256Hex(large), Hashes.Sha256Hex(_files.Combine("fetched.bin")));
+        Assert.Equal(TestData.Sha256HexOfFile(large), JsonLines(get.Output).Single().GetProperty("sha256").GetString());
+        Assert.Equal(TestData.Sha256HexOfFile(large), TestData.Sha256HexOfFile(_files.Combine("fetched.bin")));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
 
         Assert.True(fresh.ExitCode == 0, fresh.ToString());
         Assert.True(forced.ExitCode == 0, forced.ToString());
-        Assert.Equal(Hashes.Sha256Hex(source), Hashes.Sha256Hex(mine));
+        Assert.Equal(TestData.Sha256HexOfFile(source), TestData.Sha256HexOfFile(mine));
     }
 
     [Fact]
@@ -188,11 +188,11 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("uploaded env.bin -> ", run.Output, StringComparison.Ordinal);
-        Assert.Contains($", sha256 {Hashes.Sha256Hex(file)}", run.Output, StringComparison.Ordinal);
+        Assert.Contains($", sha256 {TestData.Sha256HexOfFile(file)}", run.Output, StringComparison.Ordinal);
         var key = run.Output.Split(" -> ")[1].Split(' ')[0];
         var get = await HoistCli.RunAsync(["get", key, "-o", _files.Combine("env-back.bin")], new Dictionary<string, string> { ["HOIST_SERVER"] = server.Url.OriginalString });
         Assert.True(get.ExitCode == 0, get.ToString());
-        Assert.Contains($"sha256 {Hashes.Sha256Hex(file)}", get.Output, StringComparison.Ordinal);
+        Assert.Contains($"sha256 {TestData.Sha256HexOfFile(file)}", get.Output, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', run.Output + run.Error);
     }
 
@@ -217,8 +217,8 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         var document = JsonLines(resume.Output).Single();
         Assert.Equal("uploaded", document.GetProperty("status").GetString());
         Assert.Equal(12 - stored, document.GetProperty("partsSent").GetInt32());
-        Assert.Equal(Hashes.Sha256Hex(file), document.GetProperty("sha256").GetString());
-        Assert.Equal(Hashes.Sha256Hex(file), await DownloadedSha256Async(document.GetProperty("key").GetString()!));
+        Assert.Equal(TestData.Sha256HexOfFile(file), document.GetProperty("sha256").GetString());
+        Assert.Equal(TestData.Sha256HexOfFile(file), await DownloadedSha256Async(document.GetProperty("key").GetString()!));
         Assert.Empty(await RecordedUploadsAsync());
         Assert.True(JsonLines((await Hoist("resume", "--state", State, "--json")).Output).Count == 0);
     }

@@ -8,7 +8,7 @@ namespace Hoist.Client.Tests;
 public sealed class ClientBehaviourTests(FileSystemAppFixture app) : IClassFixture<FileSystemAppFixture>, IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     public void Dispose() => _files.Dispose();
 
@@ -106,7 +106,7 @@ public sealed class ClientBehaviourTests(FileSystemAppFixture app) : IClassFixtu
         Assert.True(network.Faults >= 1, "no fault was injected");
         Assert.Equal((5, network.Faults), (result.PartCount, result.Retries));
         Assert.True(result.ChecksumVerified);
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Hoist.Client.Tests;
 public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     public void Dispose()
     {
@@ -32,7 +32,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.Equal(100 * MiB, result.Size);
         AssertVerified(result);
         AssertNeverBackwards(progress.Reports, 100 * MiB);
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.Equal(10 - stored.Count, counter.Count);
         Assert.Equal(10 - stored.Count, result.PartsSent);
         AssertVerified(result);
-        Assert.Equal(Hashes.Sha256Hex(path), result.Sha256);
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), result.Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         var result = await client.ResumeFileAsync(uploadId, path);
 
         Assert.Equal(6 - stored.Count + 1, counter.Count);
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.Equal(network.Faults, result.Retries);
         AssertVerified(result);
         AssertNeverBackwards(progress.Reports, 60 * MiB);
-        Assert.Equal(Hashes.Sha256Hex(path), (await app.Client().DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await app.Client().DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.Equal((1, 1), (result.PartCount, result.Retries));
         Assert.True(result.ChecksumVerified, $"server {result.ChecksumSha256}, local {result.LocalChecksumSha256}");
         Assert.Equal(result.LocalChecksumSha256, result.ChecksumSha256);
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         Assert.True(lost.Lost);
         Assert.Equal((3, 1), (result.PartCount, result.Retries));
         Assert.True(result.ChecksumVerified, $"server {result.ChecksumSha256}, local {result.LocalChecksumSha256}");
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Theory]
@@ -251,10 +251,10 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         var result = await client.UploadFileAsync(path);
 
         Assert.Equal((0, 1), (result.Size, result.PartCount));
-        Assert.Equal(Hashes.Sha256Hex(path), result.Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), result.Sha256);
         var back = await client.DownloadToFileAsync(result.Key, _files.Combine("empty-back.bin"));
         Assert.Equal(0, back.Size);
-        Assert.Equal(Hashes.Sha256Hex(path), back.Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), back.Sha256);
     }
 
     [Fact]

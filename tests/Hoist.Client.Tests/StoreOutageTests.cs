@@ -12,7 +12,7 @@ namespace Hoist.Client.Tests;
 public abstract class StoreOutageTests(OutageAppFixture app) : IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private readonly TempFolder _files = new();
+    private readonly TestFiles _files = new();
 
     public void Dispose()
     {
@@ -41,7 +41,7 @@ public abstract class StoreOutageTests(OutageAppFixture app) : IDisposable
         Assert.True(outage.Elapsed > TimeSpan.FromSeconds(5), $"the outage lasted only {outage.Elapsed}");
         Assert.True(result.Retries >= 7, $"{result.Retries} retries");
         Assert.True(result.ChecksumVerified);
-        Assert.Equal(Hashes.Sha256Hex(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
+        Assert.Equal(TestData.Sha256HexOfFile(path), (await client.DownloadToFileAsync(result.Key, _files.Combine("back.bin"))).Sha256);
     }
 
     [Fact]

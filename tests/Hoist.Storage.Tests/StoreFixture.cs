@@ -12,22 +12,25 @@ namespace Hoist.Storage.Tests;
 /// </summary>
 public abstract class StoreFixture : IAsyncLifetime
 {
+    private readonly TestStore _testStore;
     private ServiceProvider? _services;
     private readonly Lazy<Task<ListingSet>> _listing;
 
-    protected StoreFixture() => _listing = new(() => CreateListingSetAsync(CancellationToken.None));
+    protected StoreFixture(TestStore testStore)
+    {
+        _testStore = testStore;
+        _listing = new(() => CreateListingSetAsync(CancellationToken.None));
+    }
 
     public IObjectStore Store { get; private set; } = null!;
 
     /// <summary>What the store can do beyond the core contract, as the app sees it.</summary>
     public StoreCapabilities Capabilities { get; private set; } = null!;
 
-    /// <summary>The settings under Hoist:Storage, as an app would read them.</summary>
-    protected abstract IReadOnlyDictionary<string, string?> Settings();
-
-    public virtual async Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings()).Build();
+        await _testStore.InitializeAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_testStore.Settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
@@ -37,39 +40,15 @@ public abstract class StoreFixture : IAsyncLifetime
         _ = _services.GetRequiredService<IOptions<StorageOptions>>().Value;
         Store = _services.GetRequiredService<IObjectStore>();
         Capabilities = _services.GetRequiredService<StoreCapabilities>();
-        await Task.CompletedTask;
     }
 
-    public virtual async Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         if (_services is not null)
         {
             await _services.DisposeAsync();
         }
-    }
-
-    /// <summary>Deletes every object and aborts every upload the store can see (all of it the run's own).</summary>
-    protected async Task EmptyStoreAsync(CancellationToken cancellationToken)
-    {
-        var uploads = await Store.ListMultipartUploadsAsync("", cancellationToken).ToListAsync(cancellationToken);
-        await Parallel.ForEachAsync(uploads, Parallelism(cancellationToken), async (upload, ct) =>
-        {
-            try
-            {
-                await Store.AbortMultipartUploadAsync(upload.Key, upload.UploadId, ct);
-            }
-            catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
-            {
-            }
-        });
-        string? token = null;
-        do
-        {
-            var page = await Store.ListObjectsAsync("", token, 1000, cancellationToken);
-            await Parallel.ForEachAsync(page.Objects, Parallelism(cancellationToken), async (o, ct) => await Store.DeleteObjectAsync(o.Key, ct));
-            token = page.NextContinuationToken;
-        }
-        while (token is not null);
+        await _testStore.DisposeAsync();
     }
 
     public Task<ListingSet> ListingSetAsync() => _listing.Value;

@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
+using Hoist.Testing;
 
 namespace Hoist.Bench.Clients;
 
@@ -32,7 +33,7 @@ internal static class DirectUpload
         var mode = args.Optional("mode") ?? "presigned";
         var partSize = args.Size("part-size", 8 * Sizes.MiB);
         var parallel = args.Int("parallel", 4);
-        var settings = S3Settings.FromEnvironment();
+        var settings = S3TestSettings.FromEnvironment();
         using var s3 = settings.CreateClient();
         var size = new FileInfo(file).Length;
         return await ClientReport.MeasureAsync(size, async () =>

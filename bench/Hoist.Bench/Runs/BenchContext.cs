@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Hoist.Bench.Clients;
 using Hoist.Bench.Measure;
+using Hoist.Testing;
 
 namespace Hoist.Bench.Runs;
 
@@ -14,7 +15,7 @@ internal sealed class BenchContext
     public required string WorkDir { get; init; }
     public required string LogPath { get; init; }
     public required string RunId { get; init; }
-    public S3Settings? S3 { get; init; }
+    public S3TestSettings? S3 { get; init; }
     public string? CephConf { get; init; }
     public int? RgwPid { get; init; }
     public int? OsdPid { get; init; }
@@ -31,7 +32,7 @@ internal sealed class BenchContext
 
     public static string BenchDll => typeof(BenchContext).Assembly.Location;
 
-    public S3Settings RequireS3() => S3 ?? throw new BenchArgsException("This mode needs the S3 server: run it through bench/run.sh.");
+    public S3TestSettings RequireS3() => S3 ?? throw new BenchArgsException("This mode needs the S3 server: run it through bench/run.sh.");
 
     /// <summary>Every key of this invocation starts with this: one prefix to clean.</summary>
     public string KeyPrefix => $"bench-{RunId}-";
@@ -91,35 +92,35 @@ internal sealed class BenchContext
         return env;
     }
 
-    public async Task<ServerProcess> StartHoistAsync(Dictionary<string, string> environment)
+    public async Task<ProxyProcess> StartHoistAsync(Dictionary<string, string> environment)
     {
-        var port = ServerProcess.FreePort();
-        return await ServerProcess.StartAsync(Dotnet, [ServerDll, "--urls", $"http://127.0.0.1:{port}"], environment,
+        var port = ChildProcess.FreePort();
+        return await ProxyProcess.StartAsync(Dotnet, [ServerDll, "--urls", $"http://127.0.0.1:{port}"], environment,
             Path.GetDirectoryName(ServerDll)!, port, "healthz", anyStatus: false, LogPath);
     }
 
-    public async Task<ServerProcess> StartTusAsync(string idPrefix)
+    public async Task<ProxyProcess> StartTusAsync(string idPrefix)
     {
-        var port = ServerProcess.FreePort();
-        return await ServerProcess.StartAsync("node", ["server.mjs", port.ToString(System.Globalization.CultureInfo.InvariantCulture), idPrefix],
+        var port = ChildProcess.FreePort();
+        return await ProxyProcess.StartAsync("node", ["server.mjs", port.ToString(System.Globalization.CultureInfo.InvariantCulture), idPrefix],
             RequireS3().ToEnvironment(), TusDir, port, "files", anyStatus: true, LogPath);
     }
 
     /// <summary>Runs a client process; its JSON report is its last line.</summary>
     public async Task<ClientReport> ClientAsync(string fileName, params string[] arguments)
     {
-        var line = await ChildProcess.RunAsync(fileName, arguments, null, LogPath, TimeSpan.FromMinutes(30));
+        var line = await ClientProcess.RunAsync(fileName, arguments, null, LogPath, TimeSpan.FromMinutes(30));
         return JsonSerializer.Deserialize<ClientReport>(line, ClientReport.Json) ?? throw new InvalidOperationException($"Unreadable report: {line}");
     }
 
-    public Task<ClientReport> HoistClientAsync(ServerProcess server, string file, int? parallel = null) =>
+    public Task<ClientReport> HoistClientAsync(ProxyProcess server, string file, int? parallel = null) =>
         ClientAsync(Dotnet, [BenchDll, "hoist", "--server", server.Url.ToString(), "--file", file, "--parallel", Str(parallel ?? Parallel),
             .. (AllowUnverified ? ["--allow-unverified"] : Array.Empty<string>())]);
 
     /// <summary>Accept an upload whose whole-file checksum the server could not answer (experiments only).</summary>
     public bool AllowUnverified { get; init; }
 
-    public Task<ClientReport> TusClientAsync(ServerProcess server, string file, string chunk) =>
+    public Task<ClientReport> TusClientAsync(ProxyProcess server, string file, string chunk) =>
         ClientAsync("node", Path.Combine(TusDir, "client.mjs"), new Uri(server.Url, "files/").ToString(), file, chunk);
 
     public Task<ClientReport> DirectClientAsync(string file, string key, string mode) =>
@@ -130,7 +131,7 @@ internal sealed class BenchContext
     /// cutime), of the proxy and the S3 daemons from /proc/PID/stat before and after, the proxy's
     /// memory, and the machine's busy CPU that none of these account for.
     /// </summary>
-    public async Task<RunRecord> MeasureAsync(string config, int round, long bytes, ServerProcess? proxy, Func<Task<ClientReport>> client)
+    public async Task<RunRecord> MeasureAsync(string config, int round, long bytes, ProxyProcess? proxy, Func<Task<ClientReport>> client)
     {
         var self = Environment.ProcessId;
         var load0 = ProcStat.LoadAverage();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hoist.Bench.Measure;
 using Hoist.Bench.Report;
+using Hoist.Testing;
 
 namespace Hoist.Bench.Runs;
 
@@ -23,7 +24,7 @@ internal static class BenchRun
             WorkDir = workDir,
             LogPath = Path.Combine(workDir, $"run-{runId}.log"),
             RunId = runId,
-            S3 = hasS3 ? S3Settings.FromEnvironment() : null,
+            S3 = hasS3 ? S3TestSettings.FromEnvironment() : null,
             CephConf = conf,
             RgwPid = conf is null ? null : ProcStat.PidFromFile(Path.Combine(cephState!, "run", "client.rgw.hoist.pid"), conf),
             OsdPid = conf is null ? null : ProcStat.PidFromFile(Path.Combine(cephState!, "run", "osd.0.pid"), conf),

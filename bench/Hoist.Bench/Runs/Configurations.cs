@@ -60,7 +60,7 @@ internal static class Configurations
             server => context.MeasureAsync(config, round, new FileInfo(file).Length, server, () => context.TusClientAsync(server, file, chunk)));
 
     /// <summary>A small upload first, so the measured one sees a server that has served before (JIT, connection pools), as in production.</summary>
-    public static async Task WarmUpHoistAsync(BenchContext context, Measure.ServerProcess server)
+    public static async Task WarmUpHoistAsync(BenchContext context, Measure.ProxyProcess server)
     {
         if (context.WarmUpSize == 0)
         {

@@ -10,11 +10,11 @@ namespace Hoist.Bench.Runs;
 /// </summary>
 internal sealed class ServerPool(bool perRun) : IAsyncDisposable
 {
-    private readonly Dictionary<string, ServerProcess> _servers = [];
+    private readonly Dictionary<string, ProxyProcess> _servers = [];
 
     public bool PerRun => perRun;
 
-    public async Task<RunRecord> WithServerAsync(string config, Func<Task<ServerProcess>> start, Func<ServerProcess, Task<RunRecord>> run)
+    public async Task<RunRecord> WithServerAsync(string config, Func<Task<ProxyProcess>> start, Func<ProxyProcess, Task<RunRecord>> run)
     {
         if (!_servers.TryGetValue(config, out var server))
         {

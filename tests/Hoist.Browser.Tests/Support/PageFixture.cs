@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Hoist.Server.Storage;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -11,20 +12,17 @@ namespace Hoist.Browser.Tests.Support;
 /// subclass per store (<see cref="FileSystemPageFixture"/>, <see cref="S3PageFixture"/>) runs
 /// the same tests on both.
 /// </summary>
-public abstract class PageFixture : IAsyncLifetime
+public abstract class PageFixture(TestStore store) : IAsyncLifetime
 {
     /// <summary>The largest file the test server accepts; larger ones are refused when created.</summary>
     public const long MaxFileSize = 64L * 1024 * 1024;
 
-    private HoistServer? _server;
+    private HoistApp? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private HttpClient? _http;
 
-    public abstract string StoreName { get; }
-
-    /// <summary>Hoist:Storage:* for this fixture's store.</summary>
-    protected abstract IReadOnlyDictionary<string, string?> StoreSettings { get; }
+    public string StoreName => store.Name;
 
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
@@ -40,7 +38,8 @@ public abstract class PageFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string?>(StoreSettings)
+        await store.InitializeAsync();
+        var settings = new Dictionary<string, string?>(store.Settings)
         {
             // Set, so the server never generates and keeps one in a data folder of its own.
             ["Hoist:Tokens:SigningKey"] = "hoist-browser-tests-signing-key-0123456789",
@@ -48,8 +47,9 @@ public abstract class PageFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
-        _server = new HoistServer(settings, Parts);
-        BaseUri = _server.Start();
+        // The page and the API as shipped (Production, not the developer exception pages), on real Kestrel for the browser.
+        _server = new HoistApp(settings, services => services.AddSingleton<IStartupFilter>(new PartTrafficStartupFilter(Parts)), environment: "Production");
+        BaseUri = _server.StartOnKestrel();
         _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromMinutes(2) };
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
@@ -66,6 +66,7 @@ public abstract class PageFixture : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
+        await store.DisposeAsync();
     }
 
     /// <summary>The keys of GET /api/files.</summary>
@@ -127,127 +128,6 @@ public abstract class PageFixture : IAsyncLifetime
     private sealed record FileEntry(string Key, long Size);
 }
 
-/// <summary>The embedded FileSystemStore on a fresh temporary folder, deleted afterwards.</summary>
-public sealed class FileSystemPageFixture : PageFixture
-{
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"hoist-browser-tests-{Guid.NewGuid():N}");
+public sealed class FileSystemPageFixture() : PageFixture(new FileSystemTestStore("hoist-browser-tests"));
 
-    public override string StoreName => "FileSystem";
-
-    protected override IReadOnlyDictionary<string, string?> StoreSettings => new Dictionary<string, string?>
-    {
-        ["Hoist:Storage:Provider"] = "FileSystem",
-        ["Hoist:Storage:FileSystem:Root"] = _root,
-    };
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-}
-
-/// <summary>
-/// The S3Store on a real S3 server: the Hoist__Storage__S3__* environment variables when set
-/// (`eval "$(bash scripts/s3-server.sh env)"`), else the local Ceph RGW of scripts/s3-server.sh.
-/// Works under a prefix of its own and empties it afterwards. An unreachable server fails the
-/// tests with a message: they never skip.
-/// </summary>
-public sealed class S3PageFixture : PageFixture
-{
-    private const string EnvironmentPrefix = "Hoist__Storage__S3__";
-
-    private static readonly Dictionary<string, string> LocalServer = new()
-    {
-        ["ServiceUrl"] = "http://127.0.0.1:7480",
-        ["Bucket"] = "hoist-test",
-        ["Region"] = "us-east-1",
-        ["ForcePathStyle"] = "true",
-        ["AccessKey"] = "hoisttestaccesskey",
-        ["SecretKey"] = "hoisttestsecretkey0123456789",
-        ["Prefix"] = "",
-    };
-
-    private readonly Dictionary<string, string> _s3;
-
-    public S3PageFixture()
-    {
-        _s3 = LocalServer.ToDictionary(
-            s => s.Key,
-            s => Environment.GetEnvironmentVariable(EnvironmentPrefix + s.Key) is { Length: > 0 } value ? value : s.Value);
-        _s3["Prefix"] += $"hoist-browser-tests-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}/";
-    }
-
-    public override string StoreName => "S3";
-
-    protected override IReadOnlyDictionary<string, string?> StoreSettings =>
-        _s3.Select(s => KeyValuePair.Create($"Hoist:Storage:S3:{s.Key}", (string?)s.Value))
-            .Append(KeyValuePair.Create("Hoist:Storage:Provider", (string?)"S3"))
-            .ToDictionary();
-
-    public override async Task InitializeAsync()
-    {
-        if (_s3["ServiceUrl"] is { Length: > 0 } serviceUrl)
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            try
-            {
-                using var response = await http.GetAsync(new Uri(serviceUrl));
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                throw new InvalidOperationException(
-                    $"The S3 server {serviceUrl} does not answer ({e.Message}). The S3 browser tests need a real S3 server: " +
-                    "start the local one with `bash scripts/s3-server.sh up`, or set the Hoist__Storage__S3__* variables.", e);
-            }
-        }
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        try
-        {
-            await EmptyAsync();
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started: nothing to empty.
-        }
-        finally
-        {
-            await base.DisposeAsync();
-        }
-    }
-
-    /// <summary>Aborts every upload and deletes every object under this fixture's prefix.</summary>
-    private async Task EmptyAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var store = Store;
-        await foreach (var upload in store.ListMultipartUploadsAsync("", timeout.Token))
-        {
-            try
-            {
-                await store.AbortMultipartUploadAsync(upload.Key, upload.UploadId, timeout.Token);
-            }
-            catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
-            {
-            }
-        }
-        string? token = null;
-        do
-        {
-            var page = await store.ListObjectsAsync("", token, 1000, timeout.Token);
-            foreach (var o in page.Objects)
-            {
-                await store.DeleteObjectAsync(o.Key, timeout.Token);
-            }
-            token = page.NextContinuationToken;
-        }
-        while (token is not null);
-    }
-}
+public sealed class S3PageFixture() : PageFixture(new S3TestStore("hoist-browser-tests"));

@@ -10,7 +10,7 @@ namespace Hoist.Resilience.Tests.Faults;
 /// through it) answers 503 store_unavailable with Retry-After, and uploads still complete with
 /// the right bytes because the client retries the failed parts.
 /// </summary>
-public abstract class FlakyStoreTests(StoreFixture fixture, ITestOutputHelper output)
+public abstract class FlakyStoreTests(ResilienceFixture fixture, ITestOutputHelper output)
     : TimedTests(TimeSpan.FromMinutes(2))
 {
     [Fact]
@@ -18,7 +18,7 @@ public abstract class FlakyStoreTests(StoreFixture fixture, ITestOutputHelper ou
     {
         FaultInjectingStore? faults = null;
         await using var app = fixture.CreateApp(services: s => s.DecorateStore((store, _) => faults = FaultInjectingStore.FailingEvery(5, store)));
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var client = new RetryingUploader(api);
         var files = Enumerable.Range(0, 3).Select(i => TestData.Bytes(seed: 20 + i, 6 * TestData.PartSize - 1000 * (i + 1))).ToList();
 
@@ -58,12 +58,12 @@ public abstract class FlakyStoreTests(StoreFixture fixture, ITestOutputHelper ou
     public async Task A_failed_part_call_answers_503_store_unavailable_with_Retry_After_and_stores_nothing(PartFault fault)
     {
         await using var app = fixture.CreateApp(services: s => s.DecorateStore((store, _) => FaultInjectingStore.FailingFirstCall(fault, store)));
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var file = TestData.Bytes(seed: 30, TestData.PartSize + 10);
         var parts = TestData.Split(file, TestData.PartSize);
-        var upload = await api.CreateAsync("refused.bin", file.Length, cancellationToken: Ct);
+        var upload = await api.CreateAsync("refused.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
 
-        using (var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(parts[0], TestData.Sha256Base64(parts[0].Span)), Ct))
+        using (var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistApi.Part(parts[0], TestData.Sha256Base64(parts[0].Span)), Ct))
         {
             await Problem.AssertAsync(refused, 503, "store_unavailable");
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
@@ -71,8 +71,8 @@ public abstract class FlakyStoreTests(StoreFixture fixture, ITestOutputHelper ou
         Assert.Empty((await api.ListPartsAsync(upload.UploadId, Ct)).Parts);
 
         // The same part again, on the same connection: the failure left nothing that gets in its way.
-        await api.PutPartAsync(upload.UploadId, 1, parts[0], Ct);
-        await api.PutPartAsync(upload.UploadId, 2, parts[1], Ct);
+        await api.PutPartAsync(upload.UploadId, 1, parts[0], withChecksum: true, cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 2, parts[1], withChecksum: true, cancellationToken: Ct);
         await api.CompleteAsync(upload.UploadId, Ct);
         Assert.Equal((TestData.Sha256Hex(file), (long)file.Length), await api.DownloadSha256Async(upload.Key, Ct));
     }

@@ -29,16 +29,16 @@ public sealed class FullStoreTests : TimedTests
         {
             ["Hoist:Storage:Provider"] = "FileSystem",
             ["Hoist:Storage:FileSystem:Root"] = disk.Path,
-        }));
-        using var api = app.CreateHoistClient();
+        }), quiet: true);
+        using var api = app.CreateApi();
         var parts = Enumerable.Range(1, 3).Select(n => TestData.Bytes(seed: 800 + n, TestData.PartSize)).ToList();
 
         // 12 MiB hold two 5 MiB parts, not a third.
-        var upload = await api.CreateAsync("too-big.bin", 3L * TestData.PartSize, cancellationToken: Ct);
-        await api.PutPartAsync(upload.UploadId, 1, parts[0], Ct);
-        await api.PutPartAsync(upload.UploadId, 2, parts[1], Ct);
+        var upload = await api.CreateAsync("too-big.bin", 3L * TestData.PartSize, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, parts[0], withChecksum: true, cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 2, parts[1], withChecksum: true, cancellationToken: Ct);
         var free = disk.FreeBytes;
-        using (var refused = await api.PutPartRawAsync(upload.UploadId, 3, HoistClient.Part(parts[2], TestData.Sha256Base64(parts[2])), Ct))
+        using (var refused = await api.PutPartRawAsync(upload.UploadId, 3, HoistApi.Part(parts[2], TestData.Sha256Base64(parts[2])), Ct))
         {
             var problem = await Problem.AssertAsync(refused, 507, "insufficient_storage");
             Assert.Null(refused.Headers.RetryAfter);
@@ -51,11 +51,11 @@ public sealed class FullStoreTests : TimedTests
 
         // A complete that does not fit: the parts stay, the object never appears, and it completes once there is room.
         var file = TestData.Bytes(seed: 810, 2 * TestData.PartSize + 10);
-        var fits = await api.CreateAsync("does-not-fit.bin", file.Length, cancellationToken: Ct);
+        var fits = await api.CreateAsync("does-not-fit.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
         var pieces = TestData.Split(file, TestData.PartSize);
         for (var n = 1; n <= pieces.Count; n++)
         {
-            await api.PutPartAsync(fits.UploadId, n, pieces[n - 1], Ct);
+            await api.PutPartAsync(fits.UploadId, n, pieces[n - 1], withChecksum: true, cancellationToken: Ct);
         }
         using (var refused = await api.Http.PostAsync(new Uri($"/api/uploads/{fits.UploadId}/complete", UriKind.Relative), null, Ct))
         {
@@ -76,12 +76,12 @@ public sealed class FullStoreTests : TimedTests
     {
         // A user of its own whose quota (4 MiB) is less than one part: the shared test user stays untouched.
         var quotaUser = await QuotaUserSettingsAsync("hoist-quota", 4 * MiB);
-        await using var app = new HoistApp(Settings(quotaUser));
-        using var api = app.CreateHoistClient();
+        await using var app = new HoistApp(Settings(quotaUser), quiet: true);
+        using var api = app.CreateApi();
         var part = TestData.Bytes(seed: 820, TestData.PartSize);
-        var upload = await api.CreateAsync("over-quota.bin", TestData.PartSize + 10L, cancellationToken: Ct);
+        var upload = await api.CreateAsync("over-quota.bin", TestData.PartSize + 10L, checksumAlgorithm: "sha256", cancellationToken: Ct);
 
-        using (var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(part, TestData.Sha256Base64(part)), Ct))
+        using (var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistApi.Part(part, TestData.Sha256Base64(part)), Ct))
         {
             await Problem.AssertAsync(refused, 403, "quota_exceeded");
             Assert.Null(refused.Headers.RetryAfter);
@@ -115,8 +115,8 @@ public sealed class FullStoreTests : TimedTests
             ["Hoist:Storage:S3:AccessKey"] = "hangs",
             ["Hoist:Storage:S3:SecretKey"] = "hangs-hangs-hangs",
             ["Hoist:Storage:CheckAtStart"] = "false",
-        }));
-        using var api = app.CreateHoistClient();
+        }), quiet: true);
+        using var api = app.CreateApi();
 
         var clock = Stopwatch.StartNew();
         using var health = await api.Http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
@@ -132,7 +132,7 @@ public sealed class FullStoreTests : TimedTests
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Hoist:Tokens:SigningKey"] = StoreFixture.SigningKey,
+            ["Hoist:Tokens:SigningKey"] = ResilienceFixture.SigningKey,
             ["Hoist:Uploads:PreferredPartSize"] = TestData.PartSize.ToString(CultureInfo.InvariantCulture),
             ["Hoist:Uploads:SweepInterval"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -144,7 +144,7 @@ public sealed class FullStoreTests : TimedTests
         return settings;
     }
 
-    private async Task AbortAsync(HoistClient api, string uploadId)
+    private async Task AbortAsync(HoistApi api, string uploadId)
     {
         using var aborted = await api.Http.DeleteAsync(new Uri($"/api/uploads/{uploadId}", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.NoContent, aborted.StatusCode);

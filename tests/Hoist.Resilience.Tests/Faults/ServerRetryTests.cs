@@ -13,7 +13,7 @@ namespace Hoist.Resilience.Tests.Faults;
 /// its body is tried again inside the same request; a part that failed midway cannot be replayed
 /// (its body streams through once) and goes back to the client as a 503.
 /// </summary>
-public abstract class ServerRetryTests(StoreFixture fixture)
+public abstract class ServerRetryTests(ResilienceFixture fixture)
     : TimedTests(TimeSpan.FromMinutes(1))
 {
     /// <summary>An app whose store is the server's retry layer over the fault injector over the real store.</summary>
@@ -35,15 +35,15 @@ public abstract class ServerRetryTests(StoreFixture fixture)
     {
         var faults = FaultInjectingStore.FailingFirstTries(PartFault.BeforeBody, fixture.OpenStore());
         await using var app = CreateApp(faults);
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var file = TestData.Bytes(seed: 40, 2 * TestData.PartSize + 77);
         var parts = TestData.Split(file, TestData.PartSize);
-        var upload = await api.CreateAsync("server-retry.bin", file.Length, cancellationToken: Ct);
+        var upload = await api.CreateAsync("server-retry.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
 
         // One request per part, no client retries: each succeeds at the server's second try.
         for (var n = 1; n <= parts.Count; n++)
         {
-            var stored = await api.PutPartAsync(upload.UploadId, n, parts[n - 1], Ct);
+            var stored = await api.PutPartAsync(upload.UploadId, n, parts[n - 1], withChecksum: true, cancellationToken: Ct);
             Assert.Equal(TestData.Md5Hex(parts[n - 1].Span), stored.ETag);
         }
         Assert.Equal((parts.Count, 2 * parts.Count), (faults.BeforeBodyFaults, faults.Calls));
@@ -57,20 +57,20 @@ public abstract class ServerRetryTests(StoreFixture fixture)
     {
         var faults = FaultInjectingStore.FailingFirstCall(PartFault.MidBody, fixture.OpenStore());
         await using var app = CreateApp(faults);
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var file = TestData.Bytes(seed: 41, TestData.PartSize + 5);
         var parts = TestData.Split(file, TestData.PartSize);
-        var upload = await api.CreateAsync("no-replay.bin", file.Length, cancellationToken: Ct);
+        var upload = await api.CreateAsync("no-replay.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
 
-        using (var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(parts[0], TestData.Sha256Base64(parts[0].Span)), Ct))
+        using (var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistApi.Part(parts[0], TestData.Sha256Base64(parts[0].Span)), Ct))
         {
             await Problem.AssertAsync(refused, 503, "store_unavailable");
         }
         Assert.Equal(1, faults.Calls);
         Assert.Empty((await api.ListPartsAsync(upload.UploadId, Ct)).Parts);
 
-        await api.PutPartAsync(upload.UploadId, 1, parts[0], Ct);
-        await api.PutPartAsync(upload.UploadId, 2, parts[1], Ct);
+        await api.PutPartAsync(upload.UploadId, 1, parts[0], withChecksum: true, cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 2, parts[1], withChecksum: true, cancellationToken: Ct);
         await api.CompleteAsync(upload.UploadId, Ct);
         Assert.Equal((TestData.Sha256Hex(file), (long)file.Length), await api.DownloadSha256Async(upload.Key, Ct));
     }
@@ -80,11 +80,11 @@ public abstract class ServerRetryTests(StoreFixture fixture)
     {
         var faults = new FaultInjectingStore(fixture.OpenStore(), (_, _) => PartFault.BeforeBody);
         await using var app = CreateApp(faults);
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var part = TestData.Bytes(seed: 42, TestData.PartSize);
-        var upload = await api.CreateAsync("gives-up.bin", 2 * TestData.PartSize, cancellationToken: Ct);
+        var upload = await api.CreateAsync("gives-up.bin", 2 * TestData.PartSize, checksumAlgorithm: "sha256", cancellationToken: Ct);
 
-        using var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(part, TestData.Sha256Base64(part)), Ct);
+        using var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistApi.Part(part, TestData.Sha256Base64(part)), Ct);
         await Problem.AssertAsync(refused, 503, "store_unavailable");
         Assert.Equal(3, faults.Calls);
     }
@@ -101,13 +101,13 @@ public abstract class ServerRetryTests(StoreFixture fixture)
             new Dictionary<string, string?> { ["Hoist:Storage:Retry:MaxAttempts"] = "1" },
             services => services.Replace(ServiceDescriptor.Singleton<IObjectStore>(sp => retrying = new RetryingStore(
                 faults, sp.GetRequiredService<IOptions<StorageOptions>>().Value.Retry, clock, sp.GetRequiredService<ILogger<RetryingStore>>()))));
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var part = TestData.Bytes(seed: 43, TestData.PartSize);
-        var upload = await api.CreateAsync("outage.bin", 2 * TestData.PartSize, cancellationToken: Ct);
+        var upload = await api.CreateAsync("outage.bin", 2 * TestData.PartSize, checksumAlgorithm: "sha256", cancellationToken: Ct);
 
         async Task<int> RetryAfterAsync()
         {
-            using var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistClient.Part(part, TestData.Sha256Base64(part)), Ct);
+            using var refused = await api.PutPartRawAsync(upload.UploadId, 1, HoistApi.Part(part, TestData.Sha256Base64(part)), Ct);
             await Problem.AssertAsync(refused, 503, "store_unavailable");
             return (int)refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
         }
@@ -126,7 +126,7 @@ public abstract class ServerRetryTests(StoreFixture fixture)
 
         // The store answers again: the outage is over, and the next one starts at 1 s.
         Volatile.Write(ref down, false);
-        await api.PutPartAsync(upload.UploadId, 1, part, Ct);
+        await api.PutPartAsync(upload.UploadId, 1, part, withChecksum: true, cancellationToken: Ct);
         Assert.Equal(TimeSpan.Zero, retrying.Outage.Length);
         Volatile.Write(ref down, true);
         clock.Advance(TimeSpan.FromSeconds(5));

@@ -12,7 +12,7 @@ namespace Hoist.Resilience.Tests.Restarts;
 /// store: the upload goes on from the parts the store holds. A part cut off mid-body is absent,
 /// never partial; the client sends only what is missing, and the file arrives whole.
 /// </summary>
-public abstract class KilledServerTests(StoreFixture fixture, ITestOutputHelper output)
+public abstract class KilledServerTests(ResilienceFixture fixture, ITestOutputHelper output)
     : TimedTests(TimeSpan.FromMinutes(2))
 {
     [Fact]
@@ -24,20 +24,20 @@ public abstract class KilledServerTests(StoreFixture fixture, ITestOutputHelper 
         CreatedUpload upload;
 
         await using (var first = await ServerProcess.StartAsync(settings, Ct))
-        using (var api = first.CreateHoistClient())
+        using (var api = first.CreateApi())
         {
-            upload = await api.CreateAsync("crash.bin", file.Length, cancellationToken: Ct);
+            upload = await api.CreateAsync("crash.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
             Assert.Equal(8, upload.PartCount);
             for (var n = 1; n <= 3; n++)
             {
-                await api.PutPartAsync(upload.UploadId, n, parts[n - 1], Ct);
+                await api.PutPartAsync(upload.UploadId, n, parts[n - 1], withChecksum: true, cancellationToken: Ct);
             }
             // In flight when the server dies: half of part 4, all of part 5 but its last byte, all of part 6.
             await KillWithPartsInFlightAsync(first, api, upload.UploadId, parts, new() { [4] = parts[3].Length / 2, [5] = parts[4].Length - 1, [6] = parts[5].Length });
         }
 
         await using var second = await ServerProcess.StartAsync(settings, Ct);
-        using var again = second.CreateHoistClient();
+        using var again = second.CreateApi();
         var stored = (await again.ListPartsAsync(upload.UploadId, Ct)).Parts;
         var storedNumbers = stored.Select(p => p.PartNumber).ToList();
         Assert.True(storedNumbers.SequenceEqual([1, 2, 3]) || storedNumbers.SequenceEqual([1, 2, 3, 6]), $"Stored after the restart: {string.Join(", ", storedNumbers)}");
@@ -61,7 +61,7 @@ public abstract class KilledServerTests(StoreFixture fixture, ITestOutputHelper 
     /// until the bytes are out and the server has had a moment with them, kills the server, and
     /// lets the requests fail.
     /// </summary>
-    protected static async Task KillWithPartsInFlightAsync(ServerProcess server, HoistClient api, string uploadId, IReadOnlyList<ReadOnlyMemory<byte>> parts, Dictionary<int, int> bytesSent)
+    protected static async Task KillWithPartsInFlightAsync(ServerProcess server, HoistApi api, string uploadId, IReadOnlyList<ReadOnlyMemory<byte>> parts, Dictionary<int, int> bytesSent)
     {
         var contents = bytesSent.ToDictionary(
             p => p.Key,
@@ -110,20 +110,20 @@ public sealed class KilledServerOnFileSystem(FileSystemFixture fixture, ITestOut
         string key;
 
         await using (var first = await ServerProcess.StartAsync(settings, ct))
-        using (var api = first.CreateHoistClient())
+        using (var api = first.CreateApi())
         {
-            upload = await api.CreateAsync("keyless.bin", file.Length, cancellationToken: ct);
+            upload = await api.CreateAsync("keyless.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: ct);
             key = await File.ReadAllTextAsync(keyFile, ct);
-            await api.PutPartAsync(upload.UploadId, 1, parts[0], ct);
+            await api.PutPartAsync(upload.UploadId, 1, parts[0], withChecksum: true, cancellationToken: ct);
             await KillWithPartsInFlightAsync(first, api, upload.UploadId, parts, new() { [2] = parts[1].Length / 3 });
         }
 
         await using var second = await ServerProcess.StartAsync(settings, ct);
-        using var again = second.CreateHoistClient();
+        using var again = second.CreateApi();
         Assert.Equal(key, await File.ReadAllTextAsync(keyFile, ct));
         Assert.Equal([1], (await again.ListPartsAsync(upload.UploadId, ct)).Parts.Select(p => p.PartNumber));
-        await again.PutPartAsync(upload.UploadId, 2, parts[1], ct);
-        await again.PutPartAsync(upload.UploadId, 3, parts[2], ct);
+        await again.PutPartAsync(upload.UploadId, 2, parts[1], withChecksum: true, cancellationToken: ct);
+        await again.PutPartAsync(upload.UploadId, 3, parts[2], withChecksum: true, cancellationToken: ct);
         await again.CompleteAsync(upload.UploadId, ct);
         Assert.Equal((TestData.Sha256Hex(file), (long)file.Length), await again.DownloadSha256Async(upload.Key, ct));
     }
@@ -136,9 +136,9 @@ public sealed class KilledServerOnFileSystem(FileSystemFixture fixture, ITestOut
         var parts = TestData.Split(TestData.Bytes(seed: 72, 2 * TestData.PartSize), TestData.PartSize);
 
         await using (var server = await ServerProcess.StartAsync(_fixture.Settings(), ct))
-        using (var api = server.CreateHoistClient())
+        using (var api = server.CreateApi())
         {
-            var upload = await api.CreateAsync("leftover.bin", 2 * TestData.PartSize, cancellationToken: ct);
+            var upload = await api.CreateAsync("leftover.bin", 2 * TestData.PartSize, checksumAlgorithm: "sha256", cancellationToken: ct);
             await KillWithPartsInFlightAsync(server, api, upload.UploadId, parts, new() { [1] = parts[0].Length / 2, [2] = parts[1].Length - 1 });
         }
         Assert.True(Directory.EnumerateFileSystemEntries(temporary).Any(), "The kill left the parts' temporary files behind.");

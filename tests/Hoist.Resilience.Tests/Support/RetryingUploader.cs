@@ -12,7 +12,7 @@ public sealed record FailedTry(int PartNumber, int? Status, string? Code, TimeSp
 /// parallel, each with its SHA-256, each retried on network errors, 5xx, 408 and 429 with
 /// exponential backoff and jitter, Retry-After honoured; other refusals fail at once.
 /// </summary>
-public sealed class RetryingUploader(HoistClient client, int maxAttempts = 8)
+public sealed class RetryingUploader(HoistApi client, int maxAttempts = 8)
 {
     private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
@@ -24,7 +24,7 @@ public sealed class RetryingUploader(HoistClient client, int maxAttempts = 8)
 
     public async Task<(CreatedUpload Upload, CompletedUpload Completed)> UploadAsync(string fileName, byte[] file, int parallelism, CancellationToken cancellationToken)
     {
-        var upload = await client.CreateAsync(fileName, file.Length, cancellationToken: cancellationToken);
+        var upload = await client.CreateAsync(fileName, file.Length, checksumAlgorithm: "sha256", cancellationToken: cancellationToken);
         var parts = TestData.Split(file, (int)upload.PartSize);
         Assert.Equal(upload.PartCount, parts.Count);
         await Parallel.ForEachAsync(Enumerable.Range(1, parts.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
@@ -32,7 +32,7 @@ public sealed class RetryingUploader(HoistClient client, int maxAttempts = 8)
         return (upload, await client.CompleteAsync(upload.UploadId, cancellationToken));
     }
 
-    public async Task<PartAnswer> SendPartAsync(string uploadId, int partNumber, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    public async Task<StoredPartAnswer> SendPartAsync(string uploadId, int partNumber, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         var checksum = TestData.Sha256Base64(bytes.Span);
         for (var attempt = 1; ; attempt++)
@@ -41,10 +41,10 @@ public sealed class RetryingUploader(HoistClient client, int maxAttempts = 8)
             TimeSpan? retryAfter = null;
             try
             {
-                using var response = await client.PutPartRawAsync(uploadId, partNumber, HoistClient.Part(bytes, checksum), cancellationToken);
+                using var response = await client.PutPartRawAsync(uploadId, partNumber, HoistApi.Part(bytes, checksum), cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return await HoistClient.ReadAsync<PartAnswer>(response, HttpStatusCode.OK, cancellationToken);
+                    return await HoistApi.ReadAsync<StoredPartAnswer>(response, HttpStatusCode.OK, cancellationToken);
                 }
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (!IsRetryable(response.StatusCode) || attempt == maxAttempts)

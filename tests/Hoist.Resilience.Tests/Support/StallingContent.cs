@@ -20,7 +20,7 @@ public sealed class StallingContent(ReadOnlyMemory<byte> bytes, int sendFirst, s
         Headers.ContentType = new("application/octet-stream");
         if (checksum is not null)
         {
-            Headers.TryAddWithoutValidation(HoistClient.ChecksumHeader, checksum);
+            Headers.TryAddWithoutValidation(HoistApi.ChecksumHeader, checksum);
         }
         return this;
     }

@@ -14,7 +14,7 @@ namespace Hoist.Resilience.Tests.Sweeper;
 /// stamp an upload's start with their own real clocks, so the fake clock is set relative to the
 /// start times the store reports.
 /// </summary>
-public abstract class SweeperTests(StoreFixture fixture)
+public abstract class SweeperTests(ResilienceFixture fixture)
     : TimedTests(TimeSpan.FromMinutes(1))
 {
     private const string Aborted = "hoist.sweeper.aborted_uploads";
@@ -51,15 +51,15 @@ public abstract class SweeperTests(StoreFixture fixture)
     public async Task The_sweeper_aborts_an_old_upload_and_leaves_a_fresh_one_alone()
     {
         await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var file = TestData.Bytes(seed: 50, TestData.PartSize + 999);
         var parts = TestData.Split(file, TestData.PartSize);
-        var old = await api.CreateAsync("old.bin", file.Length, cancellationToken: Ct);
-        await api.PutPartAsync(old.UploadId, 1, parts[0], Ct);
+        var old = await api.CreateAsync("old.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        await api.PutPartAsync(old.UploadId, 1, parts[0], withChecksum: true, cancellationToken: Ct);
         // Stores may stamp start times to the second: make the two uploads a second apart.
         await Task.Delay(TimeSpan.FromSeconds(1.1), Ct);
-        var fresh = await api.CreateAsync("fresh.bin", file.Length, cancellationToken: Ct);
-        await api.PutPartAsync(fresh.UploadId, 1, parts[0], Ct);
+        var fresh = await api.CreateAsync("fresh.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        await api.PutPartAsync(fresh.UploadId, 1, parts[0], withChecksum: true, cancellationToken: Ct);
 
         var started = (await fixture.IncompleteUploadsAsync(Ct)).ToDictionary(u => u.Key, u => u.Initiated);
         Assert.True(started[old.Key] < started[fresh.Key], $"The old upload started at {started[old.Key]:O}, the fresh one at {started[fresh.Key]:O}.");
@@ -77,7 +77,7 @@ public abstract class SweeperTests(StoreFixture fixture)
         Assert.DoesNotContain(left, u => u.Key == old.Key);
         Assert.Contains(left, u => u.Key == fresh.Key);
 
-        await api.PutPartAsync(fresh.UploadId, 2, parts[1], Ct);
+        await api.PutPartAsync(fresh.UploadId, 2, parts[1], withChecksum: true, cancellationToken: Ct);
         var completed = await api.CompleteAsync(fresh.UploadId, Ct);
         Assert.Equal(TestData.CompositeSha256(file, TestData.PartSize), completed.ChecksumSha256);
         Assert.Equal((TestData.Sha256Hex(file), (long)file.Length), await api.DownloadSha256Async(fresh.Key, Ct));
@@ -95,12 +95,12 @@ public abstract class SweeperTests(StoreFixture fixture)
     public async Task An_upload_older_than_AbandonAfter_whose_parts_keep_arriving_is_not_swept()
     {
         await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
-        using var api = app.CreateHoistClient();
-        var upload = await api.CreateAsync("long-running.bin", 3 * TestData.PartSize, cancellationToken: Ct);
-        await api.PutPartAsync(upload.UploadId, 1, TestData.Bytes(seed: 52, TestData.PartSize), Ct);
+        using var api = app.CreateApi();
+        var upload = await api.CreateAsync("long-running.bin", 3 * TestData.PartSize, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, TestData.Bytes(seed: 52, TestData.PartSize), withChecksum: true, cancellationToken: Ct);
         // Stores may stamp times to the second: the newest part comes well after the start.
         await Task.Delay(TimeSpan.FromSeconds(2.1), Ct);
-        await api.PutPartAsync(upload.UploadId, 2, TestData.Bytes(seed: 53, TestData.PartSize), Ct);
+        await api.PutPartAsync(upload.UploadId, 2, TestData.Bytes(seed: 53, TestData.PartSize), withChecksum: true, cancellationToken: Ct);
         var initiated = Assert.Single(await fixture.IncompleteUploadsAsync(Ct), u => u.Key == upload.Key).Initiated;
         var newestPart = (await fixture.Store
             .ListPartsAsync(upload.Key, await StoreUploadIdAsync(upload.Key), Ct).ToListAsync(Ct)).Max(p => p.LastModified);
@@ -126,12 +126,12 @@ public abstract class SweeperTests(StoreFixture fixture)
     public async Task The_sweeper_runs_at_start_and_then_every_interval_as_a_hosted_service()
     {
         await using var app = CreateApp(sweepInterval: TimeSpan.FromHours(1));
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var meters = app.Services.GetRequiredService<IMeterFactory>();
         await _metrics.WaitForAsync(meters, Runs, 1, TimeSpan.FromSeconds(20));
 
-        var upload = await api.CreateAsync("abandoned.bin", 2 * TestData.PartSize, cancellationToken: Ct);
-        await api.PutPartAsync(upload.UploadId, 1, TestData.Bytes(seed: 51, TestData.PartSize), Ct);
+        var upload = await api.CreateAsync("abandoned.bin", 2 * TestData.PartSize, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, TestData.Bytes(seed: 51, TestData.PartSize), withChecksum: true, cancellationToken: Ct);
         Assert.Equal(0, _metrics.Sum(meters, Aborted));
 
         // A day and an hour later by the server's clock: the hourly timer fires and the upload is past its TTL.
@@ -168,10 +168,10 @@ public abstract class SweeperTests(StoreFixture fixture)
     public async Task A_tus_tail_written_after_the_last_part_keeps_the_upload_alive_and_goes_with_it()
     {
         await using var app = CreateApp(sweepInterval: TimeSpan.Zero);
-        using var api = app.CreateHoistClient();
+        using var api = app.CreateApi();
         var file = TestData.Bytes(seed: 51, TestData.PartSize + 10);
-        var upload = await api.CreateAsync("tailed.bin", file.Length, cancellationToken: Ct);
-        await api.PutPartAsync(upload.UploadId, 1, TestData.Split(file, TestData.PartSize)[0], Ct);
+        var upload = await api.CreateAsync("tailed.bin", file.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        await api.PutPartAsync(upload.UploadId, 1, TestData.Split(file, TestData.PartSize)[0], withChecksum: true, cancellationToken: Ct);
         var storeUploadId = (await fixture.IncompleteUploadsAsync(Ct)).Single(u => u.Key == upload.Key).UploadId;
         var store = app.Services.GetRequiredService<Hoist.Server.Storage.IObjectStore>();
         var lastPart = (await store.ListPartsAsync(upload.Key, storeUploadId, Ct).ToListAsync(Ct)).Max(p => p.LastModified);

@@ -4,7 +4,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>The server names the key: the client's file name only ever becomes one safe last segment, and the download's name.</summary>
-public abstract class FileNameTests(StoreFixture fixture) : ApiTests(fixture)
+public abstract class FileNameTests(AppFixture fixture) : ApiTests(fixture)
 {
     private static readonly string LongName = string.Concat(Enumerable.Repeat("文", 3400)) + ".txt";
 

@@ -390,11 +390,11 @@ public static class HostileCases
         JsonSerializer.Deserialize<UploadToken>(Base64Url.DecodeFromChars(uploadId.AsSpan(0, uploadId.IndexOf('.', StringComparison.Ordinal))))!;
 
     /// <summary>Signs as a server with <paramref name="key"/> would: the tests know the test servers' key.</summary>
-    private static string Sign(UploadToken token, string key = StoreFixture.SigningKey) =>
+    private static string Sign(UploadToken token, string key = AppFixture.SigningKey) =>
         new UploadTokenSigner(Encoding.UTF8.GetBytes(key), TimeProvider.System).Sign(token);
 
     private static string SignRaw(byte[] payload) =>
-        $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(StoreFixture.SigningKey), payload))}";
+        $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(AppFixture.SigningKey), payload))}";
 
     private static string Flip(string id, int index) =>
         string.Concat(id.AsSpan(0, index), id[index] == 'A' ? "B" : "A", id.AsSpan(index + 1));

@@ -13,11 +13,11 @@ namespace Hoist.Server.Tests.Hostile;
 /// </summary>
 public abstract class HostileServer : IAsyncLifetime
 {
-    private StoreFixture? _store;
+    private AppFixture? _store;
     private HoistApp? _app;
     private HoistApp? _jwtApp;
 
-    public StoreFixture StoreFixture => _store ?? throw new InvalidOperationException("Not initialized.");
+    public AppFixture AppFixture => _store ?? throw new InvalidOperationException("Not initialized.");
 
     public IObjectStore Store => App.Services.GetRequiredService<IObjectStore>();
 
@@ -34,7 +34,7 @@ public abstract class HostileServer : IAsyncLifetime
     /// <summary>A second server over the same store in Jwt mode (audience required), for the rows about JWT owners.</summary>
     public HoistApp JwtApp => _jwtApp ?? throw new InvalidOperationException("Not initialized.");
 
-    protected abstract StoreFixture CreateStore();
+    protected abstract AppFixture CreateStore();
 
     public async Task InitializeAsync()
     {
@@ -91,10 +91,10 @@ public abstract class HostileServer : IAsyncLifetime
 
 public sealed class HostileServerOnFileSystem : HostileServer
 {
-    protected override StoreFixture CreateStore() => new FileSystemFixture();
+    protected override AppFixture CreateStore() => new FileSystemFixture();
 }
 
 public sealed class HostileServerOnS3 : HostileServer
 {
-    protected override StoreFixture CreateStore() => new S3Fixture();
+    protected override AppFixture CreateStore() => new S3Fixture();
 }

@@ -95,7 +95,7 @@ public sealed class NginxDeploymentTests(S3Fixture fixture, ITestOutputHelper ou
 
         await using var servers = await ServerProcess.StartManyAsync(2, settings, ct);
         var (a, b) = (servers[0], servers[1]);
-        var port = ServerProcess.FreePort();
+        var port = ChildProcess.FreePort();
         await using var nginx = await NginxProcess.StartAsync(NginxHttpBlock(port, a.Address, b.Address), port, ct);
         var started = clock.Elapsed;
 

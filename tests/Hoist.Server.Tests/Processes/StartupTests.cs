@@ -26,7 +26,7 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public async Task A_server_started_from_another_folder_serves_its_page_and_keeps_its_data_there()
     {
-        var port = ServerProcess.FreePort();
+        var port = ChildProcess.FreePort();
         using var server = Start(new Dictionary<string, string?>(), port);
         var output = new List<string>();
         server.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
@@ -75,7 +75,7 @@ public sealed class StartupTests : IDisposable
     [MemberData(nameof(Failures))]
     public async Task A_start_that_cannot_succeed_exits_1_with_a_plain_reason(string why, Dictionary<string, string?> settings, string[] named)
     {
-        var (exitCode, lines) = await RunToExitAsync(settings, ServerProcess.FreePort());
+        var (exitCode, lines) = await RunToExitAsync(settings, ChildProcess.FreePort());
 
         Assert.True(exitCode == 1, $"{why}: exit code {exitCode}\n{string.Join('\n', lines)}");
         AssertPlain(lines, named);
@@ -124,7 +124,7 @@ public sealed class StartupTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ServerProcess.ServerAssembly());
+        start.ArgumentList.Add(RepoPaths.ServerDll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("Hoist__", StringComparison.Ordinal) || n.StartsWith("Logging__", StringComparison.Ordinal)).ToList())

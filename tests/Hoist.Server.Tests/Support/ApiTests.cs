@@ -8,13 +8,13 @@ public abstract class ApiTests : IDisposable
 {
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
 
-    protected ApiTests(StoreFixture fixture)
+    protected ApiTests(AppFixture fixture)
     {
         Fixture = fixture;
         Api = fixture.App.CreateApi();
     }
 
-    protected StoreFixture Fixture { get; }
+    protected AppFixture Fixture { get; }
 
     protected HoistApi Api { get; }
 

@@ -51,7 +51,7 @@ public sealed class MetricsSettingsTests(FileSystemFixture fixture) : IClassFixt
     [Fact]
     public async Task With_a_port_of_their_own_metrics_answer_there_and_are_an_unknown_route_on_the_api_address()
     {
-        var metricsPort = ServerProcess.FreePort();
+        var metricsPort = ChildProcess.FreePort();
         await using var server = await ServerProcess.StartAsync(
             new Dictionary<string, string?>(fixture.StoreSettings) { ["Hoist:Telemetry:Prometheus:Port"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Ct, alsoListenOn: $"http://127.0.0.1:{metricsPort}");

@@ -489,7 +489,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     [Fact]
     public async Task With_CORS_configured_a_browser_on_an_allowed_origin_may_send_and_read_the_tus_headers()
     {
-        await using var app = server.StoreFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = "https://app.example" });
+        await using var app = server.AppFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = "https://app.example" });
         using var client = app.CreateClient();
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/files/abc");
         preflight.Headers.Add("Origin", "https://app.example");
@@ -512,7 +512,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     [Fact]
     public async Task A_file_over_the_maximum_size_is_refused_with_413_at_creation()
     {
-        await using var limited = server.StoreFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Uploads:MaxFileSize"] = "1000" });
+        await using var limited = server.AppFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Uploads:MaxFileSize"] = "1000" });
         using var client = limited.CreateClient();
         using var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/files/"), Ct);
         Assert.Equal("1000", options.Headers.GetValues("Tus-Max-Size").Single());

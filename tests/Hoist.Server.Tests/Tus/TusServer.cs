@@ -19,10 +19,10 @@ namespace Hoist.Server.Tests.Tus;
 /// </summary>
 public abstract class TusServer : IAsyncLifetime
 {
-    private StoreFixture? _store;
+    private AppFixture? _store;
     private HoistApp? _app;
 
-    public StoreFixture StoreFixture => _store ?? throw new InvalidOperationException("Not initialized.");
+    public AppFixture AppFixture => _store ?? throw new InvalidOperationException("Not initialized.");
 
     public IObjectStore Store => _app!.Services.GetRequiredService<IObjectStore>();
 
@@ -37,7 +37,7 @@ public abstract class TusServer : IAsyncLifetime
 
     public HttpClient Bob { get; private set; } = null!;
 
-    protected abstract StoreFixture CreateStore();
+    protected abstract AppFixture CreateStore();
 
     public async Task InitializeAsync()
     {
@@ -178,12 +178,12 @@ public sealed class BodyCounter
 
 public sealed class TusServerOnFileSystem : TusServer
 {
-    protected override StoreFixture CreateStore() => new FileSystemFixture();
+    protected override AppFixture CreateStore() => new FileSystemFixture();
 }
 
 public sealed class TusServerOnS3 : TusServer
 {
-    protected override StoreFixture CreateStore() => new S3Fixture();
+    protected override AppFixture CreateStore() => new S3Fixture();
 }
 
 /// <summary>

@@ -1,8 +1,4 @@
 using Hoist.Server.Storage;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -21,9 +17,9 @@ public abstract class HoistAppFixture : IAsyncLifetime
 
     private HoistApp? _app;
 
-    public StoreSetup Store { get; private set; } = null!;
+    public TestStore Store { get; private set; } = null!;
 
-    protected abstract StoreSetup CreateStore();
+    protected abstract TestStore CreateStore();
 
     public async Task InitializeAsync()
     {
@@ -33,7 +29,7 @@ public abstract class HoistAppFixture : IAsyncLifetime
         {
             ["Hoist:Uploads:PreferredPartSize"] = PartSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        _app = new HoistApp(settings, ConfigureServices);
+        _app = new HoistApp(settings, ConfigureServices, environment: "Production");
         _app.StartServer();
     }
 
@@ -61,26 +57,16 @@ public abstract class HoistAppFixture : IAsyncLifetime
         }
         await Store.DisposeAsync();
     }
-
-    private sealed class HoistApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> services) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
-            builder.ConfigureTestServices(services);
-        }
-    }
 }
 
 public sealed class FileSystemAppFixture : HoistAppFixture
 {
-    protected override StoreSetup CreateStore() => new FileSystemSetup();
+    protected override TestStore CreateStore() => new FileSystemTestStore("hoist-client-tests");
 }
 
 public sealed class S3AppFixture : HoistAppFixture
 {
-    protected override StoreSetup CreateStore() => new S3Setup();
+    protected override TestStore CreateStore() => new S3TestStore("client-tests");
 }
 
 /// <summary>
@@ -107,10 +93,10 @@ public abstract class OutageAppFixture : HoistAppFixture
 
 public sealed class FileSystemOutageAppFixture : OutageAppFixture
 {
-    protected override StoreSetup CreateStore() => new FileSystemSetup();
+    protected override TestStore CreateStore() => new FileSystemTestStore("hoist-client-tests");
 }
 
 public sealed class S3OutageAppFixture : OutageAppFixture
 {
-    protected override StoreSetup CreateStore() => new S3Setup();
+    protected override TestStore CreateStore() => new S3TestStore("client-tests");
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Hoist.Server.Tests.Support;
+namespace Hoist.Testing;
 
 /// <summary>Checks a refusal: its status, an RFC 9457 body (application/problem+json) and its stable code.</summary>
 public static class Problem

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Hoist.Server.Tests.Support;
+namespace Hoist.Testing;
 
 /// <summary>
 /// The native API as a client sees it (docs/api.md). The <c>*RawAsync</c> calls answer the
@@ -16,7 +16,7 @@ public sealed class HoistApi(HttpClient http) : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Follows a download's redirect to a presigned URL, outside the in-memory server.</summary>
-    private static readonly HttpClient Outside = new();
+    private static readonly HttpClient Outside = new(new SocketsHttpHandler { UseProxy = false });
 
     public HttpClient Http => http;
 
@@ -36,6 +36,9 @@ public sealed class HoistApi(HttpClient http) : IDisposable
 
     public Task<HttpResponseMessage> PutPartRawAsync(string uploadId, string partNumber, HttpContent content, CancellationToken cancellationToken = default) =>
         http.PutAsync(new Uri($"/api/uploads/{uploadId}/parts/{partNumber}", UriKind.Relative), content, cancellationToken);
+
+    public Task<HttpResponseMessage> PutPartRawAsync(string uploadId, int partNumber, HttpContent content, CancellationToken cancellationToken = default) =>
+        PutPartRawAsync(uploadId, partNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), content, cancellationToken);
 
     public Task<HttpResponseMessage> PutPartRawAsync(string uploadId, int partNumber, ReadOnlyMemory<byte> bytes, string? checksum = null, CancellationToken cancellationToken = default) =>
         PutPartRawAsync(uploadId, partNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), Part(bytes, checksum), cancellationToken);

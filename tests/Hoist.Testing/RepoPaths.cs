@@ -1,11 +1,11 @@
 using System.Reflection;
 
-namespace Hoist.Client.Tests.Support;
+namespace Hoist.Testing;
 
-/// <summary>The built server and CLI next to these tests (same configuration), found from the repository root.</summary>
+/// <summary>The repository root (the folder of Hoist.slnx) and the built server and CLI, of the configuration the tests were built in.</summary>
 public static class RepoPaths
 {
-    private static readonly string Configuration =
+    public static string Configuration { get; } =
         typeof(RepoPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     public static string Root { get; } = FindRoot();

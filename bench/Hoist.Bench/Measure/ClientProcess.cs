@@ -4,7 +4,7 @@ using System.Text;
 namespace Hoist.Bench.Measure;
 
 /// <summary>Runs a client process to its end and answers the last line it printed (its JSON report).</summary>
-internal static class ChildProcess
+internal static class ClientProcess
 {
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string logPath, TimeSpan timeout)
     {

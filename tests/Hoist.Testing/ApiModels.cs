@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Hoist.Server.Tests.Support;
+namespace Hoist.Testing;
 
 // The wire shapes of the API (docs/api.md), written here independently of the server's own
 // records: a renamed field on the server must break these tests.

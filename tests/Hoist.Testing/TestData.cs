@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Hoist.Server.Tests.Support;
+namespace Hoist.Testing;
 
 /// <summary>Deterministic bytes from a seed (a failure is reproducible), and the hashes the tests compare.</summary>
 public static class TestData
@@ -52,6 +52,13 @@ public static class TestData
             parts.Add(ReadOnlyMemory<byte>.Empty);
         }
         return parts;
+    }
+
+    /// <summary>SHA-256 (hex) of a file on disk.</summary>
+    public static string Sha256HexOfFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>SHA-256 of a stream, read as it arrives (a download is never held whole), and its length.</summary>

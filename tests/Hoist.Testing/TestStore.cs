@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using Hoist.Server.Storage;
+using Hoist.Server.Storage.FileSystem;
+using Hoist.Server.Storage.S3;
+
+namespace Hoist.Testing;
+
+/// <summary>
+/// A store for tests, of its own: its settings (Hoist:Storage:*, as an operator writes them), a direct
+/// handle on it (to look behind the API), and its cleanup. Every suite runs on both kinds.
+/// </summary>
+public abstract class TestStore : IAsyncDisposable
+{
+    /// <summary>"FileSystem" or "S3", for messages.</summary>
+    public abstract string Name { get; }
+
+    public abstract IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>A new store object over this storage (the real one, without the server's decorators); the caller disposes it.</summary>
+    public abstract IObjectStore Open();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Aborts every upload and deletes every object <paramref name="store"/> can see (all of it the test's own).</summary>
+    public static async Task EmptyAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        var uploads = new List<IncompleteUpload>();
+        await foreach (var upload in store.ListMultipartUploadsAsync("", cancellationToken))
+        {
+            uploads.Add(upload);
+        }
+        await Parallel.ForEachAsync(uploads, parallel, async (upload, ct) =>
+        {
+            try
+            {
+                await store.AbortMultipartUploadAsync(upload.Key, upload.UploadId, ct);
+            }
+            catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+            {
+            }
+        });
+        string? token = null;
+        do
+        {
+            var page = await store.ListObjectsAsync("", token, 1000, cancellationToken);
+            await Parallel.ForEachAsync(page.Objects, parallel, async (o, ct) => await store.DeleteObjectAsync(o.Key, ct));
+            token = page.NextContinuationToken;
+        }
+        while (token is not null);
+    }
+}
+
+/// <summary>The embedded FileSystemStore on a fresh temporary folder, deleted afterwards.</summary>
+public sealed class FileSystemTestStore(string purpose) : TestStore
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"{purpose}-{Guid.NewGuid():N}");
+
+    public override string Name => "FileSystem";
+
+    public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Hoist:Storage:Provider"] = "FileSystem",
+        ["Hoist:Storage:FileSystem:Root"] = Root,
+    };
+
+    public override IObjectStore Open() => new FileSystemStore(Root);
+
+    public override ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Directory.Exists(Root))
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A process killed by a test may still hold a file for a moment; the OS temp cleaner gets it.
+        }
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The S3Store on the real S3 server (<see cref="S3TestSettings"/>), under a prefix of its own per
+/// store, emptied afterwards. An unreachable server fails the tests with a message: they never skip.
+/// </summary>
+public sealed class S3TestStore(string purpose) : TestStore
+{
+    public S3TestSettings S3 { get; } = S3TestSettings.FromEnvironment()
+        .Under($"{purpose}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}/");
+
+    public override string Name => "S3";
+
+    public override IReadOnlyDictionary<string, string?> Settings => S3.ToSettings();
+
+    public override IObjectStore Open() => new S3Store(S3.ToOptions());
+
+    public override async Task InitializeAsync()
+    {
+        await S3.ProbeAsync();
+        var store = Open();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await store.ListObjectsAsync("", null, 1, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"The {S3.Where} answers HTTP, but S3Store cannot list the bucket: {e.GetType().Name}: {e.Message}", e);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        var store = Open();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await EmptyAsync(store, timeout.Token);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+}
