@@ -1,4 +1,5 @@
 using Hoist.Server.Admission;
+using Hoist.Server.Tests.Support;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,13 +10,8 @@ namespace Hoist.Server.Tests.Admission;
 /// <summary>Hoist:Limits is validated at start (a wrong value stops it with a message that names it) and sets Kestrel's minimum body rate.</summary>
 public sealed class LimitOptionsTests
 {
-    private static ServiceProvider Services(IReadOnlyDictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddMetrics();
-        services.AddHoistAdmission();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Services(IReadOnlyDictionary<string, string?> settings) =>
+        ModuleOptions.Services(settings, (services, _) => services.AddHoistAdmission());
 
     [Theory]
     [InlineData("MinBodyRate", "-1")]
@@ -28,9 +24,7 @@ public sealed class LimitOptionsTests
     [InlineData("StoreWriteWait", "01:00:00")]
     public void A_limit_out_of_range_is_refused_with_a_message_naming_it(string name, string value)
     {
-        using var services = Services(new Dictionary<string, string?> { [$"Hoist:Limits:{name}"] = value });
-
-        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<LimitOptions>>().Value);
+        var failure = ModuleOptions.Refusal<LimitOptions>(new Dictionary<string, string?> { [$"Hoist:Limits:{name}"] = value }, (services, _) => services.AddHoistAdmission());
 
         Assert.Contains($"Hoist:Limits:{name}", failure.Message, StringComparison.Ordinal);
     }

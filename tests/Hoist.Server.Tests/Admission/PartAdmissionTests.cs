@@ -31,12 +31,9 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
     [Fact]
     public async Task A_part_over_the_per_owner_cap_is_429_too_many_parts_in_flight_with_Retry_After_before_its_body_and_other_owners_are_not_refused()
     {
-        await using var server = KestrelHoist.Start(Fixture, Settings(perOwner: 2, perAddress: 0));
-        var admission = server.Services.GetRequiredService<PartAdmission>();
-        var (alice, bob) = (server.Client(ApiKeyOwners.AliceKey), server.Client(ApiKeyOwners.BobKey));
-        var upload = await alice.CreateAsync("capped.bin", 4 * TestData.PartSize, cancellationToken: Ct);
-        var held = await HoldAsync(server, upload.UploadId, [1, 2], ApiKeyOwners.AliceKey);
-        await WaitUntilAsync(() => admission.InFlightFor(ApiKeyOwners.Alice) == 2);
+        await using var setup = await HoldTwoPartsAsync(Settings(perOwner: 2, perAddress: 0), "capped.bin", admission => admission.InFlightFor(ApiKeyOwners.Alice));
+        var (server, admission, alice, upload, held) = setup;
+        var bob = server.Client(ApiKeyOwners.BobKey);
         var before = await SnapshotAsync(upload.UploadId, alice);
 
         await using var third = await DrippingPart.OpenAsync(server.Address, upload.UploadId, 3, TestData.PartSize, ApiKeyOwners.AliceKey, Ct);
@@ -93,12 +90,8 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
     [Fact]
     public async Task A_part_that_waits_StoreWriteWait_for_a_store_write_is_503_server_busy_with_Retry_After_and_stores_nothing()
     {
-        await using var server = KestrelHoist.Start(Fixture, Settings(perOwner: 0, perAddress: 0, storeWrites: 2, storeWriteWait: "00:00:01"));
-        var admission = server.Services.GetRequiredService<PartAdmission>();
-        var alice = server.Client(ApiKeyOwners.AliceKey);
-        var upload = await alice.CreateAsync("busy.bin", 4 * TestData.PartSize, cancellationToken: Ct);
-        var held = await HoldAsync(server, upload.UploadId, [1, 2], ApiKeyOwners.AliceKey);
-        await WaitUntilAsync(() => admission.StoreWritesInUse == 2);
+        await using var setup = await HoldTwoPartsAsync(Settings(perOwner: 0, perAddress: 0, storeWrites: 2, storeWriteWait: "00:00:01"), "busy.bin", admission => admission.StoreWritesInUse);
+        var (server, admission, alice, upload, held) = setup;
         var before = await SnapshotAsync(upload.UploadId, alice);
 
         await using var waiting = await DrippingPart.OpenAsync(server.Address, upload.UploadId, 3, TestData.PartSize, ApiKeyOwners.AliceKey, Ct);
@@ -120,12 +113,8 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
     [Fact]
     public async Task A_part_waiting_for_a_store_write_takes_the_first_that_frees()
     {
-        await using var server = KestrelHoist.Start(Fixture, Settings(perOwner: 0, perAddress: 0, storeWrites: 2, storeWriteWait: "00:00:30"));
-        var admission = server.Services.GetRequiredService<PartAdmission>();
-        var alice = server.Client(ApiKeyOwners.AliceKey);
-        var upload = await alice.CreateAsync("queued.bin", 4 * TestData.PartSize, cancellationToken: Ct);
-        var held = await HoldAsync(server, upload.UploadId, [1, 2], ApiKeyOwners.AliceKey);
-        await WaitUntilAsync(() => admission.StoreWritesInUse == 2);
+        await using var setup = await HoldTwoPartsAsync(Settings(perOwner: 0, perAddress: 0, storeWrites: 2, storeWriteWait: "00:00:30"), "queued.bin", admission => admission.StoreWritesInUse);
+        var (server, admission, alice, upload, held) = setup;
 
         var waiting = alice.PutPartAsync(upload.UploadId, 3, new byte[TestData.PartSize], cancellationToken: Ct);
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
@@ -139,6 +128,34 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
         await SlowBodyTests.AssertAllReleasedAsync(server);
         Assert.Equal([3], (await alice.ListPartsAsync(upload.UploadId, Ct)).Parts.Select(p => p.PartNumber));
         using var aborted = await alice.AbortRawAsync(upload.UploadId, Ct);
+    }
+
+    /// <summary>
+    /// A server with these settings, Alice's upload of 4 parts, and its parts 1 and 2 in flight (1 KiB sent each)
+    /// once <paramref name="counted"/> counts them both. Disposing it stops the server.
+    /// </summary>
+    private async Task<HeldParts> HoldTwoPartsAsync(Dictionary<string, string?> settings, string fileName, Func<PartAdmission, int> counted)
+    {
+        var server = KestrelHoist.Start(Fixture, settings);
+        try
+        {
+            var admission = server.Services.GetRequiredService<PartAdmission>();
+            var alice = server.Client(ApiKeyOwners.AliceKey);
+            var upload = await alice.CreateAsync(fileName, 4 * TestData.PartSize, cancellationToken: Ct);
+            var held = await HoldAsync(server, upload.UploadId, [1, 2], ApiKeyOwners.AliceKey);
+            await WaitUntilAsync(() => counted(admission) == 2);
+            return new HeldParts(server, admission, alice, upload, held);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record HeldParts(KestrelHoist Server, PartAdmission Admission, HoistApi Alice, CreatedUpload Upload, List<DrippingPart> Held) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 
     /// <summary>Opens these parts and sends 1 KiB of each: parts in flight until disposed.</summary>

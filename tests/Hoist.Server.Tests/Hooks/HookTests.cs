@@ -204,12 +204,8 @@ public abstract class HookTests(AppFixture fixture) : ApiTests(fixture)
     {
         var settings = PostFinish(HookReceiver.Nowhere());
         settings["Hoist:Hooks:SigningKey"] = key;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddHoistHooks();
-        using var provider = services.BuildServiceProvider();
 
-        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<HookOptions>>().Value);
+        var failure = ModuleOptions.Refusal<HookOptions>(settings, (services, _) => services.AddHoistHooks());
 
         Assert.Contains("Hoist:Hooks:SigningKey", failure.Message, StringComparison.Ordinal);
     }

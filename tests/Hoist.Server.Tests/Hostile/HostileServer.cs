@@ -40,19 +40,8 @@ public abstract class HostileServer : IAsyncLifetime
     {
         _store = CreateStore();
         await _store.InitializeAsync();
-        _app = _store.CreateApp(ApiKeyOwners.Settings(new Dictionary<string, string?>
-        {
-            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
-            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
-            ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
-            ["Hoist:Uploads:SweepInterval"] = "00:00:00",
-        }));
-        _jwtApp = _store.CreateApp(new Dictionary<string, string?>(Jwts.Settings())
-        {
-            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
-            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
-            ["Hoist:Uploads:SweepInterval"] = "00:00:00",
-        });
+        _app = _store.CreateApp(AppFixture.WithLimitsOff(ApiKeyOwners.Settings()));
+        _jwtApp = _store.CreateApp(AppFixture.WithLimitsOff(Jwts.Settings()));
         Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);
         Bob = Client(ApiKeyOwners.BobKey);

@@ -1,5 +1,6 @@
 using Hoist.Server.Auth;
 using Hoist.Server.Keys;
+using Hoist.Server.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,14 +10,8 @@ namespace Hoist.Server.Tests.Security;
 /// <summary>Hoist:Auth is validated at start: settings that would let owners share a space, or name none, stop it with a message that names them.</summary>
 public sealed class AuthOptionsTests
 {
-    private static OptionsValidationException Refusal(IReadOnlyDictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddHoistAuth(configuration);
-        using var provider = services.BuildServiceProvider();
-        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AuthOptions>>().Value);
-    }
+    private static OptionsValidationException Refusal(IReadOnlyDictionary<string, string?> settings) =>
+        ModuleOptions.Refusal<AuthOptions>(settings, (services, configuration) => services.AddHoistAuth(configuration));
 
     [Theory]
     [InlineData("../bob")]

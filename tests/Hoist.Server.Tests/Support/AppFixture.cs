@@ -25,6 +25,18 @@ public abstract class AppFixture(TestStore store) : StoreFixture(store)
     public HoistApp SharedApp(IReadOnlyDictionary<string, string?> overrides) =>
         _shared.GetOrAdd(string.Join('\n', overrides.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")), _ => CreateApp(overrides));
 
+    /// <summary>
+    /// <paramref name="settings"/> with the rate limits, the cap on an owner's open uploads and the sweeper off: for
+    /// servers whose tests send many requests as a few owners and look at every upload they leave.
+    /// </summary>
+    public static Dictionary<string, string?> WithLimitsOff(IReadOnlyDictionary<string, string?> settings) => new(settings)
+    {
+        ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
+        ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
+        ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
+        ["Hoist:Uploads:SweepInterval"] = "00:00:00",
+    };
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 
@@ -14,11 +13,10 @@ public sealed class NginxProcess : IAsyncDisposable
 {
     public const string Binary = "/usr/sbin/nginx";
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly string _folder;
-    private readonly ConcurrentQueue<string> _output = new();
 
-    private NginxProcess(Process process, string folder, Uri address)
+    private NginxProcess(ChildProcess process, string folder, Uri address)
     {
         _process = process;
         _folder = folder;
@@ -36,7 +34,7 @@ public sealed class NginxProcess : IAsyncDisposable
         {
             var errorLog = Path.Combine(_folder, "error.log");
             var log = File.Exists(errorLog) ? File.ReadAllText(errorLog) : "";
-            return string.Join('\n', _output) + (log.Length > 0 ? "\n" + log : "");
+            return _process.Output + (log.Length > 0 ? "\n" + log : "");
         }
     }
 
@@ -73,28 +71,21 @@ public sealed class NginxProcess : IAsyncDisposable
             """, cancellationToken);
         Directory.CreateDirectory(Path.Combine(folder, "temp"));
 
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
+        var start = new ProcessStartInfo(Binary) { WorkingDirectory = folder };
         // -e: the log for what happens before the configuration is read (else /var/log/nginx/error.log).
         foreach (var argument in new[] { "-p", folder + "/", "-c", config, "-e", Path.Combine(folder, "error.log"), "-g", "daemon off;" })
         {
             start.ArgumentList.Add(argument);
         }
-        var process = new Process { StartInfo = start };
-        var nginx = new NginxProcess(process, folder, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => nginx.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => nginx.Record(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var nginx = new NginxProcess(ChildProcess.Start(start, keepLines: 200), folder, new Uri($"http://127.0.0.1:{port}"));
         try
         {
-            await nginx.WaitUntilListeningAsync(port, cancellationToken);
+            await nginx._process.WaitUntilReadyAsync($"nginx on 127.0.0.1:{port}", async ct =>
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", port, ct);
+                return true;
+            }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), () => nginx.Log, cancellationToken);
             return nginx;
         }
         catch
@@ -106,66 +97,15 @@ public sealed class NginxProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The master and its worker: a killed master leaves its worker running (ChildProcess kills the tree).
+        await _process.DisposeAsync();
         try
         {
-            if (!_process.HasExited)
-            {
-                // The master and its worker: a killed master leaves its worker running.
-                _process.Kill(entireProcessTree: true);
-            }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(timeout.Token);
+            Directory.Delete(_folder, recursive: true);
         }
-        catch (InvalidOperationException)
+        catch (IOException)
         {
-            // Never started, or already gone.
-        }
-        finally
-        {
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The OS temp cleaner gets it.
-            }
-        }
-    }
-
-    private void Record(string? line)
-    {
-        if (line is not null && _output.Count < 200)
-        {
-            _output.Enqueue(line);
-        }
-    }
-
-    private async Task WaitUntilListeningAsync(int port, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited with {_process.ExitCode} before listening:\n{Log}");
-            }
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port, cancellationToken);
-                return;
-            }
-            catch (SocketException)
-            {
-                // Not listening yet.
-            }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new TimeoutException($"nginx did not listen on 127.0.0.1:{port} within 20 s:\n{Log}");
-            }
-            await Task.Delay(50, cancellationToken);
+            // The OS temp cleaner gets it.
         }
     }
 }

@@ -73,13 +73,9 @@ public sealed class MetricsSettingsTests(FileSystemFixture fixture) : IClassFixt
     [InlineData("Port", "65536")]
     public void A_setting_out_of_range_is_refused_with_a_message_naming_it(string name, string value)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [$"Hoist:Telemetry:Prometheus:{name}"] = value }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddMetrics();
-        services.AddSingleton<IObjectStore>(_ => throw new InvalidOperationException("no store in this test"));
-        services.AddHoistTelemetry(configuration);
-        using var provider = services.BuildServiceProvider();
-
-        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TelemetryOptions>>().Value);
+        var failure = ModuleOptions.Refusal<TelemetryOptions>(new Dictionary<string, string?> { [$"Hoist:Telemetry:Prometheus:{name}"] = value }, (services, configuration) => services
+            .AddSingleton<IObjectStore>(_ => throw new InvalidOperationException("no store in this test"))
+            .AddHoistTelemetry(configuration));
 
         Assert.Contains($"Hoist:Telemetry:Prometheus:{name}", failure.Message, StringComparison.Ordinal);
     }

@@ -43,13 +43,7 @@ public abstract class TusServer : IAsyncLifetime
     {
         _store = CreateStore();
         await _store.InitializeAsync();
-        _app = _store.CreateApp(ApiKeyOwners.Settings(new Dictionary<string, string?>
-        {
-            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "0",
-            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
-            ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
-            ["Hoist:Uploads:SweepInterval"] = "00:00:00",
-        }), services => services.AddSingleton<IStartupFilter>(new CountingStartup(Received)));
+        _app = _store.CreateApp(AppFixture.WithLimitsOff(ApiKeyOwners.Settings()), services => services.AddSingleton<IStartupFilter>(new CountingStartup(Received)));
         Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);
         Bob = Client(ApiKeyOwners.BobKey);
