@@ -4,14 +4,16 @@
 #
 # Usage: bash bench/run.sh [--size 1G] [--runs 3] [--sweep] [--load] [--fs] [options]
 #
-#   (default)        the S3 comparison, interleaved a a-tu b c1 c2 a a-tu b c1 c2 ...:
-#                      a  direct, the ceiling: the AWS SDK for .NET presigns each UploadPart and
-#                         HttpClient streams the file slice (unsigned payload, as the Hoist
-#                         server itself sends parts), 8 MiB parts, 4 in flight
-#                      a-tu  direct with the SDK's TransferUtility (chunk-signed SigV4 streaming)
-#                      b  Hoist: HoistClient -> Hoist server (Release, own process) -> S3
-#                      c1 @tus/server 2 + @tus/s3-store 2 <- tus-js-client 4, one streaming PATCH
-#                      c2 the same with 8 MiB PATCHes (chunkSize), as a resumable client sends
+#   (default)        the S3 comparison, interleaved (direct, direct-transfer-utility, hoist,
+#                    tus-stream, tus-chunked, then again):
+#                      direct       the ceiling: the AWS SDK for .NET presigns each UploadPart and
+#                                   HttpClient streams the file slice (unsigned payload, as the Hoist
+#                                   server itself sends parts), 8 MiB parts, 4 in flight
+#                      direct-transfer-utility  direct with the SDK's TransferUtility (chunk-signed
+#                                   SigV4 streaming)
+#                      hoist        HoistClient -> Hoist server (Release, own process) -> S3
+#                      tus-stream   @tus/server 2 + @tus/s3-store 2 <- tus-js-client 4, one streaming PATCH
+#                      tus-chunked  the same with 8 MiB PATCHes (chunkSize), as a resumable client sends
 #   --size SIZE      the random file (made once, kept in the work folder); default 1G
 #   --runs N         rounds of each configuration (medians are reported); default 3
 #   --sweep          Hoist alone at 1 GiB and 4 GiB (--sweep-sizes 1G,4G): does memory grow with the file?
@@ -20,15 +22,16 @@
 #                    4 parts in flight; every object is downloaded back and its SHA-256 checked
 #                    (--load-files 50 --load-size 20M --load-concurrency 8)
 #   --no-compare     skip the default comparison (e.g. --no-compare --load)
-#   --only LIST      which configurations the comparison runs; default a,a-tu,b,c1,c2.
-#                    a-MODE is a direct upload in another mode: a-sdk (UploadPartRequest from
-#                    the file, chunk-signed), a-sdk-unchunked (UseChunkEncoding = false), a-tu,
-#                    a-presigned
-#   --direct-mode M  the mode of (a) itself; default presigned
+#   --only LIST      which configurations the comparison runs; default
+#                    direct,direct-transfer-utility,hoist,tus-stream,tus-chunked.
+#                    direct-MODE is a direct upload in another mode: direct-sdk (UploadPartRequest
+#                    from the file, chunk-signed), direct-sdk-unchunked (UseChunkEncoding = false),
+#                    direct-transfer-utility, direct-presigned
+#   --direct-mode M  the mode of "direct" itself; default presigned
 #   --warm-up SIZE   each new proxy first uploads this much (JIT, pools); default 24M, 0 = none
 #   --server-per-run a fresh proxy process for every run (default: one per configuration, kept
 #                    for all its rounds, as a server lives on; round 1 then carries the JIT)
-#   --parallel N     parts in flight (a, b); default 4      --part-size SIZE  default 8M
+#   --parallel N     parts in flight (direct, hoist); default 4      --part-size SIZE  default 8M
 #   --server-env K=V,K=V   extra environment of the Hoist server, for experiments
 #                    (e.g. DOTNET_gcServer=0)
 #   --allow-unverified  accept uploads without a whole-file checksum (experimental servers)

@@ -28,7 +28,7 @@ static int Usage()
     Console.Error.WriteLine("""
         Hoist.Bench — use bench/run.sh, which builds, starts the S3 server and passes these.
           run      --file F --size-label 1G --runs 3 [--compare] [--sweep-file F4] [--fs] [--load] ...
-          direct   --file F --key K [--mode sdk|sdk-unchunked|tu|presigned] [--part-size N] [--parallel 4]
+          direct   --file F --key K [--mode sdk|sdk-unchunked|transfer-utility|presigned] [--part-size N] [--parallel 4]
           hoist    --server URL --file F [--parallel 4] [--name N]
           cleanup  --prefix P [--ceph-conf C]
         """);

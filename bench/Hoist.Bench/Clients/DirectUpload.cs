@@ -7,7 +7,7 @@ using Hoist.Testing;
 namespace Hoist.Bench.Clients;
 
 /// <summary>
-/// (a) the ceiling: a multipart upload straight to the store with the AWS SDK for .NET.
+/// The "direct" configuration, the ceiling: a multipart upload straight to the store with the AWS SDK for .NET.
 /// Modes: <c>sdk</c> — our own loop of UploadPart requests read by the SDK from the file
 /// (FilePath + FilePosition, so no buffer), streaming SigV4 with chunk signatures (the SDK's
 /// default); <c>sdk-unchunked</c> — the same with UseChunkEncoding = false (the SDK hashes each
@@ -21,7 +21,7 @@ internal static class DirectUpload
     {
         "sdk" => "AWS SDK for .NET, UploadPartRequest from the file (chunk-signed streaming)",
         "sdk-unchunked" => "AWS SDK for .NET, UploadPartRequest from the file, UseChunkEncoding = false",
-        "tu" => "AWS SDK for .NET TransferUtility",
+        "transfer-utility" => "AWS SDK for .NET TransferUtility",
         "presigned" => "AWS SDK for .NET presigned UploadPart + HttpClient from the file",
         _ => mode,
     };
@@ -38,7 +38,7 @@ internal static class DirectUpload
         var size = new FileInfo(file).Length;
         return await ClientReport.MeasureAsync(size, async () =>
         {
-            if (mode == "tu")
+            if (mode == "transfer-utility")
             {
                 using var transfer = new TransferUtility(s3, new TransferUtilityConfig { ConcurrentServiceRequests = parallel });
                 await transfer.UploadAsync(new TransferUtilityUploadRequest { BucketName = settings.Bucket, Key = key, FilePath = file, PartSize = partSize });

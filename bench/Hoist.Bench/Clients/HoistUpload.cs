@@ -2,7 +2,7 @@ using Hoist.Client;
 
 namespace Hoist.Bench.Clients;
 
-/// <summary>(b) the Hoist client (src/Hoist.Client) uploading one file to a Hoist server.</summary>
+/// <summary>The "hoist" configuration: the Hoist client (src/Hoist.Client) uploading one file to a Hoist server.</summary>
 internal static class HoistUpload
 {
     public static async Task<int> RunAsync(BenchArgs args)

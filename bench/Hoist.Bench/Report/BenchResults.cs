@@ -69,7 +69,7 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
         if (targets.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine("Targets (issue 7):");
+            text.AppendLine("Targets (Hoist's throughput against direct and @tus/server, its server's CPU per GiB and peak memory):");
             foreach (var t in targets)
             {
                 text.AppendLine($"  [{(t.Met ? "met" : "NOT MET")}] {t.Name}: {t.Measured}");
@@ -115,14 +115,14 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
     private static Dictionary<string, double> Ratios(IReadOnlyList<Summary> s)
     {
         var ratios = new Dictionary<string, double>();
-        var b = Find(s, Configurations.Hoist);
-        var others = new[] { Configurations.Direct }.Concat(s.Select(r => r.Config).Where(c => c.StartsWith("a-", StringComparison.Ordinal)))
+        var hoist = Find(s, Configurations.Hoist);
+        var others = s.Select(r => r.Config).Where(Configurations.IsDirect).OrderBy(c => c != Configurations.Direct)
             .Concat([Configurations.TusStreaming, Configurations.TusChunked]);
         foreach (var other in others)
         {
-            if (b is not null && Find(s, other) is { } o)
+            if (hoist is not null && Find(s, other) is { } o)
             {
-                ratios[$"b/{other}"] = b.MiBPerSecond / o.MiBPerSecond;
+                ratios[$"{Configurations.Hoist}/{other}"] = hoist.MiBPerSecond / o.MiBPerSecond;
             }
         }
         if (Find(s, "fs-hoist") is { } fs)
@@ -149,10 +149,10 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
                 targets.Add(new Target(name, value >= floor, Invariant($"{key} = {value:F2}")));
             }
         }
-        Ratio("b/a", 0.9, "Hoist at >= 0.9 x direct (b/a >= 0.9)");
-        Ratio("b/c1", 1.15, "Hoist >= 1.15 x @tus/server streaming (b/c1 >= 1.15)");
-        Ratio("b/c2", 3, "Hoist >= 3 x @tus/server 8 MiB chunks (b/c2 >= 3)");
-        var hoistRuns = s.Where(r => r.Config == Configurations.Hoist || r.Config.StartsWith("b-", StringComparison.Ordinal)).ToList();
+        Ratio("hoist/direct", 0.9, "Hoist at >= 0.9 x direct (hoist/direct >= 0.9)");
+        Ratio("hoist/tus-stream", 1.15, "Hoist >= 1.15 x @tus/server streaming (hoist/tus-stream >= 1.15)");
+        Ratio("hoist/tus-chunked", 3, "Hoist >= 3 x @tus/server 8 MiB chunks (hoist/tus-chunked >= 3)");
+        var hoistRuns = s.Where(r => Configurations.IsHoistOnS3(r.Config)).ToList();
         if (hoistRuns.Count > 0)
         {
             var worst = hoistRuns.Max(r => r.ProxyCpuPerGiB);

@@ -50,7 +50,7 @@ internal static class BenchRun
         {
             if (args.Flag("compare"))
             {
-                var only = (args.Optional("only") ?? "a,a-tu,b,c1,c2").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var only = (args.Optional("only") ?? "direct,direct-transfer-utility,hoist,tus-stream,tus-chunked").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 await using var servers = new ServerPool(perRun);
                 await CompareAsync(context, servers, results, size, runs, only);
             }
@@ -90,11 +90,11 @@ internal static class BenchRun
             {
                 var record = config switch
                 {
-                    _ when config == Configurations.Direct || config.StartsWith("a-", StringComparison.Ordinal) => await Configurations.DirectAsync(context, config, round, file),
+                    _ when Configurations.IsDirect(config) => await Configurations.DirectAsync(context, config, round, file),
                     Configurations.Hoist => await Configurations.HoistS3Async(context, servers, config, round, file),
                     Configurations.TusStreaming => await Configurations.TusAsync(context, servers, config, round, file, "Infinity"),
                     Configurations.TusChunked => await Configurations.TusAsync(context, servers, config, round, file, BenchContext.Str(8 * Sizes.MiB)),
-                    _ => throw new BenchArgsException($"Unknown configuration '{config}' (a, a-MODE, b, c1, c2)."),
+                    _ => throw new BenchArgsException($"Unknown configuration '{config}' (direct, direct-MODE, hoist, tus-stream, tus-chunked)."),
                 };
                 results.Add(record);
                 await context.CleanS3Async();
@@ -104,7 +104,7 @@ internal static class BenchRun
 
     private static async Task SweepAsync(BenchContext context, ServerPool servers, BenchResults results, int runs, string[] sizes)
     {
-        var files = sizes.Select(s => (Label: "b-" + s.Trim(), File: context.RandomFile(Sizes.Parse(s), $"random-{Sizes.Parse(s)}.bin"))).ToList();
+        var files = sizes.Select(s => (Label: Configurations.HoistAt(s.Trim()), File: context.RandomFile(Sizes.Parse(s), $"random-{Sizes.Parse(s)}.bin"))).ToList();
         Console.WriteLine($"\n== sweep: Hoist at {string.Join(", ", sizes)}, {runs} rounds ==");
         for (var round = 1; round <= runs; round++)
         {

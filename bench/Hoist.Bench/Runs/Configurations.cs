@@ -6,30 +6,42 @@ namespace Hoist.Bench.Runs;
 /// <summary>Each measured configuration: a fresh proxy process per run (so VmHWM is this run's), warmed up, then one measured upload.</summary>
 internal static class Configurations
 {
-    public const string Direct = "a";
-    public const string Hoist = "b";
-    public const string TusStreaming = "c1";
-    public const string TusChunked = "c2";
-    
+    /// <summary>Straight to S3, the ceiling; "direct-MODE" is a direct upload in another mode (<see cref="DirectUpload.Describe"/>).</summary>
+    public const string Direct = "direct";
+    /// <summary>HoistClient -> Hoist server -> S3; "hoist-SIZE" in the sweep.</summary>
+    public const string Hoist = "hoist";
+    public const string TusStreaming = "tus-stream";
+    public const string TusChunked = "tus-chunked";
+
+    private const string DirectPrefix = Direct + "-";
+    private const string HoistPrefix = Hoist + "-";
+
+    public static bool IsDirect(string config) => config == Direct || config.StartsWith(DirectPrefix, StringComparison.Ordinal);
+
+    public static bool IsHoistOnS3(string config) => config == Hoist || config.StartsWith(HoistPrefix, StringComparison.Ordinal);
+
+    /// <summary>The sweep's configuration for a file of <paramref name="size"/> ("hoist-4G").</summary>
+    public static string HoistAt(string size) => HoistPrefix + size;
+
     public static string Describe(string config, BenchContext context) => config switch
     {
-        Direct => $"a  direct: {DirectUpload.Describe(context.DirectMode)}, {Sizes.Label(context.PartSize)} parts, {context.Parallel} in flight",
-        _ when config.StartsWith("a-", StringComparison.Ordinal) => $"a' direct: {DirectUpload.Describe(config[2..])}, {Sizes.Label(context.PartSize)} parts, {context.Parallel} in flight",
-        Hoist => $"b  Hoist: HoistClient -> Hoist server -> S3, {context.Parallel} in flight",
-        TusStreaming => "c1 @tus/server + s3-store, tus-js-client, 1 streaming PATCH",
-        TusChunked => "c2 @tus/server + s3-store, tus-js-client, 8 MiB PATCHes",
-        _ when config.StartsWith("b-", StringComparison.Ordinal) => $"b  Hoist at {config[2..]}",
+        Direct => $"direct: {DirectUpload.Describe(context.DirectMode)}, {Sizes.Label(context.PartSize)} parts, {context.Parallel} in flight",
+        _ when config.StartsWith(DirectPrefix, StringComparison.Ordinal) => $"{config}: {DirectUpload.Describe(config[DirectPrefix.Length..])}, {Sizes.Label(context.PartSize)} parts, {context.Parallel} in flight",
+        Hoist => $"hoist: HoistClient -> Hoist server -> S3, {context.Parallel} in flight",
+        TusStreaming => "tus-stream: @tus/server + s3-store, tus-js-client, 1 streaming PATCH",
+        TusChunked => "tus-chunked: @tus/server + s3-store, tus-js-client, 8 MiB PATCHes",
+        _ when config.StartsWith(HoistPrefix, StringComparison.Ordinal) => $"hoist at {config[HoistPrefix.Length..]}",
         "fs-hoist" => $"Hoist on the FileSystem store, {context.Parallel} in flight",
         "cp" => "cp (page cache, no fsync)",
         "cp+fsync" => "cp, then sync FILE (fsync)",
         _ => config,
     };
 
-    /// <summary>(a) in <see cref="BenchContext.DirectMode"/>, or "a-MODE" in another mode (a-tu: TransferUtility).</summary>
+    /// <summary>"direct" in <see cref="BenchContext.DirectMode"/>, or "direct-MODE" in another mode (direct-transfer-utility: TransferUtility).</summary>
     public static async Task<RunRecord> DirectAsync(BenchContext context, string config, int round, string file)
     {
         var key = $"{context.KeyPrefix}{config}{round}/{Path.GetFileName(file)}";
-        var mode = config.StartsWith("a-", StringComparison.Ordinal) ? config[2..] : context.DirectMode;
+        var mode = config.StartsWith(DirectPrefix, StringComparison.Ordinal) ? config[DirectPrefix.Length..] : context.DirectMode;
         return await context.MeasureAsync(config, round, new FileInfo(file).Length, null, () => context.DirectClientAsync(file, key, mode));
     }
 
