@@ -32,7 +32,7 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
     public async Task A_part_over_the_per_owner_cap_is_429_too_many_parts_in_flight_with_Retry_After_before_its_body_and_other_owners_are_not_refused()
     {
         await using var setup = await HoldTwoPartsAsync(Settings(perOwner: 2, perAddress: 0), "capped.bin", admission => admission.InFlightFor(ApiKeyOwners.Alice));
-        var (server, admission, alice, upload, held) = setup;
+        var (server, admission, alice, upload, held, _) = setup;
         var bob = server.Client(ApiKeyOwners.BobKey);
         var before = await SnapshotAsync(upload.UploadId, alice);
 
@@ -47,13 +47,7 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
         await AssertUnchangedAsync(before, upload.UploadId, alice);
 
         // A part dropped by its client counts out: the next one is taken.
-        await held[0].DisposeAsync();
-        await WaitUntilAsync(() => admission.InFlightFor(ApiKeyOwners.Alice) == 1);
-        await alice.PutPartAsync(upload.UploadId, 3, new byte[TestData.PartSize], cancellationToken: Ct);
-        await held[1].DisposeAsync();
-        await SlowBodyTests.AssertAllReleasedAsync(server);
-        Assert.Equal([3], (await alice.ListPartsAsync(upload.UploadId, Ct)).Parts.Select(p => p.PartNumber));
-        using var aborted = await alice.AbortRawAsync(upload.UploadId, Ct);
+        await FreeOneThenStorePartThreeAsync(setup);
     }
 
     [Fact]
@@ -91,7 +85,7 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
     public async Task A_part_that_waits_StoreWriteWait_for_a_store_write_is_503_server_busy_with_Retry_After_and_stores_nothing()
     {
         await using var setup = await HoldTwoPartsAsync(Settings(perOwner: 0, perAddress: 0, storeWrites: 2, storeWriteWait: "00:00:01"), "busy.bin", admission => admission.StoreWritesInUse);
-        var (server, admission, alice, upload, held) = setup;
+        var (server, admission, alice, upload, held, _) = setup;
         var before = await SnapshotAsync(upload.UploadId, alice);
 
         await using var waiting = await DrippingPart.OpenAsync(server.Address, upload.UploadId, 3, TestData.PartSize, ApiKeyOwners.AliceKey, Ct);
@@ -101,20 +95,14 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
         Assert.Equal(PartAdmission.BusyRetryAfter, refused.RetryAfter);
         Assert.True(refused.After > TimeSpan.FromSeconds(0.9) && refused.After < TimeSpan.FromSeconds(10), refused.ToString());
         await AssertUnchangedAsync(before, upload.UploadId, alice);
-        await held[0].DisposeAsync();
-        await WaitUntilAsync(() => admission.StoreWritesInUse == 1);
-        await alice.PutPartAsync(upload.UploadId, 3, new byte[TestData.PartSize], cancellationToken: Ct);
-        await held[1].DisposeAsync();
-        await SlowBodyTests.AssertAllReleasedAsync(server);
-        Assert.Equal([3], (await alice.ListPartsAsync(upload.UploadId, Ct)).Parts.Select(p => p.PartNumber));
-        using var aborted = await alice.AbortRawAsync(upload.UploadId, Ct);
+        await FreeOneThenStorePartThreeAsync(setup);
     }
 
     [Fact]
     public async Task A_part_waiting_for_a_store_write_takes_the_first_that_frees()
     {
         await using var setup = await HoldTwoPartsAsync(Settings(perOwner: 0, perAddress: 0, storeWrites: 2, storeWriteWait: "00:00:30"), "queued.bin", admission => admission.StoreWritesInUse);
-        var (server, admission, alice, upload, held) = setup;
+        var (server, admission, alice, upload, held, _) = setup;
 
         var waiting = alice.PutPartAsync(upload.UploadId, 3, new byte[TestData.PartSize], cancellationToken: Ct);
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
@@ -144,7 +132,7 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
             var upload = await alice.CreateAsync(fileName, 4 * TestData.PartSize, cancellationToken: Ct);
             var held = await HoldAsync(server, upload.UploadId, [1, 2], ApiKeyOwners.AliceKey);
             await WaitUntilAsync(() => counted(admission) == 2);
-            return new HeldParts(server, admission, alice, upload, held);
+            return new HeldParts(server, admission, alice, upload, held, counted);
         }
         catch
         {
@@ -153,7 +141,19 @@ public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
         }
     }
 
-    private sealed record HeldParts(KestrelHoist Server, PartAdmission Admission, HoistApi Alice, CreatedUpload Upload, List<DrippingPart> Held) : IAsyncDisposable
+    /// <summary>Ends held part 1, waits until it counts out, sends part 3 whole, ends held part 2: then only part 3 is stored, nothing is counted.</summary>
+    private async Task FreeOneThenStorePartThreeAsync(HeldParts setup)
+    {
+        await setup.Held[0].DisposeAsync();
+        await WaitUntilAsync(() => setup.Counted(setup.Admission) == 1);
+        await setup.Alice.PutPartAsync(setup.Upload.UploadId, 3, new byte[TestData.PartSize], cancellationToken: Ct);
+        await setup.Held[1].DisposeAsync();
+        await SlowBodyTests.AssertAllReleasedAsync(setup.Server);
+        Assert.Equal([3], (await setup.Alice.ListPartsAsync(setup.Upload.UploadId, Ct)).Parts.Select(p => p.PartNumber));
+        using var aborted = await setup.Alice.AbortRawAsync(setup.Upload.UploadId, Ct);
+    }
+
+    private sealed record HeldParts(KestrelHoist Server, PartAdmission Admission, HoistApi Alice, CreatedUpload Upload, List<DrippingPart> Held, Func<PartAdmission, int> Counted) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
