@@ -29,6 +29,7 @@ public static class UploadServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
+        services.AddSingleton<SignedUrlSigner>();
         services.AddSingleton<OwnerCreateGate>();
         services.AddHoistHooks();
         services.AddSingleton<UploadService>();

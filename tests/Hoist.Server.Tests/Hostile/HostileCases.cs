@@ -30,6 +30,7 @@ public static class HostileCases
         .. Lifecycle(),
         .. DownloadKeys(),
         .. DeleteKeys(),
+        .. ShareLinks(),
         .. Authentication(),
     ];
 
@@ -287,6 +288,31 @@ public static class HostileCases
         yield return new(group, "an empty segment `alice//x`", Setup.None, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/alice//x", HostileContext.AliceAuthorization));
     }
 
+    private static IEnumerable<HostileCase> ShareLinks()
+    {
+        const string group = "share link";
+        var hour = TimeSpan.FromHours(1);
+        yield return new(group, "Bob asks for a link to Alice's file", Setup.Completed, 404, "file_not_found", async c => await c.Bob.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = 60 }, c.Ct));
+        yield return new(group, "Bob asks through `bob/../alice/…/links`", Setup.Completed, 404, "file_not_found", c => Raw(c, "POST", "/api/files/bob/../" + c.Completed!.Key + "/links", HostileContext.BobAuthorization));
+        yield return new(group, "a link to the store's own folder `.hoist/…`", Setup.None, 404, "file_not_found", c => Raw(c, "POST", "/api/files/.hoist/signing-key/links", HostileContext.AliceAuthorization));
+        yield return new(group, "no credentials", Setup.Completed, 401, "unauthorized", async c => await c.Nobody.CreateLinkRawAsync(c.Completed!.Key, null, c.Ct));
+        yield return new(group, "`expiresIn` 0", Setup.Completed, 400, "invalid_expires_in", async c => await c.Alice.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = 0 }, c.Ct));
+        yield return new(group, "`expiresIn` over 7 days", Setup.Completed, 400, "invalid_expires_in", async c => await c.Alice.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = 604_801 }, c.Ct));
+        yield return new(group, "`expiresIn` as a string", Setup.Completed, 400, "malformed_json", async c => await c.Alice.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = "3600" }, c.Ct));
+        yield return new(group, "a signature character changed", Setup.Completed, 403, "link_forged", c => Shared(c, c.Completed!.Key, FlipLast(SignLink(c.Completed!.Key, hour))));
+        yield return new(group, "signed with another key", Setup.Completed, 403, "link_forged", c => Shared(c, c.Completed!.Key, SignLink(c.Completed!.Key, hour, AnotherKey)));
+        yield return new(group, "`expires` moved a day later", Setup.Completed, 403, "link_forged", c =>
+        {
+            var query = SignLink(c.Completed!.Key, hour);
+            var expires = long.Parse(query[(query.IndexOf('=', StringComparison.Ordinal) + 1)..query.IndexOf('&', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            return Shared(c, c.Completed!.Key, query.Replace($"expires={expires}", $"expires={expires + 86_400}", StringComparison.Ordinal));
+        });
+        yield return new(group, "Alice's link pointed at Bob's key", Setup.Completed, 403, "link_forged", c => Shared(c, "bob/2026/01/01/abcdefghijkl/x.bin", SignLink(c.Completed!.Key, hour)));
+        yield return new(group, "no signature", Setup.Completed, 403, "link_forged", c => Shared(c, c.Completed!.Key, SignLink(c.Completed!.Key, hour).Split('&')[0]));
+        yield return new(group, "expired (signed with the server's key)", Setup.Completed, 410, "link_expired", c => Shared(c, c.Completed!.Key, SignLink(c.Completed!.Key, -TimeSpan.FromMinutes(1))));
+        yield return new(group, "genuine, for a file that does not exist", Setup.None, 404, "file_not_found", c => Shared(c, "alice/2026/01/01/abcdefghijkl/gone.bin", SignLink("alice/2026/01/01/abcdefghijkl/gone.bin", hour)));
+    }
+
     private static IEnumerable<HostileCase> Authentication()
     {
         const string group = "authentication";
@@ -392,6 +418,16 @@ public static class HostileCases
     /// <summary>Signs as a server with <paramref name="key"/> would: the tests know the test servers' key.</summary>
     private static string Sign(UploadToken token, string key = StoreFixture.SigningKey) =>
         new UploadTokenSigner(Encoding.UTF8.GetBytes(key), TimeProvider.System).Sign(token);
+
+    /// <summary>A share link's query as the test servers sign it (or as a server with <paramref name="key"/> would).</summary>
+    private static string SignLink(string objectKey, TimeSpan lifetime, string key = StoreFixture.SigningKey) =>
+        new SignedUrlSigner(new UploadTokenSigner(Encoding.UTF8.GetBytes(key), TimeProvider.System), TimeProvider.System)
+            .Sign("GET", objectKey, DateTimeOffset.UtcNow + lifetime);
+
+    private static async Task<HttpResponseMessage?> Shared(HostileContext c, string objectKey, string query) =>
+        await c.Nobody.Http.GetAsync(new Uri($"/api/shared/{string.Join('/', objectKey.Split('/').Select(Uri.EscapeDataString))}?{query}", UriKind.Relative), c.Ct);
+
+    private static string FlipLast(string text) => string.Concat(text.AsSpan(0, text.Length - 2), text[^2] == 'A' ? "B" : "A", text.AsSpan(text.Length - 1));
 
     private static string SignRaw(byte[] payload) =>
         $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(StoreFixture.SigningKey), payload))}";
