@@ -42,12 +42,12 @@ public static class HostileCases
     private static IEnumerable<HostileCase> FileNames()
     {
         const string group = "file name";
-        yield return Named("Unix traversal `../../etc/passwd`", "../../etc/passwd", "passwd");
+        yield return Named("Unix traversal `../../etc/passwd`", "../../etc/passwd", "etc/passwd");
         yield return Named("Windows traversal `..\\..\\x`", "..\\..\\x", "x");
-        yield return Named("mixed separators `a/b\\c/../d.txt`", "a/b\\c/../d.txt", "d.txt");
-        yield return Named("absolute `/etc/passwd`", "/etc/passwd", "passwd");
-        yield return Named("drive path `C:\\Windows\\x`", "C:\\Windows\\x", "x");
-        yield return Named("UNC path `\\\\server\\share\\x.txt`", "\\\\server\\share\\x.txt", "x.txt");
+        yield return Named("mixed separators `a/b\\c/../d.txt`", "a/b\\c/../d.txt", "a/b/c/d.txt");
+        yield return Named("absolute `/etc/passwd`", "/etc/passwd", "etc/passwd");
+        yield return Named("drive path `C:\\Windows\\x`", "C:\\Windows\\x", "Windows/x");
+        yield return Named("UNC path `\\\\server\\share\\x.txt`", "\\\\server\\share\\x.txt", "server/share/x.txt");
         yield return Named("trailing slash `dir/`", "dir/", "dir");
         yield return Named("percent-encoded traversal", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd");
         yield return Named("division-slash lookalikes `..∕..∕x`", "..\u2215..\u2215x", "\u2215..\u2215x");
@@ -66,6 +66,12 @@ public static class HostileCases
         yield return Named("Windows reserved `nul.txt`", "nul.txt", "_nul.txt");
         yield return Named("Windows reserved `LPT9.tar.gz`", "LPT9.tar.gz", "_LPT9.tar.gz");
         yield return Named("emoji `📦 parcel 🎉.bin`", "📦 parcel 🎉.bin", "📦 parcel 🎉.bin");
+        yield return Named("a folder that climbs `../x`", "../x", "x");
+        yield return Named("a folder that climbs `a/../../b`", "a/../../b", "a/b");
+        yield return Named("a folder of dot segments `./a/./.../b`", "./a/./.../b", "a/b");
+        yield return Named("the store's folder as a folder `.hoist/records/x`", ".hoist/records/x", "hoist/records/x");
+        yield return Named("a folder of backslashes and empty segments `a\\\\b\\/c`", "a\\\\b\\/c", "a/b/c");
+        yield return new(group, "a folder over 512 bytes once cleaned", Setup.None, 400, "invalid_file_name", c => Create(c, string.Concat(Enumerable.Repeat("folder-of-forty-characters-0123456789ab/", 13)) + "x.txt"));
         yield return new(group, "empty", Setup.None, 400, "invalid_file_name", c => Create(c, ""));
         yield return new(group, "only spaces", Setup.None, 400, "invalid_file_name", c => Create(c, "   "));
         yield return new(group, "10 KB of ASCII (10,240 characters)", Setup.None, 400, "invalid_file_name", c => Create(c, new string('a', 10_236) + ".txt"));
@@ -351,8 +357,8 @@ public static class HostileCases
         var upload = await HoistApi.ReadAsync<CreatedUpload>(response, HttpStatusCode.Created, c.Ct);
         var segments = upload.Key.Split('/');
         Assert.Equal("alice", segments[0]);
-        Assert.Equal(6, segments.Length); // alice/yyyy/MM/dd/id/name: the name added no segment
-        Assert.Equal(expected, segments[^1]);
+        Assert.Matches("^[0-9a-z]{12}$", segments[4]);
+        Assert.Equal(expected, string.Join('/', segments[5..])); // alice/yyyy/MM/dd/id/{path}{fileName}: under the id, whatever the name
         Assert.DoesNotContain(segments, s => s is "" or "." or "..");
         Assert.DoesNotContain(upload.Key, ch => char.IsControl(ch) || ch == '\\' || CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.Format);
         using var aborted = await c.Alice.AbortRawAsync(upload.UploadId, c.Ct);
