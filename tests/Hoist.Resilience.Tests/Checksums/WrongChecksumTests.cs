@@ -8,7 +8,7 @@ namespace Hoist.Resilience.Tests.Checksums;
 /// flipped bit in its last byte, the hardest case for a streaming store) is refused with
 /// 400 checksum_mismatch and changes nothing in the store.
 /// </summary>
-public abstract class WrongChecksumTests(ResilienceFixture fixture, ITestOutputHelper output)
+public abstract class WrongChecksumTests(StoreFixture fixture, ITestOutputHelper output)
     : TimedTests(TimeSpan.FromMinutes(1))
 {
     private readonly HoistApp _app = fixture.CreateApp();

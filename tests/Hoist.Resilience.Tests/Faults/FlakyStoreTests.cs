@@ -10,7 +10,7 @@ namespace Hoist.Resilience.Tests.Faults;
 /// through it) answers 503 store_unavailable with Retry-After, and uploads still complete with
 /// the right bytes because the client retries the failed parts.
 /// </summary>
-public abstract class FlakyStoreTests(ResilienceFixture fixture, ITestOutputHelper output)
+public abstract class FlakyStoreTests(StoreFixture fixture, ITestOutputHelper output)
     : TimedTests(TimeSpan.FromMinutes(2))
 {
     [Fact]

@@ -132,7 +132,7 @@ public sealed class FullStoreTests : TimedTests
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Hoist:Tokens:SigningKey"] = ResilienceFixture.SigningKey,
+            ["Hoist:Tokens:SigningKey"] = StoreFixture.SigningKey,
             ["Hoist:Uploads:PreferredPartSize"] = TestData.PartSize.ToString(CultureInfo.InvariantCulture),
             ["Hoist:Uploads:SweepInterval"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",

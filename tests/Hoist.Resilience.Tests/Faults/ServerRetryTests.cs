@@ -13,7 +13,7 @@ namespace Hoist.Resilience.Tests.Faults;
 /// its body is tried again inside the same request; a part that failed midway cannot be replayed
 /// (its body streams through once) and goes back to the client as a 503.
 /// </summary>
-public abstract class ServerRetryTests(ResilienceFixture fixture)
+public abstract class ServerRetryTests(StoreFixture fixture)
     : TimedTests(TimeSpan.FromMinutes(1))
 {
     /// <summary>An app whose store is the server's retry layer over the fault injector over the real store.</summary>

@@ -12,7 +12,7 @@ namespace Hoist.Resilience.Tests.Restarts;
 /// store: the upload goes on from the parts the store holds. A part cut off mid-body is absent,
 /// never partial; the client sends only what is missing, and the file arrives whole.
 /// </summary>
-public abstract class KilledServerTests(ResilienceFixture fixture, ITestOutputHelper output)
+public abstract class KilledServerTests(StoreFixture fixture, ITestOutputHelper output)
     : TimedTests(TimeSpan.FromMinutes(2))
 {
     [Fact]

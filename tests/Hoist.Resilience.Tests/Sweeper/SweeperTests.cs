@@ -14,7 +14,7 @@ namespace Hoist.Resilience.Tests.Sweeper;
 /// stamp an upload's start with their own real clocks, so the fake clock is set relative to the
 /// start times the store reports.
 /// </summary>
-public abstract class SweeperTests(ResilienceFixture fixture)
+public abstract class SweeperTests(StoreFixture fixture)
     : TimedTests(TimeSpan.FromMinutes(1))
 {
     private const string Aborted = "hoist.sweeper.aborted_uploads";

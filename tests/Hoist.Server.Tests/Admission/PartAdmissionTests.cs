@@ -14,7 +14,7 @@ namespace Hoist.Server.Tests.Admission;
 /// when the client drops it. Parts held in flight here send 1 KiB and stop; the grace period is long
 /// so that the minimum body rate does not end them first.
 /// </summary>
-public abstract class PartAdmissionTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class PartAdmissionTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private static readonly IPAddress OtherAddress = IPAddress.Parse("127.0.0.2");
 

@@ -10,7 +10,7 @@ namespace Hoist.Server.Tests.Admission;
 /// request_timeout once the grace period is over, and leaves nothing in the store; a body that keeps
 /// above it is stored however long it takes. (The grace period is 2 s here to keep the tests short.)
 /// </summary>
-public abstract class SlowBodyTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class SlowBodyTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private static Dictionary<string, string?> Settings() => ApiKeyOwners.Settings(new Dictionary<string, string?>
     {

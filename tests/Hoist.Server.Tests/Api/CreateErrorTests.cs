@@ -4,7 +4,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>Every refusal of POST /api/uploads: coded, and no upload begun in the store.</summary>
-public abstract class CreateErrorTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class CreateErrorTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Theory]
     [InlineData("")]

@@ -4,7 +4,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>DELETE /api/files/{key}: the caller's own file goes (204); anything else is 404 file_not_found and nothing changes.</summary>
-public abstract class DeleteFileTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class DeleteFileTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Fact]
     public async Task Deleting_a_file_answers_204_and_the_file_is_gone_from_the_listing_and_downloads()

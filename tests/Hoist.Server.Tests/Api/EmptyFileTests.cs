@@ -4,7 +4,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>A 0-byte file: one empty part, completed by its PUT, downloaded as nothing.</summary>
-public abstract class EmptyFileTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class EmptyFileTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Fact]
     public async Task A_0_byte_file_is_one_empty_part_that_completes_the_upload()

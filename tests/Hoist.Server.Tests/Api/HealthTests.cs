@@ -5,7 +5,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>GET /healthz says the process answers; GET /readyz whether the store answers, and why not.</summary>
-public abstract class HealthTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class HealthTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Theory]
     [InlineData("/healthz")]

@@ -3,7 +3,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>Every refusal of the part endpoint: each is a coded ProblemDetails, and each leaves the store as it was.</summary>
-public abstract class PartErrorTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class PartErrorTests(StoreFixture fixture) : ApiTests(fixture)
 {
     /// <summary>Three parts: 5 MiB, 5 MiB, 1000 bytes.</summary>
     private static readonly byte[] File = TestData.Bytes(seed: 40, 2 * TestData.PartSize + 1000);

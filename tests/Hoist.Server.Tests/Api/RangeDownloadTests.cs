@@ -5,10 +5,10 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>Downloads of part of a file (HTTP Range): 206 with Content-Range, or 416.</summary>
-public abstract class RangeDownloadTests(AppFixture fixture) : ApiTests(fixture), IAsyncLifetime
+public abstract class RangeDownloadTests(StoreFixture fixture) : ApiTests(fixture), IAsyncLifetime
 {
     /// <summary>One file per store fixture, uploaded by the first test that needs it.</summary>
-    private static readonly ConcurrentDictionary<AppFixture, Lazy<Task<string>>> Uploaded = new();
+    private static readonly ConcurrentDictionary<StoreFixture, Lazy<Task<string>>> Uploaded = new();
 
     // Two parts, so that a range can span the boundary between them.
     private static readonly byte[] Stored = TestData.Bytes(seed: 20, TestData.PartSize + 4096);

@@ -3,7 +3,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>Resuming: the store's list of parts is the truth, and only the missing parts are sent.</summary>
-public abstract class ResumeTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class ResumeTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Fact]
     public async Task A_new_upload_lists_no_parts_and_its_plan()

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>The uploadId is a signed token: altered, cut, foreign or expired ids are refused with their own codes, and change nothing.</summary>
-public abstract class UploadIdTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class UploadIdTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private static readonly byte[] File = TestData.Bytes(seed: 50, TestData.PartSize + 10);
 
@@ -121,7 +121,7 @@ public abstract class UploadIdTests(AppFixture fixture) : ApiTests(fixture)
         {
             ["Hoist:Tokens:SigningKey"] = NewKey,
             ["Hoist:Tokens:PreviousSigningKeys:0"] = "an-even-older-signing-key-nobody-uses-any-more",
-            ["Hoist:Tokens:PreviousSigningKeys:1"] = AppFixture.SigningKey,
+            ["Hoist:Tokens:PreviousSigningKeys:1"] = StoreFixture.SigningKey,
         });
         using var rotatedApi = rotated.CreateApi();
 

@@ -4,7 +4,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Api;
 
 /// <summary>Create, parts, complete, download: the whole flow, and what happens around its ends.</summary>
-public abstract class UploadLifecycleTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class UploadLifecycleTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private static readonly int[] OutOfOrder = [3, 1, 4, 2];
 

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Hoist.Server.Tests.Hooks;
 
 /// <summary>The pre-create and post-finish HTTP hooks, against a receiver on a loopback port.</summary>
-public abstract class HookTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class HookTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private const string HookKey = "hoist-hook-tests-signing-key-0123456789";
 

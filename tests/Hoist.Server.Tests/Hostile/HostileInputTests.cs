@@ -121,7 +121,7 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
         var parts = setup is Setup.Open or Setup.OpenWithPart or Setup.Ready ? ListPartsAsync(context.UploadId) : Task.FromResult("");
         var uploads = ListUploadsAsync();
         // The store behind the app is wrapped in decorators: its folder comes from the fixture's settings.
-        var temp = server.AppFixture.StoreSettings.GetValueOrDefault("Hoist:Storage:FileSystem:Root") is { } root && server.AppFixture is FileSystemFixture
+        var temp = server.StoreFixture.StoreSettings.GetValueOrDefault("Hoist:Storage:FileSystem:Root") is { } root && server.StoreFixture is FileSystemFixture
             ? Lines(Directory.EnumerateFileSystemEntries(Path.Combine(Path.GetFullPath(root), ObjectKey.ReservedSegment, "tmp")).Order(StringComparer.Ordinal))
             : "";
         return new Snapshot(await files, await parts, await uploads, temp);

@@ -13,11 +13,11 @@ namespace Hoist.Server.Tests.Hostile;
 /// </summary>
 public abstract class HostileServer : IAsyncLifetime
 {
-    private AppFixture? _store;
+    private StoreFixture? _store;
     private HoistApp? _app;
     private HoistApp? _jwtApp;
 
-    public AppFixture AppFixture => _store ?? throw new InvalidOperationException("Not initialized.");
+    public StoreFixture StoreFixture => _store ?? throw new InvalidOperationException("Not initialized.");
 
     public IObjectStore Store => App.Services.GetRequiredService<IObjectStore>();
 
@@ -34,14 +34,14 @@ public abstract class HostileServer : IAsyncLifetime
     /// <summary>A second server over the same store in Jwt mode (audience required), for the rows about JWT owners.</summary>
     public HoistApp JwtApp => _jwtApp ?? throw new InvalidOperationException("Not initialized.");
 
-    protected abstract AppFixture CreateStore();
+    protected abstract StoreFixture CreateStore();
 
     public async Task InitializeAsync()
     {
         _store = CreateStore();
         await _store.InitializeAsync();
-        _app = _store.CreateApp(AppFixture.WithLimitsOff(ApiKeyOwners.Settings()));
-        _jwtApp = _store.CreateApp(AppFixture.WithLimitsOff(Jwts.Settings()));
+        _app = _store.CreateApp(StoreFixture.WithLimitsOff(ApiKeyOwners.Settings()));
+        _jwtApp = _store.CreateApp(StoreFixture.WithLimitsOff(Jwts.Settings()));
         Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);
         Bob = Client(ApiKeyOwners.BobKey);
@@ -80,10 +80,10 @@ public abstract class HostileServer : IAsyncLifetime
 
 public sealed class HostileServerOnFileSystem : HostileServer
 {
-    protected override AppFixture CreateStore() => new FileSystemFixture();
+    protected override StoreFixture CreateStore() => new FileSystemFixture();
 }
 
 public sealed class HostileServerOnS3 : HostileServer
 {
-    protected override AppFixture CreateStore() => new S3Fixture();
+    protected override StoreFixture CreateStore() => new S3Fixture();
 }

@@ -6,7 +6,7 @@ namespace Hoist.Server.Tests.Processes;
 /// Stateless servers: two real server processes that share a signing key and a store serve one
 /// upload together, as instances behind a load balancer would.
 /// </summary>
-public abstract class TwoServerTests(AppFixture fixture)
+public abstract class TwoServerTests(StoreFixture fixture)
 {
     [Fact]
     public async Task Two_servers_sharing_a_signing_key_and_a_store_complete_one_upload_split_between_them()

@@ -4,7 +4,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Security;
 
 /// <summary>Hoist:Auth:Mode ApiKeys: every API call needs a known key, and the key decides the owner.</summary>
-public abstract class ApiKeyTests(AppFixture fixture) : ApiTests(fixture), IAsyncLifetime
+public abstract class ApiKeyTests(StoreFixture fixture) : ApiTests(fixture), IAsyncLifetime
 {
     private HoistApp _app = null!;
 

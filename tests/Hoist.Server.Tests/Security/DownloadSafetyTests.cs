@@ -7,7 +7,7 @@ namespace Hoist.Server.Tests.Security;
 /// Downloads are never rendered from the app's origin: always an attachment with the sanitized
 /// name and nosniff, and types a browser would run (HTML, SVG, XML, scripts) go out as application/octet-stream.
 /// </summary>
-public abstract class DownloadSafetyTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class DownloadSafetyTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private static readonly byte[] Page = "<!doctype html><script>alert(document.cookie)</script>"u8.ToArray();
 

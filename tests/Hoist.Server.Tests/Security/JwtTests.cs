@@ -3,7 +3,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Security;
 
 /// <summary>Hoist:Auth:Mode Jwt with a shared signing key: a valid token's <c>sub</c> is the owner; any other token is 401.</summary>
-public abstract class JwtTests(AppFixture fixture) : ApiTests(fixture), IAsyncLifetime
+public abstract class JwtTests(StoreFixture fixture) : ApiTests(fixture), IAsyncLifetime
 {
     private HoistApp _app = null!;
 

@@ -8,7 +8,7 @@ namespace Hoist.Server.Tests.Security;
 /// uploads an owner may keep open, how large a JSON body may be, how long an upload id lives.
 /// (A file over MaxFileSize is 413 file_too_large: see CreateErrorTests.)
 /// </summary>
-public abstract class LimitTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class LimitTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Theory]
     [InlineData("text/html")]

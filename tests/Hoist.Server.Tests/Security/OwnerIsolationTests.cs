@@ -8,7 +8,7 @@ namespace Hoist.Server.Tests.Security;
 /// Bob holds Alice's upload id and knows her keys: every call on them answers exactly what a thing
 /// that does not exist answers (404, same body), and Alice's uploads and files stay as they were.
 /// </summary>
-public abstract class OwnerIsolationTests(AppFixture fixture) : ApiTests(fixture), IAsyncLifetime
+public abstract class OwnerIsolationTests(StoreFixture fixture) : ApiTests(fixture), IAsyncLifetime
 {
     private static readonly byte[] File = TestData.Bytes(seed: 600, TestData.PartSize + 10);
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);

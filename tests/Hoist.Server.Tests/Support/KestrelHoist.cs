@@ -22,7 +22,7 @@ public sealed class KestrelHoist : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static KestrelHoist Start(AppFixture fixture, IReadOnlyDictionary<string, string?> overrides)
+    public static KestrelHoist Start(StoreFixture fixture, IReadOnlyDictionary<string, string?> overrides)
     {
         var app = fixture.CreateApp(overrides);
         return new KestrelHoist(app, app.StartOnKestrel());

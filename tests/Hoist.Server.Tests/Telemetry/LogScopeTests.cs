@@ -34,7 +34,7 @@ public sealed class JsonLogTests : IDisposable
             ["Hoist:Storage:FileSystem:Root"] = _root,
             ["Hoist:Uploads:PreferredPartSize"] = TestData.PartSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // A generated key is announced by the first request that needs it, before the upload is known.
-            ["Hoist:Tokens:SigningKey"] = AppFixture.SigningKey,
+            ["Hoist:Tokens:SigningKey"] = StoreFixture.SigningKey,
             ["Logging:Console:FormatterName"] = "json",
             ["Logging:LogLevel:Hoist.Server.Uploads"] = "Debug",
         });

@@ -9,7 +9,7 @@ namespace Hoist.Server.Tests.Telemetry;
 /// <see cref="MetricsRunAlone"/>) and compares two scrapes around what it does.
 /// </summary>
 [Collection(nameof(MetricsRunAlone))]
-public abstract class MetricsTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class MetricsTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Fact]
     public async Task An_upload_counts_as_started_and_completed_with_its_bytes_received_and_stored_and_a_duration_per_part()

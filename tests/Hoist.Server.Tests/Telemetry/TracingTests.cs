@@ -6,7 +6,7 @@ using Hoist.Server.Tests.Support;
 namespace Hoist.Server.Tests.Telemetry;
 
 /// <summary>Each request is a span, and each store call it makes a child span of it (what an OTLP backend shows as one trace).</summary>
-public abstract class TracingTests(AppFixture fixture) : ApiTests(fixture)
+public abstract class TracingTests(StoreFixture fixture) : ApiTests(fixture)
 {
     [Fact]
     public async Task A_part_put_is_a_request_span_with_a_child_span_for_its_store_call()

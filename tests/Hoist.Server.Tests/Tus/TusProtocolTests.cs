@@ -129,6 +129,19 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_filename_with_folders_keeps_them_in_the_key_through_the_same_template()
+    {
+        var bytes = TestData.Bytes(1409, 10);
+        var url = await CreateAsync(bytes.Length, "../photos\\2024/./a.jpg");
+        await PatchAsync(url, 0, bytes);
+
+        var key = TusServer.KeyOf(url);
+
+        Assert.Matches("^alice/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-z]{12}/photos/2024/a\\.jpg$", key);
+        Assert.Equal((TestData.Sha256Hex(bytes), (long)bytes.Length), await TusServer.DownloadAsync(server.Alice, key, Ct));
+    }
+
+    [Fact]
     public async Task HEAD_answers_the_offset_the_length_and_no_store()
     {
         var url = await CreateAsync(3 * MiB);
@@ -489,7 +502,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     [Fact]
     public async Task With_CORS_configured_a_browser_on_an_allowed_origin_may_send_and_read_the_tus_headers()
     {
-        await using var app = server.AppFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = "https://app.example" });
+        await using var app = server.StoreFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = "https://app.example" });
         using var client = app.CreateClient();
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/files/abc");
         preflight.Headers.Add("Origin", "https://app.example");
@@ -512,7 +525,7 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     [Fact]
     public async Task A_file_over_the_maximum_size_is_refused_with_413_at_creation()
     {
-        await using var limited = server.AppFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Uploads:MaxFileSize"] = "1000" });
+        await using var limited = server.StoreFixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Uploads:MaxFileSize"] = "1000" });
         using var client = limited.CreateClient();
         using var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/files/"), Ct);
         Assert.Equal("1000", options.Headers.GetValues("Tus-Max-Size").Single());

@@ -19,10 +19,10 @@ namespace Hoist.Server.Tests.Tus;
 /// </summary>
 public abstract class TusServer : IAsyncLifetime
 {
-    private AppFixture? _store;
+    private StoreFixture? _store;
     private HoistApp? _app;
 
-    public AppFixture AppFixture => _store ?? throw new InvalidOperationException("Not initialized.");
+    public StoreFixture StoreFixture => _store ?? throw new InvalidOperationException("Not initialized.");
 
     public IObjectStore Store => _app!.Services.GetRequiredService<IObjectStore>();
 
@@ -37,13 +37,13 @@ public abstract class TusServer : IAsyncLifetime
 
     public HttpClient Bob { get; private set; } = null!;
 
-    protected abstract AppFixture CreateStore();
+    protected abstract StoreFixture CreateStore();
 
     public async Task InitializeAsync()
     {
         _store = CreateStore();
         await _store.InitializeAsync();
-        _app = _store.CreateApp(AppFixture.WithLimitsOff(ApiKeyOwners.Settings()), services => services.AddSingleton<IStartupFilter>(new CountingStartup(Received)));
+        _app = _store.CreateApp(StoreFixture.WithLimitsOff(ApiKeyOwners.Settings()), services => services.AddSingleton<IStartupFilter>(new CountingStartup(Received)));
         Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);
         Bob = Client(ApiKeyOwners.BobKey);
@@ -172,12 +172,12 @@ public sealed class BodyCounter
 
 public sealed class TusServerOnFileSystem : TusServer
 {
-    protected override AppFixture CreateStore() => new FileSystemFixture();
+    protected override StoreFixture CreateStore() => new FileSystemFixture();
 }
 
 public sealed class TusServerOnS3 : TusServer
 {
-    protected override AppFixture CreateStore() => new S3Fixture();
+    protected override StoreFixture CreateStore() => new S3Fixture();
 }
 
 /// <summary>

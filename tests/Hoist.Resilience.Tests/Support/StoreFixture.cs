@@ -7,7 +7,7 @@ namespace Hoist.Resilience.Tests.Support;
 /// server's decorators) to look behind the API. Apps made here have no log providers: the console would
 /// print every injected fault.
 /// </summary>
-public abstract class ResilienceFixture(TestStore store) : StoreFixture(store)
+public abstract class StoreFixture(TestStore store) : TestStoreFixture(store)
 {
     private IObjectStore? _store;
 
@@ -43,9 +43,9 @@ public abstract class ResilienceFixture(TestStore store) : StoreFixture(store)
     }
 }
 
-public sealed class FileSystemFixture() : ResilienceFixture(new FileSystemTestStore("hoist-resilience"))
+public sealed class FileSystemFixture() : StoreFixture(new FileSystemTestStore("hoist-resilience"))
 {
     public string Root => ((FileSystemTestStore)TestStore).Root;
 }
 
-public sealed class S3Fixture() : ResilienceFixture(new S3TestStore("hoist-resilience"));
+public sealed class S3Fixture() : StoreFixture(new S3TestStore("hoist-resilience"));

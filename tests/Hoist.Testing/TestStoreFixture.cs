@@ -8,7 +8,7 @@ namespace Hoist.Testing;
 /// the settings every test server over it gets. Apps made by <see cref="CreateApp"/> and server processes
 /// started with <see cref="Settings"/> share the store and, unless told otherwise, the signing key.
 /// </summary>
-public abstract class StoreFixture(TestStore store) : IAsyncLifetime
+public abstract class TestStoreFixture(TestStore store) : IAsyncLifetime
 {
     public const string SigningKey = "hoist-tests-signing-key-0123456789abcdef";
 

@@ -8,7 +8,7 @@ namespace Hoist.Server.Tests.Support;
 /// One store for a test class and the server over it (<see cref="App"/>), made at start. Every test
 /// class runs once per store (<see cref="FileSystemFixture"/>, <see cref="S3Fixture"/>).
 /// </summary>
-public abstract class AppFixture(TestStore store) : StoreFixture(store)
+public abstract class StoreFixture(TestStore store) : TestStoreFixture(store)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HoistApp> _shared = new(StringComparer.Ordinal);
     private HoistApp? _app;
@@ -72,6 +72,6 @@ public abstract class AppFixture(TestStore store) : StoreFixture(store)
     }
 }
 
-public sealed class FileSystemFixture() : AppFixture(new FileSystemTestStore("hoist-server-tests"));
+public sealed class FileSystemFixture() : StoreFixture(new FileSystemTestStore("hoist-server-tests"));
 
-public sealed class S3Fixture() : AppFixture(new S3TestStore("hoist-server-tests"));
+public sealed class S3Fixture() : StoreFixture(new S3TestStore("hoist-server-tests"));
