@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using Hoist.Server.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,16 +82,7 @@ public abstract class PageFixture(TestStore store) : IAsyncLifetime
         using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync();
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1024 * 1024];
-        long length = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-            length += read;
-        }
-        return (Convert.ToHexStringLower(sha.GetHashAndReset()), length);
+        return await TestData.Sha256HexAsync(body, CancellationToken.None);
     }
 
     /// <summary>GET /api/uploads/{uploadId}/parts: what the store holds of an upload.</summary>
