@@ -17,6 +17,7 @@ internal static class HoistCommandLine
             GetCommand.Create(),
             AbortCommand.Create(),
             RemoveCommand.Create(),
+            LinkCommand.Create(),
             PendingCommand.Create(),
         };
         var parse = root.Parse(args);

@@ -82,6 +82,10 @@ public sealed partial class UploadService(
         {
             throw ApiErrors.InvalidFileName.With("fileName is too long: a file name may have at most 4096 characters.");
         }
+        if (_keys.UsesPath && System.Text.Encoding.UTF8.GetByteCount(FileNameSanitizer.Folder(request.FileName)) > FileNameSanitizer.MaxFolderBytes)
+        {
+            throw ApiErrors.InvalidFileName.With($"Its folder is too long: at most {FileNameSanitizer.MaxFolderBytes} bytes of UTF-8 once cleaned.");
+        }
         if (request.Size is not { } size || size < 0)
         {
             throw ApiErrors.InvalidSize.With();

@@ -14,6 +14,25 @@ public sealed partial class S3Store
 
     private const int MaxErrorBodyBytes = 64 * 1024;
 
+    /// <summary>A presigned GET that makes the store answer with these headers (S3's response-content-* overrides, signed with the URL).</summary>
+    public async Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, string contentDisposition, string contentType, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        // The SDK refuses more than 7 days by its own clock: a time a few ms past that (rounded up by the caller) is cut to it.
+        var latest = DateTimeOffset.UtcNow + IPresigningStore.MaxLifetime - TimeSpan.FromSeconds(1);
+        var presign = new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = ToS3Key(key),
+            Verb = HttpVerb.GET,
+            Protocol = _presignProtocol,
+            Expires = (expiresAt < latest ? expiresAt : latest).UtcDateTime,
+        };
+        presign.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
+        presign.ResponseHeaderOverrides.ContentType = contentType;
+        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Object, null, cancellationToken));
+    }
+
     /// <summary>
     /// PUTs a checked body to a presigned URL and answers the ETag the store gave it, after
     /// comparing it with the MD5 of the bytes sent (when <see cref="VerifyETags"/>).
