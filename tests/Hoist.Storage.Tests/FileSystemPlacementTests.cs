@@ -8,20 +8,24 @@ namespace Hoist.Storage.Tests;
 /// up"): in the upload's data file, so each byte is written once. The contract tests check the bytes;
 /// these check where they went.
 /// </summary>
-public sealed class FileSystemPlacementTests : IDisposable
+public sealed class FileSystemPlacementTests : IAsyncLifetime
 {
     private const int MiB = 1024 * 1024;
     private const int PartSize = 5 * MiB;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"hoist-placement-{Guid.NewGuid():N}");
+    private readonly FileSystemTestStore _folder = new("hoist-placement");
     private readonly FileSystemStore _store;
     private readonly CancellationToken _ct = CancellationToken.None;
 
-    public FileSystemPlacementTests() => _store = new FileSystemStore(_root);
+    public FileSystemPlacementTests() => _store = (FileSystemStore)_folder.Open();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private string Root => _folder.Root;
 
-    private string UploadFolder(string uploadId) => Path.Combine(_root, ".hoist", "uploads", uploadId);
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _folder.DisposeAsync().AsTask();
+
+    private string UploadFolder(string uploadId) => Path.Combine(Root, ".hoist", "uploads", uploadId);
 
     private static string[] Names(string folder) =>
         [.. Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n != ".lock" && n != "upload.json").Order(StringComparer.Ordinal)!];
@@ -44,8 +48,8 @@ public sealed class FileSystemPlacementTests : IDisposable
         await _store.CompleteMultipartUploadAsync(key, uploadId, parts, _ct);
 
         Assert.False(Directory.Exists(UploadFolder(uploadId)));
-        Assert.Equal(bodies.SelectMany(b => b).ToArray(), await File.ReadAllBytesAsync(Path.Combine(_root, key), _ct));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_root, ".hoist", "tmp")));
+        Assert.Equal(bodies.SelectMany(b => b).ToArray(), await File.ReadAllBytesAsync(Path.Combine(Root, key), _ct));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Root, ".hoist", "tmp")));
     }
 
     [Fact]
@@ -61,7 +65,7 @@ public sealed class FileSystemPlacementTests : IDisposable
 
         var part2 = await _store.UploadPartAsync(key, uploadId, 2, new MemoryStream(TestData.Bytes(2, 10)), 10, null, _ct);
         await _store.CompleteMultipartUploadAsync(key, uploadId, [part1, part2], _ct);
-        var stored = await File.ReadAllBytesAsync(Path.Combine(_root, key), _ct);
+        var stored = await File.ReadAllBytesAsync(Path.Combine(Root, key), _ct);
         Assert.Equal(again.Concat(TestData.Bytes(2, 10)), stored);
     }
 
@@ -74,6 +78,6 @@ public sealed class FileSystemPlacementTests : IDisposable
 
         Assert.Equal(["00001.part"], Names(UploadFolder(uploadId)));
         await _store.CompleteMultipartUploadAsync(key, uploadId, [part], _ct);
-        Assert.Equal(TestData.Bytes(1, 100), await File.ReadAllBytesAsync(Path.Combine(_root, key), _ct));
+        Assert.Equal(TestData.Bytes(1, 100), await File.ReadAllBytesAsync(Path.Combine(Root, key), _ct));
     }
 }
