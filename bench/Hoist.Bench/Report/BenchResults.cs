@@ -27,8 +27,8 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
     {
         _runs.Add(run);
         Console.WriteLine(run.Ok
-            ? Invariant($"  {run.Config,-8} #{run.Round}  {run.WallSeconds,6:F2} s  {run.MiBPerSecond,6:F1} MiB/s  client {run.ClientCpuSeconds,5:F2}  proxy {Fmt(run.ProxyCpuSeconds),5}  rgw {Fmt(run.RgwCpuSeconds),5}  osd {Fmt(run.OsdCpuSeconds),5} CPU-s  peak {MiB(run.ProxyPeakRssBytes),4} MiB  other {run.OtherCpuSeconds,5:F1} CPU-s  load {run.LoadBefore:F1}")
-            : $"  {run.Config,-8} #{run.Round}  FAILED: {run.Error}");
+            ? Invariant($"  {run.Config,-23} #{run.Round}  {run.WallSeconds,6:F2} s  {run.MiBPerSecond,6:F1} MiB/s  client {run.ClientCpuSeconds,5:F2}  proxy {Fmt(run.ProxyCpuSeconds),5}  rgw {Fmt(run.RgwCpuSeconds),5}  osd {Fmt(run.OsdCpuSeconds),5} CPU-s  peak {MiB(run.ProxyPeakRssBytes),4} MiB  other {run.OtherCpuSeconds,5:F1} CPU-s  load {run.LoadBefore:F1}")
+            : $"  {run.Config,-23} #{run.Round}  FAILED: {run.Error}");
     }
 
     /// <summary>Medians per configuration (CPU per GiB), peak RSS as the highest of the runs.</summary>
