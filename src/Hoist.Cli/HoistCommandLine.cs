@@ -21,7 +21,7 @@ internal static class HoistCommandLine
             PendingCommand.Create(),
         };
         var parse = root.Parse(args);
-        if (UnknownWords.Describe(parse) is { } unknown)
+        if (UnknownWords.FindUnknownOption(parse) is { } unknown)
         {
             // Said alone: the other errors (a "file" named --paralel, a missing argument) follow from it.
             await Console.Error.WriteLineAsync($"hoist: {unknown}");

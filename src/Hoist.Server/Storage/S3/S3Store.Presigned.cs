@@ -37,7 +37,7 @@ public sealed partial class S3Store
     /// PUTs a checked body to a presigned URL and answers the ETag the store gave it, after
     /// comparing it with the MD5 of the bytes sent (when <see cref="VerifyETags"/>).
     /// </summary>
-    private async Task<string> PutPresignedAsync(GetPreSignedUrlRequest presign, PartBodyStream body, long length, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<string> PutPresignedAsync(GetPreSignedUrlRequest presign, PartBodyStream body, long length, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         presign.BucketName = _bucket;
         presign.Verb = HttpVerb.PUT;
@@ -73,7 +73,7 @@ public sealed partial class S3Store
         return etag.ToLowerInvariant();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, ObservedReadStream body, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, ObservedReadStream body, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         try
         {
@@ -86,14 +86,14 @@ public sealed partial class S3Store
             ExceptionDispatchInfo.Throw(failure);
             throw;
         }
-        catch (Exception e) when (Translate(e, target, uploadId, cancellationToken) is { } mapped)
+        catch (Exception e) when (_errors.Translate(e, target, uploadId, cancellationToken) is { } mapped)
         {
             throw mapped;
         }
     }
 
     /// <summary>The S3 error XML of a failed presigned call, as the exception the SDK path would throw.</summary>
-    private async Task<Exception> ReadErrorAsync(HttpResponseMessage response, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<Exception> ReadErrorAsync(HttpResponseMessage response, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         string? code = null, message = null;
         try
@@ -115,7 +115,7 @@ public sealed partial class S3Store
         var status = response.StatusCode;
         code ??= response.ReasonPhrase;
         // Unmapped codes (access, credentials, bucket) surface as the SDK path would throw them.
-        return (Exception?)FromS3Error(code, status, message, target, uploadId, null)
-            ?? new AmazonS3Exception(Said(status, code, message), ErrorType.Sender, code, null, status);
+        return (Exception?)_errors.FromS3Error(code, status, message, target, uploadId, null)
+            ?? new AmazonS3Exception(S3ErrorTranslator.Said(status, code, message), ErrorType.Sender, code, null, status);
     }
 }
