@@ -30,7 +30,7 @@ public sealed partial class S3Store
         };
         presign.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
         presign.ResponseHeaderOverrides.ContentType = contentType;
-        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), Target.Object, null, cancellationToken));
+        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Object, null, cancellationToken));
     }
 
     /// <summary>
