@@ -11,19 +11,16 @@ namespace Hoist.Client.Tests.Support;
 /// Clients reach it through <see cref="WebApplicationFactory{TEntryPoint}.CreateDefaultClient(DelegatingHandler[])"/>,
 /// optionally through test handlers (request counters, fault injection).
 /// </summary>
-public abstract class HoistAppFixture : IAsyncLifetime
+public abstract class HoistAppFixture(TestStore store) : IAsyncLifetime
 {
     public const long PartSize = 5 * 1024 * 1024;
 
     private HoistApp? _app;
 
-    public TestStore Store { get; private set; } = null!;
-
-    protected abstract TestStore CreateStore();
+    public TestStore Store => store;
 
     public async Task InitializeAsync()
     {
-        Store = CreateStore();
         await Store.InitializeAsync();
         var settings = new Dictionary<string, string?>(Store.Settings)
         {
@@ -59,21 +56,15 @@ public abstract class HoistAppFixture : IAsyncLifetime
     }
 }
 
-public sealed class FileSystemAppFixture : HoistAppFixture
-{
-    protected override TestStore CreateStore() => new FileSystemTestStore("hoist-client-tests");
-}
+public sealed class FileSystemAppFixture() : HoistAppFixture(new FileSystemTestStore("hoist-client-tests"));
 
-public sealed class S3AppFixture : HoistAppFixture
-{
-    protected override TestStore CreateStore() => new S3TestStore("client-tests");
-}
+public sealed class S3AppFixture() : HoistAppFixture(new S3TestStore("client-tests"));
 
 /// <summary>
 /// The real server on a real store that a test can take down (<see cref="OutageStore"/>), under the
 /// server's own retry layer as in production: its Retry-After reflects the outage.
 /// </summary>
-public abstract class OutageAppFixture : HoistAppFixture
+public abstract class OutageAppFixture(TestStore store) : HoistAppFixture(store)
 {
     public OutageStore Outage { get; private set; } = null!;
 
@@ -91,12 +82,6 @@ public abstract class OutageAppFixture : HoistAppFixture
     }
 }
 
-public sealed class FileSystemOutageAppFixture : OutageAppFixture
-{
-    protected override TestStore CreateStore() => new FileSystemTestStore("hoist-client-tests");
-}
+public sealed class FileSystemOutageAppFixture() : OutageAppFixture(new FileSystemTestStore("hoist-client-tests"));
 
-public sealed class S3OutageAppFixture : OutageAppFixture
-{
-    protected override TestStore CreateStore() => new S3TestStore("client-tests");
-}
+public sealed class S3OutageAppFixture() : OutageAppFixture(new S3TestStore("client-tests"));

@@ -3,11 +3,11 @@ namespace Hoist.Client.Tests.Support;
 /// <summary>
 /// The real server as its own process, one per test class, for the CLI tests (processes too).
 /// </summary>
-public abstract class HoistServerFixture : IAsyncLifetime
+public abstract class HoistServerFixture(TestStore store) : IAsyncLifetime
 {
     private ServerProcess? _server;
 
-    public TestStore Store { get; private set; } = null!;
+    public TestStore Store => store;
 
     public Uri Url => _server!.Address;
 
@@ -15,8 +15,6 @@ public abstract class HoistServerFixture : IAsyncLifetime
 
     /// <summary>The largest file this server accepts: the CLI tests' way to make one file fail.</summary>
     public const long MaxFileSize = 64L * 1024 * 1024;
-
-    protected abstract TestStore CreateStore();
 
     /// <summary>The settings of a server on this fixture's store: 5 MiB parts, the size limit, then <paramref name="overrides"/>.</summary>
     public Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? overrides = null)
@@ -35,7 +33,6 @@ public abstract class HoistServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Store = CreateStore();
         await Store.InitializeAsync();
         _server = await ServerProcess.StartAsync(Settings());
     }
@@ -50,12 +47,6 @@ public abstract class HoistServerFixture : IAsyncLifetime
     }
 }
 
-public sealed class FileSystemServerFixture : HoistServerFixture
-{
-    protected override TestStore CreateStore() => new FileSystemTestStore("hoist-client-tests");
-}
+public sealed class FileSystemServerFixture() : HoistServerFixture(new FileSystemTestStore("hoist-client-tests"));
 
-public sealed class S3ServerFixture : HoistServerFixture
-{
-    protected override TestStore CreateStore() => new S3TestStore("client-tests");
-}
+public sealed class S3ServerFixture() : HoistServerFixture(new S3TestStore("client-tests"));
