@@ -8,9 +8,9 @@
 
 import { describeProblem, problemOf } from './api.mjs';
 import { sameBytes, toBase64 } from './checksum.mjs';
-import { sleep } from './retry-policy.mjs';
+import { concurrencyLimit } from './concurrency.mjs';
+import { withRetries } from './retry-policy.mjs';
 import { checksumHeader } from './wire.mjs';
-
 
 /** Why a sender ended without sending everything: it was told to stop. */
 export class Stopped extends Error {
@@ -84,15 +84,9 @@ export class PartSender {
 
   /** Resolves once every part is stored; rejects with the last PartFailure of a part, or Stopped. */
   async run() {
-    const worker = async () => {
-      while (this.#jobs.length) {
-        this.#throwIfStopped();
-        await this.#do(this.#jobs.shift());
-      }
-    };
-    const workers = Array.from({ length: Math.max(1, Math.min(this.#parallel, this.#jobs.length)) }, worker);
+    const limit = concurrencyLimit(Math.max(1, this.#parallel));
     try {
-      await Promise.all(workers);
+      await Promise.all(this.#jobs.map((job) => limit(() => this.#do(job))));
     } catch (error) {
       // One part gave up: the others stop too, so the file has nothing left in flight.
       this.stop();
@@ -124,24 +118,20 @@ export class PartSender {
   }
 
   async #do({ partNumber, stored }) {
+    this.#throwIfStopped();
     const blob = this.#blobOf(partNumber);
     const digest = await this.#digestOf(partNumber, blob);
     this.#throwIfStopped();
     if (stored && digest && sameBytes(digest, stored)) return;
     const headers = digest ? { [checksumHeader]: toBase64(digest) } : {};
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const answer = await this.#put(partNumber, blob, headers);
-        this.#onStored(partNumber, answer, blob.size);
-        return;
-      } catch (error) {
-        if (this.stopped || !(error instanceof PartFailure)) throw this.stopped ? new Stopped() : error;
-        error.attempts = attempt;
-        const delay = this.#retryPolicy.delayBeforeRetry(attempt, error);
-        if (delay === null) throw error;
-        this.#onRetry(error, attempt, delay);
-        await sleep(delay, this.#controller.signal);
-      }
+    try {
+      const answer = await withRetries(() => this.#put(partNumber, blob, headers), this.#retryPolicy, {
+        signal: this.#controller.signal,
+        onRetry: (attempt, delay, failure) => this.#onRetry(failure, attempt, delay),
+      });
+      this.#onStored(partNumber, answer, blob.size);
+    } catch (error) {
+      throw this.stopped ? new Stopped() : error;
     }
   }
 
