@@ -41,7 +41,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync($"Resumed: {percent}% was already stored");
         Assert.Equal(created.PartCount - before.Parts.Count, partRequests.Count);
         output.WriteLine($"{fixture.StoreName}: the resumed upload sent {partRequests.Count} part requests for {created.PartCount} parts ({before.Parts.Count} stored before the reload).");
-        await AssertStoredAsync(source);
+        await fixture.AssertStoredAsync(source);
         Assert.Empty(await page.RememberedUploadsAsync());
         Assert.Empty(page.Errors);
     }
@@ -76,7 +76,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         await page.ExpectStatusAsync(source.Name, "complete");
         // 40 MiB in parts of 8 MiB: five parts, two stored before the pause.
         Assert.Equal(5 - 2, partRequests.Count);
-        await AssertStoredAsync(source);
+        await fixture.AssertStoredAsync(source);
         Assert.Empty(page.Errors);
     }
 
@@ -114,7 +114,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         Assert.Equal(3, triesOfPart2.Count);
         var wait = triesOfPart2[2] - triesOfPart2[1];
         Assert.True(wait >= TimeSpan.FromSeconds(1), $"The third try came {wait.TotalMilliseconds} ms after the second, before its Retry-After.");
-        await AssertStoredAsync(source);
+        await fixture.AssertStoredAsync(source);
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
 
@@ -148,7 +148,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
 
         await page.ExpectStatusAsync(source.Name, "complete");
         Assert.Equal(2, Volatile.Read(ref triesOfPart2));
-        await AssertStoredAsync(source);
+        await fixture.AssertStoredAsync(source);
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
 
@@ -168,7 +168,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         Assert.NotEqual(first.UploadId, second.UploadId);
         await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("The earlier upload is no longer on the server, so it starts over.");
         Assert.Equal(second.PartCount, partRequests.Count);
-        await AssertStoredAsync(source);
+        await fixture.AssertStoredAsync(source);
         Assert.Empty(await page.RememberedUploadsAsync());
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
@@ -193,7 +193,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         await page.ExpectStatusAsync(source.Name, "complete");
         Assert.NotEqual(first.UploadId, second.UploadId);
         await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("The earlier upload had expired, so it starts over.");
-        await AssertStoredAsync(source);
+        await fixture.AssertStoredAsync(source);
         Assert.Empty(await page.RememberedUploadsAsync());
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
@@ -238,12 +238,6 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
             }
         };
         return urls;
-    }
-
-    private async Task AssertStoredAsync(TestFile source)
-    {
-        var key = Assert.Single(await fixture.ListKeysAsync(), k => k.EndsWith("/" + source.Name, StringComparison.Ordinal));
-        Assert.Equal((source.Sha256, source.Size), await fixture.DownloadSha256Async(key));
     }
 }
 

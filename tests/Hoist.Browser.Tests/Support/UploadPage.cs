@@ -48,6 +48,9 @@ public sealed partial class UploadPage : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The browser context of the page: its network can be cut (SetOfflineAsync).</summary>
+    public IBrowserContext Context => _context;
+
     /// <summary>Console errors and uncaught exceptions, in order.</summary>
     public IReadOnlyList<string> Errors
     {
@@ -63,7 +66,8 @@ public sealed partial class UploadPage : IAsyncDisposable
     /// <summary>Errors other than Chromium's line about a request that failed (for tests that make requests fail).</summary>
     public IReadOnlyList<string> ErrorsBesideFailedRequests => Errors.Where(e => !e.StartsWith("Failed to load resource", StringComparison.Ordinal)).ToList();
 
-    public static async Task<UploadPage> OpenAsync(PageFixture fixture, int width = 1280, int height = 900)
+    /// <summary>Opens the page; <paramref name="query"/> carries page settings (see page-settings.mjs), e.g. "retryBudgetSeconds=3".</summary>
+    public static async Task<UploadPage> OpenAsync(PageFixture fixture, int width = 1280, int height = 900, string query = "")
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -71,7 +75,7 @@ public sealed partial class UploadPage : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         var page = new UploadPage(context, await context.NewPageAsync());
-        await page.Page.GotoAsync("/");
+        await page.Page.GotoAsync(query.Length > 0 ? "/?" + query : "/");
         // The module has run once Dropzone made its file input.
         await page.Page.Locator("input.dz-hidden-input").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         return page;

@@ -32,7 +32,7 @@ export function statusOf(file) {
     case ERROR: return 'failed';
     case CANCELED: return 'canceled';
     case PAUSED: return 'paused';
-    case UPLOADING: return 'uploading';
+    case UPLOADING: return file.hoist?.retrying ? 'waiting' : 'uploading';
     default: return file.hoist?.pauseRequested ? 'paused' : 'queued';
   }
 }

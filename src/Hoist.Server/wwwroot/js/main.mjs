@@ -2,15 +2,19 @@
 
 import { HoistApi } from './api.mjs';
 import { checksumsAvailable } from './checksum.mjs';
+import { Connection } from './connection.mjs';
 import { FileList } from './file-list.mjs';
 import { HoistDropzone } from './hoist-dropzone.mjs';
+import { pageSettings } from './page-settings.mjs';
+import { backoff } from './retry-policy.mjs';
 import { UploadList } from './upload-list.mjs';
 
 const $ = (selector) => document.querySelector(selector);
 
 const api = new HoistApi();
 const zone = $('#dropzone');
-const uploader = new HoistDropzone(zone, { api });
+const retryPolicy = backoff({ budgetMs: pageSettings.retryBudgetMs, connection: new Connection() });
+const uploader = new HoistDropzone(zone, { api, retryPolicy });
 
 new UploadList(uploader, {
   list: $('#uploads'),

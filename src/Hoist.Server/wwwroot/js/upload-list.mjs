@@ -3,6 +3,7 @@
 
 import { statusOf } from './hoist-dropzone.mjs';
 import { formatBytes, formatDuration, formatRate } from './format.mjs';
+import { isUnreachable } from './retry-policy.mjs';
 import { RateMeter } from './rate-meter.mjs';
 
 const terminal = new Set(['complete', 'failed', 'canceled']);
@@ -175,14 +176,17 @@ export class UploadList {
       case 'paused':
         // What is safe on the server, not what was on its way when the pause came.
         return stored > 0 ? `Paused · ${formatBytes(stored)} of ${formatBytes(total)} stored` : 'Paused';
+      case 'waiting': {
+        const { partNumber, until, status: failed } = state.retrying;
+        const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+        const next = seconds ? ` · next try in ${formatDuration(seconds)}` : '';
+        // What is safe on the server: nothing moves while the connection is away.
+        if (isUnreachable(failed)) return `Waiting for the connection… · ${formatBytes(stored)} of ${formatBytes(total)} stored${next}`;
+        return `${bytes} · part ${partNumber} failed, trying again${seconds ? ` in ${formatDuration(seconds)}` : ''}`;
+      }
       case 'uploading':
         if (phase === 'checking') return 'Checking what the server already has…';
         if (phase === 'completing') return 'Finishing…';
-        if (state?.retrying) {
-          const { partNumber, until } = state.retrying;
-          const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-          return `${bytes} · part ${partNumber} failed, trying again${seconds ? ` in ${formatDuration(seconds)}` : ''}`;
-        }
         return bytes;
       case 'complete':
         return 'Uploaded';
@@ -251,7 +255,7 @@ export class UploadList {
   }
 
   #count() {
-    const counted = { complete: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, queued: 0 };
+    const counted = { complete: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, waiting: 0, queued: 0 };
     for (const file of this.#rows.keys()) counted[statusOf(file)]++;
     return counted;
   }
@@ -294,6 +298,7 @@ export class UploadList {
         `${formatBytes(sent)} of ${formatBytes(total)}`,
       ];
       if (counted.paused) pieces.push(`${counted.paused} paused`);
+      if (counted.waiting) pieces.push(`${counted.waiting} waiting for the connection`);
       if (rate !== null) pieces.push(formatRate(rate));
       if (left !== null) pieces.push(`${formatDuration(left)} left`);
       text.textContent = pieces.join(' · ');

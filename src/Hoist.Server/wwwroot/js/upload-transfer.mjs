@@ -315,7 +315,8 @@ export class UploadTransfer {
         this.sentBytes += size;
         this.stored.set(partNumber, null);
         if (answer?.completed) this.#completedByPart = answer.completed;
-        if (this.retrying?.partNumber === partNumber) this.retrying = null;
+        // A part got through: the connection is back; a part still failing says so again.
+        this.retrying = null;
       },
       onRetry: (failure, attempt, delayMs) => {
         this.retrying = { partNumber: failure.partNumber, attempt, until: Date.now() + delayMs, reason: failure.message, status: failure.status };
