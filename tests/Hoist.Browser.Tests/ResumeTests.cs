@@ -22,7 +22,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         var source = files.Random("resumed-after-reload.bin", 60 * MiB);
         await using var page = await UploadPage.OpenAsync(fixture);
         using var gate = PartGate.Install(fixture, allowed: 3);
-        var created = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+        var created = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
         await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
         Assert.Contains(created.UploadId, (await page.RememberedUploadsAsync()).Values);
 
@@ -31,7 +31,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         await gate.AllHeldGivenUpAsync();
         var before = await fixture.ListPartsAsync(created.UploadId);
         Assert.Equal(3, before.Parts.Count);
-        var partRequests = RecordPartRequests(page);
+        var partRequests = page.RecordPartRequests();
         await page.AddFilesAsync([source.Path]);
 
         var percent = 100 * before.Parts.Sum(p => p.Size) / source.Size;
@@ -56,7 +56,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         await page.AddFilesAsync([source.Path]);
         await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
         var progressBefore = await page.ProgressAsync(source.Name);
-        var partRequests = RecordPartRequests(page);
+        var partRequests = page.RecordPartRequests();
 
         await page.RowButton(source.Name, "Pause").ClickAsync();
 
@@ -68,7 +68,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         Assert.Empty(partRequests);
         Assert.True(await page.ProgressAsync(source.Name) >= progressBefore, "The progress went backwards on pausing.");
         await Assertions.Expect(page.RowButton(source.Name, "Resume")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync(new Regex(@"Paused · [0-9.]+ MB of 41\.9 MB stored"));
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync(new Regex(@"Paused · [0-9.]+ MiB of 40 MiB stored"));
 
         gate.Release();
         await page.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Resume all" }).ClickAsync();
@@ -161,8 +161,8 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         var first = await InterruptedUploadAsync(page, source);
         await fixture.AbortUploadAsync(first.UploadId);
 
-        var partRequests = RecordPartRequests(page);
-        var second = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+        var partRequests = page.RecordPartRequests();
+        var second = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
 
         await page.ExpectStatusAsync(source.Name, "complete");
         Assert.NotEqual(first.UploadId, second.UploadId);
@@ -188,7 +188,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
             Body = JsonSerializer.Serialize(new { title = "The upload has expired.", status = 410, code = "upload_expired" }),
         }));
 
-        var second = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
+        var second = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
 
         await page.ExpectStatusAsync(source.Name, "complete");
         Assert.NotEqual(first.UploadId, second.UploadId);
@@ -198,47 +198,7 @@ public abstract class ResumeTests(PageFixture fixture, ITestOutputHelper output)
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
 
-    private sealed record CreatedUpload(string UploadId, int PartCount);
-
-    /// <summary>Starts uploading a file, then reloads the page once its first part is stored and the next ones are in flight.</summary>
-    private async Task<CreatedUpload> InterruptedUploadAsync(UploadPage page, TestFile source)
-    {
-        using var gate = PartGate.Install(fixture, allowed: 1);
-        var created = await CreatedUploadAsync(page, () => page.AddFilesAsync([source.Path]));
-        await gate.AllowedPartsStored.WaitAsync(UploadPage.UploadTimeout);
-        await page.ReloadAsync();
-        await gate.AllHeldGivenUpAsync();
-        Assert.Contains(created.UploadId, (await page.RememberedUploadsAsync()).Values);
-        return created;
-    }
-
-    /// <summary>The answer of the POST /api/uploads that <paramref name="action"/> causes.</summary>
-    private static async Task<CreatedUpload> CreatedUploadAsync(UploadPage page, Func<Task> action)
-    {
-        var response = page.Page.WaitForResponseAsync(
-            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/uploads", StringComparison.Ordinal),
-            new PageWaitForResponseOptions { Timeout = (float)UploadPage.UploadTimeout.TotalMilliseconds });
-        await action();
-        var json = await (await response).JsonAsync() ?? throw new InvalidOperationException("POST /api/uploads answered nothing.");
-        return new CreatedUpload(json.GetProperty("uploadId").GetString()!, json.GetProperty("partCount").GetInt32());
-    }
-
-    /// <summary>The URLs of the part requests the page makes from now on, as the browser reports them.</summary>
-    private static List<string> RecordPartRequests(UploadPage page)
-    {
-        var urls = new List<string>();
-        page.Page.Request += (_, request) =>
-        {
-            if (request.Method == "PUT" && request.Url.Contains("/parts/", StringComparison.Ordinal))
-            {
-                lock (urls)
-                {
-                    urls.Add(request.Url);
-                }
-            }
-        };
-        return urls;
-    }
+    private Task<CreatedUpload> InterruptedUploadAsync(UploadPage page, TestFile source) => page.InterruptedUploadAsync(fixture, source, storedParts: 1);
 }
 
 public sealed class FileSystemResumeTests(FileSystemPageFixture fixture, ITestOutputHelper output) : ResumeTests(fixture, output), IClassFixture<FileSystemPageFixture>;

@@ -105,6 +105,13 @@ public abstract class PageFixture : IAsyncLifetime
     public async Task<UploadParts> ListPartsAsync(string uploadId) =>
         await Http.GetFromJsonAsync<UploadParts>($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts") ?? throw new InvalidOperationException("GET parts answered nothing.");
 
+    /// <summary>The status of GET /api/uploads/{uploadId}/parts: 200 while the upload is there, 404 once aborted.</summary>
+    public async Task<int> PartsStatusAsync(string uploadId)
+    {
+        using var response = await Http.GetAsync(new Uri($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts", UriKind.Relative));
+        return (int)response.StatusCode;
+    }
+
     /// <summary>DELETE /api/uploads/{uploadId}, as another client (or the sweeper) would.</summary>
     public async Task AbortUploadAsync(string uploadId)
     {

@@ -123,5 +123,55 @@ public sealed partial class UploadPage : IAsyncDisposable
         return await Page.Locator("#files a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
     }
 
+    /// <summary>The answer of the POST /api/uploads that <paramref name="action"/> causes.</summary>
+    public async Task<CreatedUpload> CreatedUploadAsync(Func<Task> action)
+    {
+        var response = Page.WaitForResponseAsync(
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/uploads", StringComparison.Ordinal),
+            new PageWaitForResponseOptions { Timeout = (float)UploadTimeout.TotalMilliseconds });
+        await action();
+        var json = await (await response).JsonAsync() ?? throw new InvalidOperationException("POST /api/uploads answered nothing.");
+        return new CreatedUpload(json.GetProperty("uploadId").GetString()!, json.GetProperty("partCount").GetInt32());
+    }
+
+    /// <summary>Starts uploading a file, then reloads the page once <paramref name="storedParts"/> parts are stored and the next ones are in flight.</summary>
+    public async Task<CreatedUpload> InterruptedUploadAsync(PageFixture fixture, TestFile source, int storedParts)
+    {
+        using var gate = PartGate.Install(fixture, allowed: storedParts);
+        var created = await CreatedUploadAsync(() => AddFilesAsync([source.Path]));
+        await gate.AllowedPartsStored.WaitAsync(UploadTimeout);
+        await ReloadAsync();
+        await gate.AllHeldGivenUpAsync();
+        Assert.Contains(created.UploadId, (await RememberedUploadsAsync()).Values);
+        return created;
+    }
+
+    /// <summary>The URLs of the part requests the page makes from now on, as the browser reports them.</summary>
+    public List<string> RecordPartRequests()
+    {
+        var urls = new List<string>();
+        Page.Request += (_, request) =>
+        {
+            if (request.Method == "PUT" && request.Url.Contains("/parts/", StringComparison.Ordinal))
+            {
+                lock (urls)
+                {
+                    urls.Add(request.Url);
+                }
+            }
+        };
+        return urls;
+    }
+
+    /// <summary>The row of a remembered unfinished upload listed after a reload, by its file name.</summary>
+    public ILocator UnfinishedRow(string fileName) =>
+        Page.Locator("#unfinished-list li").Filter(new LocatorFilterOptions
+        {
+            Has = Page.Locator(".file-name", new PageLocatorOptions { HasTextRegex = new Regex($"^{Regex.Escape(fileName)}$") }),
+        });
+
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }
+
+/// <summary>The answer of POST /api/uploads, as a test needs it.</summary>
+public sealed record CreatedUpload(string UploadId, int PartCount);

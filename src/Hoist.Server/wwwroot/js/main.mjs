@@ -3,10 +3,12 @@
 import { HoistApi } from './api.mjs';
 import { checksumsAvailable } from './checksum.mjs';
 import { Connection } from './connection.mjs';
+import { FileHandles } from './file-handles.mjs';
 import { FileList } from './file-list.mjs';
 import { HoistDropzone } from './hoist-dropzone.mjs';
 import { pageSettings } from './page-settings.mjs';
 import { backoff } from './retry-policy.mjs';
+import { UnfinishedUploads } from './unfinished-uploads.mjs';
 import { UploadList } from './upload-list.mjs';
 
 const $ = (selector) => document.querySelector(selector);
@@ -25,6 +27,30 @@ new UploadList(uploader, {
   pauseAllButton: $('#pause-all'),
   fallbackFocus: $('#choose-files'),
 });
+
+// Files chosen with the browser's file picker keep their handle: an unfinished one resumes with one click.
+const handles = new FileHandles();
+if (uploader.memory && handles.available) {
+  $('#choose-files').addEventListener('click', async (event) => {
+    event.stopPropagation(); // not Dropzone's own input as well
+    let picked;
+    try {
+      picked = await window.showOpenFilePicker({ multiple: true });
+    } catch {
+      return; // the person closed the picker
+    }
+    for (const handle of picked) uploader.addFile(Object.assign(await handle.getFile(), { handle }));
+  });
+  uploader.on('hoist:phase', (file) => {
+    if (!file.handle || !file.hoist?.fingerprint || file.handleKept) return;
+    file.handleKept = true;
+    handles.put(file.hoist.fingerprint, file.handle);
+  });
+  uploader.on('success', (file) => file.hoist?.fingerprint && handles.delete(file.hoist.fingerprint));
+}
+if (uploader.memory) {
+  new UnfinishedUploads({ api, memory: uploader.memory, handles, uploader }, { section: $('#unfinished'), list: $('#unfinished-list'), template: $('#unfinished-row') });
+}
 
 const files = new FileList(api, {
   list: $('#files'),
