@@ -79,20 +79,23 @@ export class HoistDropzone extends Dropzone {
   }
 
   /**
-   * {sent, stored, total} bytes of a file. `sent` is what the progress shows: it never goes back,
-   * though the bytes of parts aborted in flight (a pause, a failed try) are sent again. `stored`
-   * is what the store is known to hold.
+   * A file's figures, the one source of every number the page shows for it and in the overall line:
+   * - `stored`: bytes the server holds (found there when it resumed, or sent since);
+   * - `sent`: bytes this page sent in this visit (stored since, or in flight): what the speed measures;
+   * - `done`: what the bar and "x of y" show: while it runs, what is stored and in flight (never going
+   *   back within the run); while it does not run (paused, waiting for the connection, failed), what
+   *   is stored, so a file that does not move shows figures that do not move.
+   * @returns {{done: number, stored: number, sent: number, total: number}}
    */
   progressOf(file) {
     const state = file.hoist;
-    if (!state) return { sent: 0, stored: 0, total: file.size };
-    if (file.status === SUCCESS) {
-      state.shownBytes = file.size;
-      return { sent: file.size, stored: file.size, total: file.size };
-    }
-    const now = state.storedBytes + state.inFlightBytes;
-    state.shownBytes = Math.max(state.shownBytes, Math.min(now, file.size));
-    return { sent: state.shownBytes, stored: state.storedBytes, total: file.size };
+    const total = file.size;
+    if (!state) return { done: 0, stored: 0, sent: 0, total };
+    if (file.status === SUCCESS) return { done: total, stored: total, sent: state.sentBytes, total };
+    const running = file.status === UPLOADING && !state.retrying;
+    const inFlight = running ? state.inFlightBytes : 0;
+    state.shownBytes = running ? Math.max(state.shownBytes, Math.min(state.storedBytes + inFlight, total)) : state.storedBytes;
+    return { done: state.shownBytes, stored: state.storedBytes, sent: state.sentBytes + inFlight, total };
   }
 
   /** True while the file can be paused: waiting or sending, not while it completes. */

@@ -9,9 +9,9 @@ import { RateMeter } from './rate-meter.mjs';
 const terminal = new Set(['complete', 'failed', 'canceled']);
 const tickMs = 250;
 
-function percent(sent, total, status) {
+function percent(done, total, status) {
   if (status === 'complete') return 100;
-  return total > 0 ? Math.min(100, (100 * sent) / total) : 0;
+  return total > 0 ? Math.min(100, (100 * done) / total) : 0;
 }
 
 class UploadRow {
@@ -49,7 +49,6 @@ export class UploadList {
   #rows = new Map();
   /** row element → UploadRow, for clicks */
   #rowOfElement = new WeakMap();
-  #overallMeter = new RateMeter();
   #timer = null;
   /** True while Pause all / Resume all runs: one announcement for all the files. */
   #bulk = false;
@@ -101,7 +100,6 @@ export class UploadList {
     this.#rows.set(file, row);
     this.#rowOfElement.set(row.element, row);
     this.#list.append(row.element);
-    if (this.#activeCount() === 1) this.#overallMeter.reset();
     this.#render(file);
     this.#start();
   }
@@ -111,7 +109,6 @@ export class UploadList {
     if (!row) return;
     this.#rows.delete(file);
     row.element.remove();
-    this.#overallMeter.reset();
     this.#renderOverall();
   }
 
@@ -144,7 +141,6 @@ export class UploadList {
       this.#bulk = false;
     }
     if (count) this.#announce(`${count} ${count === 1 ? 'upload' : 'uploads'} ${pausing ? 'paused' : 'resumed'}.`);
-    this.#overallMeter.reset();
     this.#renderOverall();
     this.#start();
   }
@@ -166,10 +162,10 @@ export class UploadList {
     return file.hoist?.error ?? 'The upload failed.';
   }
 
-  #stateText(file, status, { sent, stored, total }) {
+  #stateText(file, status, { done, stored, total }) {
     const state = file.hoist;
     const phase = state?.phase;
-    const bytes = `${formatBytes(sent)} of ${formatBytes(total)}`;
+    const bytes = `${formatBytes(done)} of ${formatBytes(total)}`;
     switch (status) {
       case 'queued':
         return phase === 'creating' ? 'Preparing…' : 'Waiting…';
@@ -213,23 +209,22 @@ export class UploadList {
     const state = file.hoist;
     row.element.dataset.status = status;
     const progress = this.#uploader.progressOf(file);
-    const { sent, total } = progress;
-    row.progress.value = percent(sent, total, status);
+    const { done, sent, total } = progress;
+    row.progress.value = percent(done, total, status);
     row.state.textContent = this.#stateText(file, status, progress);
     const note = this.#noteText(file, status);
     row.note.textContent = note;
     row.note.hidden = !note;
 
+    // The speed measures what this visit sends, never what was stored before it.
+    row.rate = null;
     if (status === 'uploading' && state?.phase === 'sending') {
       row.meter.add(sent);
-      const rate = row.meter.rate;
-      const left = row.meter.secondsFor(total - sent);
-      row.speed.textContent = rate === null ? '' : formatRate(rate);
-      row.eta.textContent = left === null ? '' : `${formatDuration(left)} left`;
-    } else {
-      row.speed.textContent = '';
-      row.eta.textContent = '';
+      row.rate = row.meter.rate;
     }
+    const left = row.rate ? (total - done) / row.rate : null;
+    row.speed.textContent = row.rate === null ? '' : formatRate(row.rate);
+    row.eta.textContent = left === null ? '' : `${formatDuration(left)} left`;
 
     const finished = terminal.has(status);
     let toggle = null;
@@ -248,12 +243,6 @@ export class UploadList {
     if (overall) this.#renderOverall();
   }
 
-  #activeCount() {
-    let count = 0;
-    for (const file of this.#rows.keys()) if (!terminal.has(statusOf(file))) count++;
-    return count;
-  }
-
   #count() {
     const counted = { complete: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, waiting: 0, queued: 0 };
     for (const file of this.#rows.keys()) counted[statusOf(file)]++;
@@ -265,17 +254,18 @@ export class UploadList {
     const files = [...this.#rows.keys()];
     container.hidden = files.length === 0;
     const counted = this.#count();
-    let sent = 0;
+    // The rows' own figures, summed: the overall line never tells another story than the rows.
+    let done = 0;
     let total = 0;
-    // Everything sent, stopped files included: the speed must not dip when a file drops out.
-    let moved = 0;
+    let rate = null;
     for (const file of files) {
       const status = statusOf(file);
-      const p = this.#uploader.progressOf(file);
-      moved += p.sent;
       if (status === 'failed' || status === 'canceled') continue;
-      sent += p.sent;
+      const p = this.#uploader.progressOf(file);
+      done += p.done;
       total += p.total;
+      const rowRate = this.#rows.get(file).rate;
+      if (rowRate) rate = (rate ?? 0) + rowRate;
     }
     const active = files.length - counted.complete - counted.failed - counted.canceled;
     this.#clearButton.hidden = active === files.length;
@@ -283,19 +273,15 @@ export class UploadList {
     this.#pauseAllButton.hidden = !pausable && !counted.paused;
     this.#pauseAllButton.dataset.action = pausable ? 'pause' : 'resume';
     this.#pauseAllButton.textContent = pausable ? 'Pause all' : 'Resume all';
-    progress.value = active ? percent(sent, total) : counted.complete ? 100 : 0;
+    progress.value = active ? percent(done, total) : counted.complete ? 100 : 0;
     container.dataset.state = active ? (counted.paused === active ? 'paused' : 'active') : counted.failed ? 'failed' : 'done';
 
     if (active) {
-      // Nothing moving (all paused or waiting): no speed, and none measured across the pause.
-      if (!counted.uploading) this.#overallMeter.reset();
-      else this.#overallMeter.add(moved);
-      const rate = this.#overallMeter.rate;
-      const left = this.#overallMeter.secondsFor(total - sent);
+      const left = rate ? (total - done) / rate : null;
       const considered = files.length - counted.failed - counted.canceled;
       const pieces = [
         `${counted.complete} of ${considered} ${considered === 1 ? 'file' : 'files'} uploaded`,
-        `${formatBytes(sent)} of ${formatBytes(total)}`,
+        `${formatBytes(done)} of ${formatBytes(total)}`,
       ];
       if (counted.paused) pieces.push(`${counted.paused} paused`);
       if (counted.waiting) pieces.push(`${counted.waiting} waiting for the connection`);
