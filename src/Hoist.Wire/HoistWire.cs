@@ -9,6 +9,7 @@ internal static class HoistWire
 {
     public const string Uploads = "/api/uploads";
     public const string Files = "/api/files";
+    public const string Limits = "/api/limits";
     public const string Healthz = "/healthz";
     public const string Readyz = "/readyz";
 

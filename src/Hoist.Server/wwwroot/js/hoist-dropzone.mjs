@@ -4,6 +4,8 @@
 // `processQueue`, `enqueueFile`, `cancelUpload`, `removeFile`, and `uploadFiles` replaced.
 //
 // Per file:
+// - added, it is checked against the server's limits (UploadLimits); with auto-start off it then
+//   waits, 'ready', for startAll() ("Upload n files") and can be removed meanwhile;
 // - accepting it (Dropzone's `accept`) opens its transfer: creates the upload or adopts the one
 //   this browser remembers for the same file;
 // - taken from the queue (`uploadFiles`), its transfer runs; success and failure are told with
@@ -28,12 +30,14 @@ const PAUSED = 'paused';
 /** The page's status of a file: the values of a row's data-status. */
 export function statusOf(file) {
   switch (file.status) {
-    case SUCCESS: return 'complete';
+    case SUCCESS: return file.hoist?.deleted ? 'deleted' : 'complete';
     case ERROR: return 'failed';
     case CANCELED: return 'canceled';
     case PAUSED: return 'paused';
     case UPLOADING: return file.hoist?.retrying ? 'waiting' : 'uploading';
-    default: return file.hoist?.pauseRequested ? 'paused' : 'queued';
+    default:
+      if (file.hoist?.phase === 'ready') return 'ready';
+      return file.hoist?.pauseRequested ? 'paused' : 'queued';
   }
 }
 
@@ -41,6 +45,10 @@ export class HoistDropzone extends Dropzone {
   #transferSettings;
   #memory;
   #limitCreates;
+  #limits;
+  #autoStart;
+  /** Files waiting for startAll(): file → Dropzone's accept callback. */
+  #ready = new Map();
 
   /**
    * @param {HTMLElement} element the drop zone
@@ -51,14 +59,20 @@ export class HoistDropzone extends Dropzone {
    * @param {ReturnType<typeof backoff>} [settings.retryPolicy] when a failed request is sent again
    * @param {boolean} [settings.checksums] send a SHA-256 with every part (needs WebCrypto)
    * @param {RememberedUploads} [settings.memory] unfinished uploads kept across reloads
+   * @param {import('./upload-limits.mjs').UploadLimits} [settings.limits] the server's limits, checked before a file is sent
+   * @param {boolean} [settings.autoStart] files start when added; else they wait for startAll()
    */
-  constructor(element, { api, parallelUploads = 3, parallelParts = 4, retryPolicy = backoff(), checksums = checksumsAvailable, memory = new RememberedUploads(), clickable = true }) {
+  constructor(element, { api, parallelUploads = 3, parallelParts = 4, retryPolicy = backoff(), checksums = checksumsAvailable, memory = new RememberedUploads(), limits = null, autoStart = true, clickable = true }) {
     super(element, {
       url: routes.uploads, // unused (the parts have their own URLs), but Dropzone insists on one
       parallelUploads,
       autoProcessQueue: false, // a file waits for its uploadId (see #accept)
       maxFilesize: null, // the server decides (413 file_too_large)
-      createImageThumbnails: false,
+      // Small previews of images (the 'thumbnail' event), made from files of 10 MB at most.
+      createImageThumbnails: true,
+      thumbnailWidth: 48,
+      thumbnailHeight: 48,
+      maxThumbnailFilesize: 10,
       previewsContainer: false, // the page renders its own rows
       clickable,
       canceled() {}, // by default Dropzone reports a cancel as an error
@@ -67,6 +81,8 @@ export class HoistDropzone extends Dropzone {
     this.#memory = checksums && memory.available ? memory : null;
     this.#transferSettings = { api, retryPolicy, checksums, parallelParts, memory: this.#memory, limitDigests: concurrencyLimit(2) };
     this.#limitCreates = concurrencyLimit(4);
+    this.#limits = limits;
+    this.#autoStart = autoStart;
 
     this.options.accept = (file, done) => this.#accept(file, done);
     // With autoProcessQueue off Dropzone does not start the next file by itself.
@@ -98,9 +114,22 @@ export class HoistDropzone extends Dropzone {
     return { done: state.shownBytes, stored: state.storedBytes, sent: state.sentBytes + inFlight, total };
   }
 
+  /** The files added and waiting for startAll(). */
+  get readyFiles() {
+    return [...this.#ready.keys()];
+  }
+
+  /** Starts the files that wait to be reviewed ("Upload n files"); how many. */
+  startAll() {
+    const ready = [...this.#ready];
+    this.#ready.clear();
+    for (const [file, done] of ready) this.#open(file, done);
+    return ready.length;
+  }
+
   /** True while the file can be paused: waiting or sending, not while it completes. */
   isPausable(file) {
-    return [ADDED, QUEUED, UPLOADING].includes(file.status) && !file.hoist?.pauseRequested && file.hoist?.phase !== 'completing';
+    return [ADDED, QUEUED, UPLOADING].includes(file.status) && !this.#ready.has(file) && !file.hoist?.pauseRequested && file.hoist?.phase !== 'completing';
   }
 
   isPaused(file) {
@@ -162,7 +191,7 @@ export class HoistDropzone extends Dropzone {
     } else {
       file.status = ADDED;
       state.phase = 'creating';
-      this.#accept(file, (error) => {
+      this.#open(file, (error) => {
         if (error) {
           this.#settle(file, ERROR, 'error', error);
         } else {
@@ -191,9 +220,10 @@ export class HoistDropzone extends Dropzone {
     return true;
   }
 
-  /** Drops a finished file from the list; a failed one is also aborted on the server. */
+  /** Drops a finished (or not yet started) file from the list; a failed one is also aborted on the server. */
   forget(file) {
     if (file.status === ERROR && file.hoist?.uploadId) this.#abortOnServer(file);
+    this.#ready.delete(file);
     this.removeFile(file);
   }
 
@@ -221,6 +251,31 @@ export class HoistDropzone extends Dropzone {
 
   async #accept(file, done) {
     const transfer = this.#transferOf(file);
+    if (this.#limits) {
+      await this.#limits.ready;
+      const refusal = this.#limits.refusal(file);
+      if (refusal) {
+        // Refused here as the server would: nothing is created, and Retry cannot help.
+        transfer.error = refusal;
+        transfer.retryable = false;
+        done(refusal);
+        return;
+      }
+    }
+    if (!this.#autoStart && !transfer.startRequested) {
+      transfer.phase = 'ready';
+      this.#ready.set(file, done);
+      this.emit('hoist:phase', file);
+      return;
+    }
+    await this.#open(file, done);
+  }
+
+  async #open(file, done) {
+    const transfer = this.#transferOf(file);
+    transfer.startRequested = true;
+    transfer.phase = 'creating';
+    this.emit('hoist:phase', file);
     try {
       await this.#limitCreates(async () => {
         if (file.status === CANCELED) return;

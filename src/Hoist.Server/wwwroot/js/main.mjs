@@ -5,10 +5,12 @@ import { checksumsAvailable } from './checksum.mjs';
 import { Connection } from './connection.mjs';
 import { FileHandles } from './file-handles.mjs';
 import { FileList } from './file-list.mjs';
+import { FinishedFile } from './finished-file.mjs';
 import { HoistDropzone } from './hoist-dropzone.mjs';
 import { pageSettings } from './page-settings.mjs';
 import { backoff } from './retry-policy.mjs';
 import { UnfinishedUploads } from './unfinished-uploads.mjs';
+import { UploadLimits } from './upload-limits.mjs';
 import { UploadList } from './upload-list.mjs';
 
 const $ = (selector) => document.querySelector(selector);
@@ -16,7 +18,23 @@ const $ = (selector) => document.querySelector(selector);
 const api = new HoistApi();
 const zone = $('#dropzone');
 const retryPolicy = backoff({ budgetMs: pageSettings.retryBudgetMs, connection: new Connection() });
-const uploader = new HoistDropzone(zone, { api, retryPolicy });
+const limits = new UploadLimits(api);
+const uploader = new HoistDropzone(zone, { api, retryPolicy, limits, autoStart: pageSettings.autoStart });
+limits.ready.then(() => {
+  $('#limits').textContent = limits.describe();
+  $('#limits').hidden = !limits.describe();
+});
+
+// A chosen folder: its files go up with their paths inside it (photos/2024/a.jpg).
+$('#choose-folder').addEventListener('click', (event) => {
+  event.stopPropagation(); // not Dropzone's file input as well
+  $('#folder-input').click();
+});
+$('#folder-input').addEventListener('change', (event) => {
+  for (const file of event.target.files) uploader.addFile(file);
+  event.target.value = '';
+});
+
 
 new UploadList(uploader, {
   list: $('#uploads'),
@@ -25,6 +43,8 @@ new UploadList(uploader, {
   announcer: $('#announcer'),
   clearButton: $('#clear-finished'),
   pauseAllButton: $('#pause-all'),
+  startButton: $('#start-uploads'),
+  finishedFile: new FinishedFile(api, { onDeleted: () => files.scheduleRefresh() }),
   fallbackFocus: $('#choose-files'),
 });
 

@@ -2,11 +2,13 @@
 // Rows come from a <template>; state is shown with data-status, classes and text, never inline styles.
 
 import { statusOf } from './hoist-dropzone.mjs';
+import { kindLabels, kindOf, relativePathOf } from './file-kind.mjs';
+import { FinishedFile } from './finished-file.mjs';
 import { formatBytes, formatDuration, formatRate } from './format.mjs';
 import { isUnreachable } from './retry-policy.mjs';
 import { RateMeter } from './rate-meter.mjs';
 
-const terminal = new Set(['complete', 'failed', 'canceled']);
+const terminal = new Set(['complete', 'failed', 'canceled', 'deleted']);
 const tickMs = 250;
 
 function percent(done, total, status) {
@@ -29,10 +31,25 @@ class UploadRow {
     this.note = find('.upload-note');
     this.toggle = find('.upload-toggle');
     this.action = find('.upload-action');
-    this.name.textContent = file.name;
-    this.name.title = file.name;
+    this.icon = find('.file-icon');
+    this.thumbnail = find('.file-thumbnail');
+    this.finished = find('.upload-finished');
+    this.link = find('.upload-link');
+    this.verified = find('.upload-verified');
+    this.copy = find('.upload-copy');
+    this.remove = find('.upload-delete');
+    this.keep = find('.upload-keep');
+    this.share = find('.upload-share');
+    this.message = find('.upload-message');
+    /** The name shown and sent: a folder's file keeps its relative path. */
+    this.label = relativePathOf(file);
+    this.name.textContent = this.label;
+    this.name.title = this.label;
+    const kind = kindOf(file);
+    this.icon.dataset.kind = kind;
+    this.icon.textContent = kindLabels[kind];
     this.size.textContent = formatBytes(file.size);
-    this.progress.setAttribute('aria-label', `Progress of ${file.name}`);
+    this.progress.setAttribute('aria-label', `Progress of ${this.label}`);
   }
 }
 
@@ -44,6 +61,8 @@ export class UploadList {
   #announcer;
   #clearButton;
   #pauseAllButton;
+  #startButton;
+  #finishedFile;
   #fallbackFocus;
   /** file → UploadRow, in the order the files were added */
   #rows = new Map();
@@ -57,7 +76,7 @@ export class UploadList {
    * @param {import('./hoist-dropzone.mjs').HoistDropzone} uploader
    * @param {object} elements
    */
-  constructor(uploader, { list, template, overall, announcer, clearButton, pauseAllButton, fallbackFocus }) {
+  constructor(uploader, { list, template, overall, announcer, clearButton, pauseAllButton, startButton, finishedFile, fallbackFocus }) {
     this.#uploader = uploader;
     this.#list = list;
     this.#template = template;
@@ -65,6 +84,8 @@ export class UploadList {
     this.#announcer = announcer;
     this.#clearButton = clearButton;
     this.#pauseAllButton = pauseAllButton;
+    this.#startButton = startButton;
+    this.#finishedFile = finishedFile ?? new FinishedFile(null);
     this.#fallbackFocus = fallbackFocus;
 
     uploader.on('addedfile', (file) => this.#add(file));
@@ -79,17 +100,32 @@ export class UploadList {
     uploader.on('hoist:resumed', (file) => this.#finish(file, this.#bulk ? null : `${file.name} resumed.`));
     // Successes are summed up when the queue is done (#announceSummary); problems are told at once.
     uploader.on('success', (file) => this.#finish(file, null));
-    uploader.on('error', (file) => this.#finish(file, `${file.name} failed: ${this.#reason(file)}`));
+    // Dropzone also says 'error' when an image preview cannot be made: only a failed file is told.
+    uploader.on('error', (file) => statusOf(file) === 'failed' && this.#finish(file, `${relativePathOf(file)} failed: ${this.#reason(file)}`));
+    uploader.on('thumbnail', (file, dataUrl) => {
+      const row = this.#rows.get(file);
+      if (!row || typeof dataUrl !== 'string') return;
+      row.thumbnail.src = dataUrl;
+      row.thumbnail.hidden = false;
+      row.icon.hidden = true;
+    });
     uploader.on('canceled', (file) => this.#finish(file, `${file.name} canceled.`));
     uploader.on('removedfile', (file) => this.#remove(file));
     uploader.on('queuecomplete', () => this.#announceSummary());
 
-    list.addEventListener('click', (event) => {
-      const button = event.target.closest('.upload-action, .upload-toggle');
+    list.addEventListener('click', async (event) => {
+      const button = event.target.closest('button');
       const row = this.#rowOfElement.get(button?.closest('.upload'));
       if (!row) return;
-      if (button.classList.contains('upload-toggle')) this.#toggle(row);
-      else this.#act(row);
+      if (button === row.toggle) this.#toggle(row);
+      else if (button === row.action) this.#act(row);
+      else if (await this.#finishedFile.click(button, row, row.file, row.label)) this.#render(row.file);
+    });
+    startButton.addEventListener('click', () => {
+      const count = uploader.startAll();
+      if (count) this.#announce(`${count} ${count === 1 ? 'upload' : 'uploads'} started.`);
+      this.#renderOverall();
+      this.#start();
     });
     clearButton.addEventListener('click', () => this.#clearFinished());
     pauseAllButton.addEventListener('click', () => this.#pauseOrResumeAll());
@@ -114,7 +150,7 @@ export class UploadList {
 
   #act(row) {
     const { file } = row;
-    if (terminal.has(statusOf(file))) {
+    if (terminal.has(statusOf(file)) || statusOf(file) === 'ready') {
       const rows = [...this.#rows.values()];
       const next = rows[rows.indexOf(row) + 1] ?? rows[rows.indexOf(row) - 1];
       this.#uploader.forget(file);
@@ -167,6 +203,8 @@ export class UploadList {
     const phase = state?.phase;
     const bytes = `${formatBytes(done)} of ${formatBytes(total)}`;
     switch (status) {
+      case 'ready':
+        return 'Ready to upload';
       case 'queued':
         return phase === 'creating' ? 'Preparing…' : 'Waiting…';
       case 'paused':
@@ -185,7 +223,9 @@ export class UploadList {
         if (phase === 'completing') return 'Finishing…';
         return bytes;
       case 'complete':
-        return 'Uploaded';
+        return state?.verified ? 'Uploaded and verified' : 'Uploaded';
+      case 'deleted':
+        return 'Uploaded, then deleted';
       case 'failed':
         return this.#reason(file);
       default:
@@ -226,25 +266,27 @@ export class UploadList {
     row.speed.textContent = row.rate === null ? '' : formatRate(row.rate);
     row.eta.textContent = left === null ? '' : `${formatDuration(left)} left`;
 
+    this.#finishedFile.render(row, file, status, row.label);
     const finished = terminal.has(status);
     let toggle = null;
     if (this.#uploader.isRetryable(file)) toggle = 'Retry';
     else if (this.#uploader.isPaused(file)) toggle = 'Resume';
-    else if (!finished) toggle = 'Pause';
+    else if (!finished && status !== 'ready') toggle = 'Pause';
     row.toggle.hidden = toggle === null;
     if (toggle) {
       row.toggle.textContent = toggle;
-      row.toggle.setAttribute('aria-label', `${toggle} upload of ${file.name}`);
+      row.toggle.setAttribute('aria-label', `${toggle} upload of ${row.label}`);
       row.toggle.disabled = toggle === 'Pause' && !this.#uploader.isPausable(file);
     }
-    row.action.textContent = finished ? 'Dismiss' : 'Cancel';
-    row.action.setAttribute('aria-label', `${finished ? 'Dismiss' : 'Cancel upload of'} ${file.name}`);
-    row.action.disabled = !finished && !this.#uploader.isCancelable(file);
+    const action = finished ? 'Dismiss' : status === 'ready' ? 'Remove' : 'Cancel';
+    row.action.textContent = action;
+    row.action.setAttribute('aria-label', `${action === 'Dismiss' ? 'Dismiss' : `${action} upload of`} ${row.label}`);
+    row.action.disabled = action === 'Cancel' && !this.#uploader.isCancelable(file);
     if (overall) this.#renderOverall();
   }
 
   #count() {
-    const counted = { complete: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, waiting: 0, queued: 0 };
+    const counted = { complete: 0, deleted: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, waiting: 0, queued: 0, ready: 0 };
     for (const file of this.#rows.keys()) counted[statusOf(file)]++;
     return counted;
   }
@@ -267,6 +309,10 @@ export class UploadList {
       const rowRate = this.#rows.get(file).rate;
       if (rowRate) rate = (rate ?? 0) + rowRate;
     }
+    const ready = counted.ready;
+    this.#startButton.hidden = ready === 0;
+    this.#startButton.textContent = `Upload ${ready} ${ready === 1 ? 'file' : 'files'}`;
+    counted.complete += counted.deleted;
     const active = files.length - counted.complete - counted.failed - counted.canceled;
     this.#clearButton.hidden = active === files.length;
     const pausable = files.some((file) => this.#uploader.isPausable(file));

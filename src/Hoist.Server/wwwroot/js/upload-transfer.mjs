@@ -14,6 +14,7 @@
 import { ApiError } from './api.mjs';
 import { compositeSha256, fromBase64, sha256 } from './checksum.mjs';
 import { PartFailure, PartSender, Stopped } from './part-sender.mjs';
+import { relativePathOf } from './file-kind.mjs';
 import { fingerprintOf } from './remembered-uploads.mjs';
 import { withRetries } from './retry-policy.mjs';
 import { codes } from './wire.mjs';
@@ -62,6 +63,10 @@ export class UploadTransfer {
   retryable = false;
   /** Paused while it was being created: it pauses as soon as it is accepted. */
   pauseRequested = false;
+  /** Told to start (auto-start, or "Upload n files"): it no longer waits to be reviewed. */
+  startRequested = false;
+  /** The stored file was deleted afterwards (DELETE /api/files/{key}). */
+  deleted = false;
   /** The bytes a view shows as sent: they do not go back on a pause or a retry, only when it starts over. */
   shownBytes = 0;
   /** The answer of complete: {key, size, etag, checksumSha256?}. */
@@ -105,7 +110,7 @@ export class UploadTransfer {
 
   /** The name the upload is created with. */
   get fileName() {
-    return this.file.name;
+    return relativePathOf(this.file);
   }
 
   /** True while a run is under way. */
