@@ -4,6 +4,7 @@ using Hoist.Server.Errors;
 using Hoist.Server.Files;
 using Hoist.Server.Health;
 using Hoist.Server.Hosting;
+using Hoist.Server.Links;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Telemetry;
@@ -21,6 +22,7 @@ try
     builder.Services.AddHoistStorage(builder.Configuration);
     builder.Services.AddHoistUploads();
     builder.Services.AddHoistTus();
+    builder.Services.AddHoistShareLinks();
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
@@ -44,6 +46,7 @@ try
     app.MapUploads();
     app.MapTus();
     app.MapFiles();
+    app.MapShareLinks();
 
     await app.StartHoistAsync();
     await app.WaitForShutdownAsync();

@@ -10,6 +10,12 @@ internal static class HoistWire
     public const string Uploads = "/api/uploads";
     public const string Files = "/api/files";
     public const string Limits = "/api/limits";
+
+    /// <summary>Where a Hoist-signed share link downloads a file without credentials (docs/api.md, "Share links").</summary>
+    public const string Shared = "/api/shared";
+
+    /// <summary>The last segment of <c>POST /api/files/{key}/links</c>.</summary>
+    public const string LinksSegment = "links";
     public const string Healthz = "/healthz";
     public const string Readyz = "/readyz";
 
@@ -71,6 +77,11 @@ internal static class ErrorCodes
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string InvalidKey = "invalid_key";
     public const string InvalidArgument = "invalid_argument";
+
+    // Share links
+    public const string InvalidExpiresIn = "invalid_expires_in";
+    public const string LinkExpired = "link_expired";
+    public const string LinkForged = "link_forged";
 
     // Who may
     public const string Unauthorized = "unauthorized";

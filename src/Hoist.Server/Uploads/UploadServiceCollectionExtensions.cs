@@ -17,7 +17,7 @@ public static class UploadServiceCollectionExtensions
                 "Hoist:Uploads:MaxFileSize must be between 0 and 5 TiB (S3's object limit).")
             .Validate(o => o.AbandonAfter > TimeSpan.Zero, "Hoist:Uploads:AbandonAfter must be positive.")
             .Validate(o => o.SweepInterval >= TimeSpan.Zero, "Hoist:Uploads:SweepInterval must be zero (off) or positive.")
-            .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id}, end with {fileName}, and use no other placeholders than {yyyy}, {MM} and {dd}.")
+            .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id}, end with {fileName}, use no other placeholders than {yyyy}, {MM}, {dd} and {path}, and have {path} only as /{path}{fileName} at the end.")
             .ValidateOnStart();
         services.AddOptions<TokenOptions>()
             .BindConfiguration(TokenOptions.Section)
@@ -29,6 +29,7 @@ public static class UploadServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
+        services.AddSingleton<SignedUrlSigner>();
         services.AddSingleton<OwnerCreateGate>();
         services.AddHoistHooks();
         services.AddSingleton<UploadService>();
