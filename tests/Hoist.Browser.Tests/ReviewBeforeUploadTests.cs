@@ -21,14 +21,7 @@ public sealed class ReviewBeforeUploadTests(FileSystemPageFixture fixture) : ICl
         var data = files.Random("review-data.bin", 3 * 1024 * 1024);
         var removed = files.Random("review-removed.bin", 1000);
         await using var page = await UploadPage.OpenAsync(fixture, query: "autoStart=false");
-        var creates = 0;
-        page.Page.Request += (_, request) =>
-        {
-            if (request.Method == "POST" && request.Url.EndsWith("/api/uploads", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref creates);
-            }
-        };
+        var creates = page.RecordCreates();
         await Assertions.Expect(page.Page.Locator("#limits")).ToHaveTextAsync("Up to 64 MiB per file · any type");
 
         await page.AddFilesAsync([image.Path, data.Path, removed.Path]);
@@ -44,13 +37,13 @@ public sealed class ReviewBeforeUploadTests(FileSystemPageFixture fixture) : ICl
         await Assertions.Expect(page.Row(data.Name).Locator(".file-icon")).ToHaveTextAsync("FILE");
         await page.RowButton(removed.Name, "Remove").ClickAsync();
         await Assertions.Expect(page.Row(removed.Name)).ToHaveCountAsync(0);
-        Assert.Equal(0, Volatile.Read(ref creates));
+        Assert.Empty(creates);
 
         await page.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Upload 2 files" }).ClickAsync();
 
         await page.ExpectStatusAsync(image.Name, "complete");
         await page.ExpectStatusAsync(data.Name, "complete");
-        Assert.Equal(2, Volatile.Read(ref creates));
+        Assert.Equal(2, creates.Count);
         await fixture.AssertStoredAsync(image);
         await fixture.AssertStoredAsync(data);
         Assert.DoesNotContain(await fixture.ListKeysAsync(), k => k.EndsWith("/" + removed.Name, StringComparison.Ordinal));
@@ -63,21 +56,14 @@ public sealed class ReviewBeforeUploadTests(FileSystemPageFixture fixture) : ICl
         using var files = new TestFiles();
         var tooLarge = files.Sparse("beyond-the-limit.bin", PageFixture.MaxFileSize + 1);
         await using var page = await UploadPage.OpenAsync(fixture);
-        var creates = 0;
-        page.Page.Request += (_, request) =>
-        {
-            if (request.Method == "POST" && request.Url.EndsWith("/api/uploads", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref creates);
-            }
-        };
+        var creates = page.RecordCreates();
 
         await page.AddFilesAsync([tooLarge.Path]);
 
         await page.ExpectStatusAsync(tooLarge.Name, "failed");
         await Assertions.Expect(page.Row(tooLarge.Name)).ToContainTextAsync("The file is too large: 64 MiB. The limit is 64 MiB (67,108,864 bytes).");
         await Assertions.Expect(page.RowButton(tooLarge.Name, "Retry")).ToHaveCountAsync(0);
-        Assert.Equal(0, Volatile.Read(ref creates));
+        Assert.Empty(creates);
         Assert.Empty(page.Errors);
     }
 }

@@ -147,12 +147,17 @@ public sealed partial class UploadPage : IAsyncDisposable
     }
 
     /// <summary>The URLs of the part requests the page makes from now on, as the browser reports them.</summary>
-    public List<string> RecordPartRequests()
+    public List<string> RecordPartRequests() => RecordRequests("PUT", url => url.Contains("/parts/", StringComparison.Ordinal));
+
+    /// <summary>The URLs of the creates (POST /api/uploads) the page makes from now on.</summary>
+    public List<string> RecordCreates() => RecordRequests("POST", url => url.EndsWith("/api/uploads", StringComparison.Ordinal));
+
+    private List<string> RecordRequests(string method, Func<string, bool> matches)
     {
         var urls = new List<string>();
         Page.Request += (_, request) =>
         {
-            if (request.Method == "PUT" && request.Url.Contains("/parts/", StringComparison.Ordinal))
+            if (request.Method == method && matches(request.Url))
             {
                 lock (urls)
                 {
