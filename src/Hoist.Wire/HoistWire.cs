@@ -9,6 +9,7 @@ internal static class HoistWire
 {
     public const string Uploads = "/api/uploads";
     public const string Files = "/api/files";
+    public const string Limits = "/api/limits";
 
     /// <summary>Where a Hoist-signed share link downloads a file without credentials (docs/api.md, "Share links").</summary>
     public const string Shared = "/api/shared";

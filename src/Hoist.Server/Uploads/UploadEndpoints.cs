@@ -22,7 +22,15 @@ public static class UploadEndpoints
         uploads.MapGet("/{uploadId}/parts", ListPartsAsync);
         uploads.MapPost("/{uploadId}/complete", CompleteAsync);
         uploads.MapDelete("/{uploadId}", AbortAsync);
+        // What a client may send, so it can say so before sending (docs/api.md, "Limits").
+        app.MapGet(HoistWire.Limits, GetLimits).WithTags("Uploads").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         return app;
+    }
+
+    private static Ok<LimitsResponse> GetLimits(Microsoft.Extensions.Options.IOptions<UploadOptions> options)
+    {
+        var limits = options.Value;
+        return TypedResults.Ok(new LimitsResponse(limits.MaxFileSize, limits.AllowedContentTypes, limits.AllowedExtensions, limits.PreferredPartSize));
     }
 
     private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, CancellationToken cancellationToken)

@@ -94,9 +94,23 @@ public abstract class PageFixture : IAsyncLifetime
         return (Convert.ToHexStringLower(sha.GetHashAndReset()), length);
     }
 
+    /// <summary>Asserts that one stored file's key ends with the source's name and that it has the source's bytes.</summary>
+    public async Task AssertStoredAsync(TestFile source)
+    {
+        var key = Assert.Single(await ListKeysAsync(), k => k.EndsWith("/" + source.Name, StringComparison.Ordinal));
+        Assert.Equal((source.Sha256, source.Size), await DownloadSha256Async(key));
+    }
+
     /// <summary>GET /api/uploads/{uploadId}/parts: what the store holds of an upload.</summary>
     public async Task<UploadParts> ListPartsAsync(string uploadId) =>
         await Http.GetFromJsonAsync<UploadParts>($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts") ?? throw new InvalidOperationException("GET parts answered nothing.");
+
+    /// <summary>The status of GET /api/uploads/{uploadId}/parts: 200 while the upload is there, 404 once aborted.</summary>
+    public async Task<int> PartsStatusAsync(string uploadId)
+    {
+        using var response = await Http.GetAsync(new Uri($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts", UriKind.Relative));
+        return (int)response.StatusCode;
+    }
 
     /// <summary>DELETE /api/uploads/{uploadId}, as another client (or the sweeper) would.</summary>
     public async Task AbortUploadAsync(string uploadId)

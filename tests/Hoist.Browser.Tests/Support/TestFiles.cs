@@ -10,9 +10,13 @@ public sealed class TestFiles : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("hoist-browser-files-").FullName;
 
+    /// <summary>The folder the files are in: a name with slashes ("album/2024/a.txt") makes a tree inside it.</summary>
+    public string Folder => _folder;
+
     public TestFile Random(string name, long size)
     {
         var path = Path.Combine(_folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var file = File.Create(path))
         {
@@ -26,6 +30,14 @@ public sealed class TestFiles : IDisposable
             }
         }
         return new TestFile(path, name, size, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    /// <summary>A file with the given bytes (an image, say).</summary>
+    public TestFile Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, bytes);
+        return new TestFile(path, name, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     /// <summary>A file of the given size that takes no disk (a hole): for files the server refuses unread.</summary>

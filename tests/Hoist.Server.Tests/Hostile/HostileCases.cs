@@ -324,6 +324,7 @@ public static class HostileCases
         const string group = "authentication";
         yield return new(group, "no Authorization header", Setup.None, 401, "unauthorized", async c => await c.Nobody.CreateRawAsync(new { fileName = "a.txt", size = 1 }, c.Ct));
         yield return new(group, "an unknown key", Setup.None, 401, "unauthorized", c => CreateWithAuthorization(c, "Bearer not-a-key-anyone-was-given"));
+        yield return new(group, "the upload limits (`GET /api/limits`) with no credentials", Setup.None, 401, "unauthorized", async c => await c.Nobody.Http.GetAsync(new Uri("/api/limits", UriKind.Relative), c.Ct));
         yield return new(group, "Alice's key with one character changed", Setup.None, 401, "unauthorized", c => CreateWithAuthorization(c, "Bearer " + Security.ApiKeyOwners.AliceKey[..^1] + "X"));
         yield return new(group, "Alice's key in the Basic scheme", Setup.None, 401, "unauthorized", c =>
             CreateWithAuthorization(c, "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:" + Security.ApiKeyOwners.AliceKey))));

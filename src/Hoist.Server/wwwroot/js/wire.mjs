@@ -6,6 +6,7 @@
 export const routes = Object.freeze({
   uploads: 'api/uploads',
   files: 'api/files',
+  limits: 'api/limits',
   healthz: 'healthz',
   readyz: 'readyz',
 });
