@@ -4,6 +4,7 @@ using Hoist.Server.Errors;
 using Hoist.Server.Files;
 using Hoist.Server.Health;
 using Hoist.Server.Hosting;
+using Hoist.Server.S3Api;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Telemetry;
@@ -21,6 +22,7 @@ try
     builder.Services.AddHoistStorage(builder.Configuration);
     builder.Services.AddHoistUploads();
     builder.Services.AddHoistTus();
+    builder.Services.AddHoistS3Api();
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
@@ -43,6 +45,7 @@ try
     app.MapHealth();
     app.MapUploads();
     app.MapTus();
+    app.MapS3Api();
     app.MapFiles();
 
     await app.StartHoistAsync();

@@ -226,10 +226,10 @@ public sealed partial class UploadService(
         }
     }
 
-    private async Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, IReadOnlyList<StoredPart>? known, CancellationToken cancellationToken)
+    private Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, IReadOnlyList<StoredPart>? known, CancellationToken cancellationToken)
     {
         var plan = PlanOf(token);
-        try
+        return CompleteWithAsync(token, async () =>
         {
             var stored = new Dictionary<int, StoredPart>();
             await foreach (var part in known?.ToAsyncEnumerable() ?? store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
@@ -243,12 +243,25 @@ public sealed partial class UploadService(
                     $"{missing.Count} of {plan.PartCount} parts are missing or have the wrong size: {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}.",
                     new Dictionary<string, object?> { ["missingParts"] = missing });
             }
-            var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
+            return Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes the upload with the parts <paramref name="choose"/> picks (after its own checks), records
+    /// the post-finish event, and answers the object; a complete repeated after the first one succeeded
+    /// answers the same object.
+    /// </summary>
+    private async Task<CompleteUploadResponse> CompleteWithAsync(UploadToken token, Func<Task<List<StoredPart>>> choose, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var chosen = await choose();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen, cancellationToken);
             var answer = new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
             await FinishedAsync(token, answer, cancellationToken);
             metrics.UploadCompleted();
-            LogUploadCompleted(completed.Size, plan.PartCount);
+            LogUploadCompleted(completed.Size, chosen.Count);
             return answer;
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)

@@ -54,6 +54,16 @@ public sealed class UploadTokenSigner
         return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload))}";
     }
 
+    /// <summary>
+    /// The HMAC-SHA256 of other signed things under the same key (<see cref="SignedUrlSigner"/>): one key to
+    /// configure and rotate. Their payloads never start with '{', so none can pass for a token's JSON.
+    /// </summary>
+    public byte[] SignatureOf(ReadOnlySpan<byte> payload) => HMACSHA256.HashData(_key, payload);
+
+    /// <summary>Whether <paramref name="signature"/> is the HMAC of <paramref name="payload"/> under the current or a previous key.</summary>
+    public bool IsSignedWithAKnownKey(byte[] payload, byte[] signature) =>
+        signature.Length == HMACSHA256.HashSizeInBytes && SignedWithAKnownKey(payload, signature);
+
     /// <summary>The token's content after checking its form, signature, expiry and owner.</summary>
     public UploadToken Read(string uploadId, string owner)
     {
@@ -64,6 +74,20 @@ public sealed class UploadTokenSigner
             // expiry): another owner's uploads are invisible, whatever their state.
             throw ProblemExceptionHandler.UploadNotFound();
         }
+        if (token.ExpiresAt <= _time.GetUtcNow())
+        {
+            throw ApiErrors.UploadExpired.With($"It expired at {token.ExpiresAt:O}; start a new upload.");
+        }
+        return token;
+    }
+
+    /// <summary>
+    /// The token of a request that carries no credentials but a Hoist-signed URL granting it (a part PUT
+    /// of the /s3/ face, docs/uppy.md): form, signature and expiry are checked; the owner is the token's.
+    /// </summary>
+    public UploadToken ReadGranted(string uploadId)
+    {
+        var token = Verify(uploadId);
         if (token.ExpiresAt <= _time.GetUtcNow())
         {
             throw ApiErrors.UploadExpired.With($"It expired at {token.ExpiresAt:O}; start a new upload.");

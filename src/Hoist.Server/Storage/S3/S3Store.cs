@@ -18,7 +18,7 @@ namespace Hoist.Server.Storage.S3;
 /// </para>
 /// <para><see cref="S3StorageOptions.Prefix"/> is added to every key on the way in and removed on the way out.</para>
 /// </summary>
-public sealed partial class S3Store : IObjectStore, IDisposable
+public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposable
 {
     private const string DefaultRegion = "us-east-1";
 
