@@ -75,7 +75,8 @@ public sealed partial class UploadService
         {
             return await CompleteWithAsync(token, async () =>
             {
-                var stored = (await ListClientSizedPartsAsync(token, cancellationToken)).ToDictionary(p => p.PartNumber);
+                // Straight from the store: an upload gone because it completed answers its object (CompleteWithAsync).
+                var stored = await store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken).ToDictionaryAsync(p => p.PartNumber, cancellationToken: cancellationToken);
                 var chosen = CompleteRules.ChooseParts([.. named.Select(p => new StoredPart(p.PartNumber, 0, p.ETag, default))], stored);
                 var size = chosen.Sum(p => p.Size);
                 if (size > options.Value.MaxFileSize)
