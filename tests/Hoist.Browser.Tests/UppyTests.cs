@@ -40,7 +40,7 @@ public abstract class UppyTests(PageFixture fixture, UppyPage page) : IDisposabl
         var sent = new System.Collections.Concurrent.ConcurrentQueue<(string Method, Uri Url)>();
         tab.Request += (_, request) => sent.Enqueue((request.Method, new Uri(request.Url)));
 
-        await tab.GotoAsync(page.Url(plugin, fixture.BaseUri));
+        await tab.GotoAsync(page.Url(plugin, fixture.BaseUri, UppyServer.ApiKey));
         await tab.Locator(".uppy-Dashboard-input").First.SetInputFilesAsync(files.Select(f => f.Path));
         await tab.Locator(".uppy-StatusBar-actionBtn--upload").ClickAsync();
         await tab.WaitForFunctionAsync("() => window.completed !== undefined", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
@@ -53,6 +53,7 @@ public abstract class UppyTests(PageFixture fixture, UppyPage page) : IDisposabl
         foreach (var file in files)
         {
             var key = Assert.Single(keys, k => k.EndsWith("/" + file.Name, StringComparison.Ordinal));
+            Assert.StartsWith(UppyServer.Owner + "/", key, StringComparison.Ordinal);
             Assert.Equal((file.Sha256, file.Length), await fixture.DownloadSha256Async(key));
         }
         if (plugin == "aws-s3")
@@ -77,14 +78,34 @@ public abstract class UppyTests(PageFixture fixture, UppyPage page) : IDisposabl
     }
 }
 
-/// <summary>Hoist on the file system store, allowing the Uppy page's origin (Hoist:Cors:AllowedOrigins).</summary>
+/// <summary>
+/// How the Uppy tests' Hoist is set up: API keys (the page sends its key as the README shows, a header for
+/// @uppy/tus, a fetch wrapper for @uppy/aws-s3's Companion calls) and the page's origin allowed for CORS.
+/// </summary>
+internal static class UppyServer
+{
+    public const string Owner = "uppy-owner";
+    public const string ApiKey = "uppy-tests-api-key-0123456789abcdef";
+
+    public static IReadOnlyDictionary<string, string?> Settings(UppyPage page) => new Dictionary<string, string?>
+    {
+        ["Hoist:Auth:Mode"] = "ApiKeys",
+        ["Hoist:Auth:ApiKeys:0:Key"] = ApiKey,
+        ["Hoist:Auth:ApiKeys:0:Owner"] = Owner,
+        ["Hoist:Cors:AllowedOrigins:0"] = page.Origin,
+    };
+}
+
+/// <summary>Hoist on the file system store, set up for the Uppy page (<see cref="UppyServer"/>).</summary>
 public sealed class UppyOnFileSystemFixture : FileSystemPageFixture
 {
     private UppyPage? _page;
 
     public UppyPage Page => _page ?? throw new InvalidOperationException("Not started.");
 
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = Page.Origin };
+    public override string? Bearer => UppyServer.ApiKey;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => UppyServer.Settings(Page);
 
     public override async Task InitializeAsync()
     {
@@ -109,7 +130,9 @@ public sealed class UppyOnS3Fixture : S3PageFixture
 
     public UppyPage Page => _page ?? throw new InvalidOperationException("Not started.");
 
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = Page.Origin };
+    public override string? Bearer => UppyServer.ApiKey;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => UppyServer.Settings(Page);
 
     public override async Task InitializeAsync()
     {

@@ -26,6 +26,9 @@ public abstract class PageFixture : IAsyncLifetime
     /// <summary>Hoist:Storage:* for this fixture's store.</summary>
     protected abstract IReadOnlyDictionary<string, string?> StoreSettings { get; }
 
+    /// <summary>The API key the fixture's own calls (listing, downloads) send, when its server wants one.</summary>
+    public virtual string? Bearer => null;
+
     /// <summary>Further settings of a fixture made for some tests (e.g. an allowed CORS origin).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
@@ -58,6 +61,10 @@ public abstract class PageFixture : IAsyncLifetime
         _server = new HoistServer(settings, Parts);
         BaseUri = _server.Start();
         _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromMinutes(2) };
+        if (Bearer is { } bearer)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 

@@ -34,9 +34,9 @@ public sealed class UppyPage : IDisposable
     /// <summary>Builds the page if needed and starts serving it.</summary>
     public static async Task<UppyPage> StartAsync() => new(await Bundle.Value);
 
-    /// <summary>The page's address with Uppy set up for <paramref name="plugin"/> ("tus" or "aws-s3") against <paramref name="hoist"/>.</summary>
-    public string Url(string plugin, Uri hoist) =>
-        $"{Origin}/index.html?plugin={plugin}&hoist={Uri.EscapeDataString(hoist.AbsoluteUri.TrimEnd('/'))}";
+    /// <summary>The page's address with Uppy set up for <paramref name="plugin"/> ("tus" or "aws-s3") against <paramref name="hoist"/>, sending <paramref name="apiKey"/>.</summary>
+    public string Url(string plugin, Uri hoist, string apiKey) =>
+        $"{Origin}/index.html?plugin={plugin}&hoist={Uri.EscapeDataString(hoist.AbsoluteUri.TrimEnd('/'))}&key={Uri.EscapeDataString(apiKey)}";
 
     public void Dispose()
     {
