@@ -12,29 +12,10 @@ namespace Hoist.Server.Uploads;
 public sealed partial class UploadService
 {
     /// <summary>Stores one part of a client-sized upload; <paramref name="md5"/>, when given, must be the MD5 of the bytes or nothing is stored.</summary>
-    public async Task<StoredPart> UploadClientSizedPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? md5, CancellationToken cancellationToken)
+    public Task<StoredPart> UploadClientSizedPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? md5, CancellationToken cancellationToken)
     {
         CheckClientSizedPart(partNumber, length);
-        var received = new CountingStream(md5 is null ? body : new Md5CheckedStream(body, md5));
-        var started = metrics.PartStarted();
-        StoredPart stored;
-        try
-        {
-            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, received, length, null, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            metrics.PartEnded(started, received.BytesRead, 0, e);
-            LogPartFailed(partNumber, received.BytesRead, HoistMetrics.ReasonOf(e));
-            if (e is StoreException { Code: StoreErrorCode.NoSuchUpload })
-            {
-                await RefuseIfCompletedAsync(token, cancellationToken);
-            }
-            throw;
-        }
-        metrics.PartEnded(started, received.BytesRead, stored.Size, null);
-        LogPartStored(partNumber, stored.Size);
-        return stored;
+        return StorePartAsync(token, partNumber, md5 is null ? body : new Md5CheckedStream(body, md5), length, null, cancellationToken);
     }
 
     /// <summary>Refuses a part number or length no store would take, before a byte of the body is read.</summary>

@@ -159,6 +159,20 @@ public sealed partial class UploadService(
     {
         var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
+        var stored = await StorePartAsync(token, partNumber, body, length, sha256, cancellationToken);
+        var answer = Describe(stored, sha256);
+        if (plan.PartCount == 1)
+        {
+            // A file of one part needs nothing more: complete it now and save the client a round trip
+            // (and the store a listing: the part just stored is the only one).
+            return answer with { Completed = await CompleteAsync(token, cancellationToken, [stored]) };
+        }
+        return answer;
+    }
+
+    /// <summary>Streams a part, already checked, to the store: counted, logged, and an upload gone because it completed said so.</summary>
+    private async Task<StoredPart> StorePartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
+    {
         StoredPart stored;
         var received = new CountingStream(body);
         var started = metrics.PartStarted();
@@ -178,14 +192,7 @@ public sealed partial class UploadService(
         }
         metrics.PartEnded(started, received.BytesRead, stored.Size, null);
         LogPartStored(partNumber, stored.Size);
-        var answer = Describe(stored, sha256);
-        if (plan.PartCount == 1)
-        {
-            // A file of one part needs nothing more: complete it now and save the client a round trip
-            // (and the store a listing: the part just stored is the only one).
-            return answer with { Completed = await CompleteAsync(token, cancellationToken, [stored]) };
-        }
-        return answer;
+        return stored;
     }
 
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
