@@ -17,10 +17,11 @@ internal static class HoistCommandLine
             GetCommand.Create(),
             AbortCommand.Create(),
             RemoveCommand.Create(),
+            LinkCommand.Create(),
             PendingCommand.Create(),
         };
         var parse = root.Parse(args);
-        if (UnknownWords.Describe(parse) is { } unknown)
+        if (UnknownWords.FindUnknownOption(parse) is { } unknown)
         {
             // Said alone: the other errors (a "file" named --paralel, a missing argument) follow from it.
             await Console.Error.WriteLineAsync($"hoist: {unknown}");

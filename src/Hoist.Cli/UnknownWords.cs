@@ -10,7 +10,7 @@ namespace Hoist.Cli;
 internal static class UnknownWords
 {
     /// <summary>What to say about the first unknown option or command (with the nearest known one), or null when there is none.</summary>
-    public static string? Describe(ParseResult parse)
+    public static string? FindUnknownOption(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
         var path = "hoist" + (command is RootCommand ? "" : " " + command.Name);

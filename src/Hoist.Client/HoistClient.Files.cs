@@ -1,6 +1,7 @@
 using Hoist.Wire;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Hoist.Client.Http;
@@ -59,6 +60,32 @@ public sealed partial class HoistClient
         {
             // Deleted by a try whose answer never arrived.
         }
+    }
+
+    /// <summary>The longest a share link may live (the server's limit, S3's limit on presigned URLs).</summary>
+    public static readonly TimeSpan MaxLinkLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A link that downloads one of the caller's files without credentials until it expires
+    /// (<c>POST /api/files/{key}/links</c>). Retried like any request: each try makes a new link, all valid.
+    /// </summary>
+    /// <param name="key">The file's key.</param>
+    /// <param name="expiresIn">How long the link works: whole seconds, from 1 s to <see cref="MaxLinkLifetime"/>.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>The link and when it expires.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expiresIn"/> is under a second or over 7 days.</exception>
+    /// <exception cref="HoistApiException">The file does not exist (<see cref="HoistApiException.IsFileNotFound"/>: missing, or another owner's), or another refusal.</exception>
+    public async Task<ShareLink> CreateLinkAsync(string key, TimeSpan expiresIn, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(expiresIn, TimeSpan.FromSeconds(1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expiresIn, MaxLinkLifetime);
+        var body = new ShareLinkRequest((long)Math.Ceiling(expiresIn.TotalSeconds));
+        var link = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, FileUri(key, HoistWire.LinksSegment))
+        {
+            Content = JsonContent.Create(body, ApiJson.Default.ShareLinkRequest),
+        }, ApiJson.Default.ShareLinkResponse, null, cancellationToken);
+        return new ShareLink(key, link.Url, link.ExpiresAt);
     }
 
     /// <summary>Opens a stored file for reading. No retries: for a resilient copy use <see cref="DownloadToFileAsync"/>.</summary>

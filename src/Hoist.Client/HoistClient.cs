@@ -60,6 +60,6 @@ public sealed partial class HoistClient
         ApiUri($"{HoistWire.Uploads[1..]}/{Uri.EscapeDataString(uploadId)}{(rest is null ? "" : "/" + rest)}");
 
     /// <summary>A key as a URL path: each segment escaped, the slashes kept.</summary>
-    internal Uri FileUri(string key) =>
-        ApiUri(HoistWire.Files[1..] + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)));
+    internal Uri FileUri(string key, string? rest = null) =>
+        ApiUri(HoistWire.Files[1..] + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)) + (rest is null ? "" : "/" + rest));
 }

@@ -4,6 +4,7 @@ using Hoist.Server.Errors;
 using Hoist.Server.Files;
 using Hoist.Server.Health;
 using Hoist.Server.Hosting;
+using Hoist.Server.Links;
 using Hoist.Server.S3Api;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
@@ -23,6 +24,7 @@ try
     builder.Services.AddHoistUploads();
     builder.Services.AddHoistTus();
     builder.Services.AddHoistS3Api();
+    builder.Services.AddHoistShareLinks();
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
     builder.Services.AddHoistSecurity(builder.Configuration);
@@ -47,6 +49,7 @@ try
     app.MapTus();
     app.MapS3Api();
     app.MapFiles();
+    app.MapShareLinks();
 
     await app.StartHoistAsync();
     await app.WaitForShutdownAsync();

@@ -9,6 +9,12 @@ internal static class HoistWire
 {
     public const string Uploads = "/api/uploads";
     public const string Files = "/api/files";
+
+    /// <summary>Where a Hoist-signed share link downloads a file without credentials (docs/api.md, "Share links").</summary>
+    public const string Shared = "/api/shared";
+
+    /// <summary>The last segment of <c>POST /api/files/{key}/links</c>.</summary>
+    public const string LinksSegment = "links";
     public const string Healthz = "/healthz";
     public const string Readyz = "/readyz";
 
@@ -72,6 +78,7 @@ internal static class ErrorCodes
     public const string InvalidArgument = "invalid_argument";
 
     // Share links and other Hoist-signed URLs
+    public const string InvalidExpiresIn = "invalid_expires_in";
     public const string LinkExpired = "link_expired";
     public const string LinkForged = "link_forged";
 

@@ -2,7 +2,7 @@ using Hoist.Client.Tests.Support;
 
 namespace Hoist.Client.Tests;
 
-/// <summary>`hoist upload &lt;folder&gt;` as a process, on each store: 50 small files and 2 large ones, relative paths kept in metadata.</summary>
+/// <summary>`hoist upload &lt;folder&gt;` as a process, on each store: 50 small files and 2 large ones, relative paths kept in the keys ({path}) and in metadata.</summary>
 public abstract class CliFolderTests(HoistServerFixture server) : IDisposable
 {
     private const int MiB = 1024 * 1024;
@@ -15,7 +15,7 @@ public abstract class CliFolderTests(HoistServerFixture server) : IDisposable
     }
 
     [Fact]
-    public async Task A_folder_of_50_small_files_and_2_large_ones_is_uploaded_with_relative_paths_kept()
+    public async Task A_folder_of_50_small_files_and_2_large_ones_is_uploaded_with_relative_paths_kept_in_keys_and_listings()
     {
         var sizes = new Random(40);
         var expected = new Dictionary<string, string>();
@@ -45,7 +45,8 @@ public abstract class CliFolderTests(HoistServerFixture server) : IDisposable
                 var info = await store.HeadObjectAsync(key, cancellationToken);
                 Assert.NotNull(info);
                 Assert.Equal(name, Uri.UnescapeDataString(info.Metadata[Hoist.Server.Uploads.UploadService.OriginalNameMetadata]));
-                Assert.EndsWith("/" + Path.GetFileName(name), key, StringComparison.Ordinal);
+                // The tree is kept under each file's own id: owner/yyyy/MM/dd/id/photos/day1/img01.jpg.
+                Assert.Matches("^anonymous/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-z]{12}/" + System.Text.RegularExpressions.Regex.Escape(name) + "$", key);
                 var target = _files.Combine("back", name);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 var back = await client.DownloadToFileAsync(key, target, null, cancellationToken);
@@ -56,6 +57,8 @@ public abstract class CliFolderTests(HoistServerFixture server) : IDisposable
         {
             (store as IDisposable)?.Dispose();
         }
+        var listed = CliTests.JsonLines((await HoistCli.RunAsync(["ls", "--server", server.Url.OriginalString, "--json"])).Output).Select(d => d.GetProperty("key").GetString()!).ToList();
+        Assert.All(expected.Keys, name => Assert.Contains(listed, key => key.EndsWith("/" + name, StringComparison.Ordinal)));
     }
 }
 

@@ -11,6 +11,8 @@ public sealed class S3StoreFixture : StoreFixture
 {
     private const string EnvironmentPrefix = "Hoist__Storage__S3__";
 
+    public override bool Presigns => true;
+
     private static readonly Dictionary<string, string> LocalServer = new()
     {
         ["ServiceUrl"] = "http://127.0.0.1:7480",

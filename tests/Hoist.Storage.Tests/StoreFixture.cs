@@ -22,6 +22,9 @@ public abstract class StoreFixture : IAsyncLifetime
     /// <summary>What the store can do beyond the core contract, as the app sees it.</summary>
     public StoreCapabilities Capabilities { get; private set; } = null!;
 
+    /// <summary>Whether this store is expected to presign GETs (<see cref="StoreCapabilities.Presigning"/>).</summary>
+    public virtual bool Presigns => false;
+
     /// <summary>The settings under Hoist:Storage, as an app would read them.</summary>
     protected abstract IReadOnlyDictionary<string, string?> Settings();
 

@@ -33,25 +33,25 @@ internal static class AbortCommand
                 try
                 {
                     await CliOptions.CreateClient(target, CliOptions.TokenOf(parse, token), parse.GetValue(retryFor)).AbortAsync(id, cancellationToken);
-                    Console.Out.WriteLine($"aborted {Describe(id, recorded)}");
+                    Console.Out.WriteLine($"aborted {Label(id, recorded)}");
                 }
                 catch (HoistApiException e) when (e.IsUploadGone)
                 {
-                    Console.Out.WriteLine($"already gone: {Describe(id, recorded)} ({e.Code})");
+                    Console.Out.WriteLine($"already gone: {Label(id, recorded)} ({e.Code})");
                 }
                 catch (HoistApiException e) when (e.IsUploadCompleted)
                 {
-                    Console.Out.WriteLine($"already complete, nothing to abort: {Describe(id, recorded)} (its file is stored; `hoist ls` shows it)");
+                    Console.Out.WriteLine($"already complete, nothing to abort: {Label(id, recorded)} (its file is stored; `hoist ls` shows it)");
                 }
                 catch (HoistApiException e) when (e.IsUploadIdRefused && recorded is not null && SameServer(recorded.Server, target))
                 {
                     // Only the server the upload began on can say it no longer knows the id; another server's refusal proves nothing.
-                    await Console.Error.WriteLineAsync($"hoist: cannot abort {Describe(id, recorded)}: {Transfers.TransferRunner.WhyUnknown(e)} Its record is dropped from the state file.");
+                    await Console.Error.WriteLineAsync($"hoist: cannot abort {Label(id, recorded)}: {Transfers.TransferRunner.WhyUnknown(e)} Its record is dropped from the state file.");
                     status = ExitCodes.Failed;
                 }
                 catch (Exception e) when (e is HoistApiException or HttpRequestException or TimeoutException)
                 {
-                    await Console.Error.WriteLineAsync($"hoist: {Describe(id, recorded)}: {e.Message}");
+                    await Console.Error.WriteLineAsync($"hoist: {Label(id, recorded)}: {e.Message}");
                     status = ExitCodes.Failed;
                     continue;
                 }
@@ -65,7 +65,7 @@ internal static class AbortCommand
     private static bool SameServer(string recorded, Uri target) =>
         CliOptions.ParseServer(recorded) is { } uri && Uri.Compare(uri, target, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
-    private static string Describe(string id, UploadRecord? record) => record is null ? Short(id) : $"{record.Name} ({Short(id)})";
+    private static string Label(string id, UploadRecord? record) => record is null ? Short(id) : $"{record.Name} ({Short(id)})";
 
     private static string Short(string id) => id.Length <= 16 ? id : id[..12] + "…";
 }

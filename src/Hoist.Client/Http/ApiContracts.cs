@@ -19,6 +19,10 @@ internal sealed record FileEntry(string Key, long Size, DateTimeOffset LastModif
 
 internal sealed record FilesResponse(IReadOnlyList<FileEntry> Files, string? NextContinuationToken);
 
+internal sealed record ShareLinkRequest(long ExpiresIn);
+
+internal sealed record ShareLinkResponse(Uri Url, DateTimeOffset ExpiresAt);
+
 internal sealed record ProblemResponse(string? Title, string? Detail, string? Code);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -28,5 +32,7 @@ internal sealed record ProblemResponse(string? Title, string? Detail, string? Co
 [JsonSerializable(typeof(PartsResponse))]
 [JsonSerializable(typeof(CompleteUploadResponse))]
 [JsonSerializable(typeof(FilesResponse))]
+[JsonSerializable(typeof(ShareLinkRequest))]
+[JsonSerializable(typeof(ShareLinkResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -65,6 +65,7 @@ public static class ApiErrors
     public static readonly ApiError InvalidArgument = new(400, ErrorCodes.InvalidArgument, "The request is not valid.");
 
     // Share links and other Hoist-signed URLs
+    public static readonly ApiError InvalidExpiresIn = new(400, ErrorCodes.InvalidExpiresIn, "expiresIn must be a whole number of seconds from 1 to 604800 (7 days).");
     public static readonly ApiError LinkExpired = new(410, ErrorCodes.LinkExpired, "The link has expired.");
     public static readonly ApiError LinkForged = new(403, ErrorCodes.LinkForged, "The link was not signed by this server.");
 

@@ -1,11 +1,8 @@
 using Hoist.Wire;
-using System.Globalization;
 using Hoist.Server.Errors;
 using Hoist.Server.Keys;
 using Hoist.Server.Storage;
-using Hoist.Server.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Hoist.Server.Files;
 
@@ -61,74 +58,8 @@ public static class FileEndpoints
         return TypedResults.Ok(new FilesResponse(entries, page.NextContinuationToken));
     }
 
-    private static async Task DownloadAsync(string key, HttpContext context, IObjectStore store, CancellationToken cancellationToken)
-    {
-        if (!key.StartsWith(Owner.Prefix(Owner.Of(context)), StringComparison.Ordinal))
-        {
-            throw ApiErrors.FileNotFound.With();
-        }
-        var range = ParseRange(context.Request.Headers.Range);
-        ObjectContent content;
-        try
-        {
-            content = await store.GetObjectAsync(key, range, cancellationToken);
-        }
-        catch (StoreException e) when (e.Code == StoreErrorCode.InvalidKey)
-        {
-            throw ApiErrors.FileNotFound.With();
-        }
-        catch (StoreException e) when (e.Code == StoreErrorCode.InvalidRange)
-        {
-            // The exception handler clears the response's headers: the Content-Range travels with the refusal.
-            var whole = await store.HeadObjectAsync(key, cancellationToken);
-            throw ApiErrors.RangeNotSatisfiable.With(e.Message,
-                headers: whole is null ? null : new Dictionary<string, string> { [HeaderNames.ContentRange] = $"bytes */{whole.Size}" });
-        }
-        await using (content)
-        {
-            var response = context.Response;
-            var info = content.Info;
-            response.StatusCode = content.IsRange ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
-            response.ContentLength = content.Length;
-            // Served as a download, never rendered: an uploaded HTML file must not run on our origin.
-            response.ContentType = DownloadContentType.For(info.ContentType);
-            response.Headers.XContentTypeOptions = "nosniff";
-            response.Headers.ContentDisposition = Disposition(info);
-            response.Headers.AcceptRanges = "bytes";
-            response.Headers.ETag = $"\"{info.ETag}\"";
-            response.Headers.LastModified = info.LastModified.ToString("R", CultureInfo.InvariantCulture);
-            if (content.IsRange)
-            {
-                response.Headers.ContentRange = $"bytes {content.First}-{content.First + content.Length - 1}/{info.Size}";
-            }
-            if (!HttpMethods.IsHead(context.Request.Method))
-            {
-                await content.Body.CopyToAsync(response.Body, 1024 * 1024, cancellationToken);
-            }
-        }
-    }
-
-    private static string Disposition(ObjectInfo info)
-    {
-        var name = info.Key[(info.Key.LastIndexOf('/') + 1)..];
-        if (info.Metadata.TryGetValue(UploadService.OriginalNameMetadata, out var original))
-        {
-            name = FileNameSanitizer.FileName(Uri.UnescapeDataString(original));
-        }
-        var header = new ContentDispositionHeaderValue("attachment");
-        header.SetHttpFileName(name);
-        return header.ToString();
-    }
-
-    /// <summary>One byte range ("bytes=a-b", "bytes=a-", "bytes=-n"); anything else means the whole file, as HTTP allows.</summary>
-    private static ByteRange? ParseRange(string? header)
-    {
-        if (string.IsNullOrEmpty(header) || !RangeHeaderValue.TryParse(header, out var parsed)
-            || !parsed.Unit.Equals("bytes", StringComparison.OrdinalIgnoreCase) || parsed.Ranges.Count != 1)
-        {
-            return null;
-        }
-        var item = parsed.Ranges.First();
-        return item.From is null ? new ByteRange(null, null, item.To) : new ByteRange(item.From, item.To);
-    }
+    private static Task DownloadAsync(string key, HttpContext context, IObjectStore store, CancellationToken cancellationToken) =>
+        key.StartsWith(Owner.Prefix(Owner.Of(context)), StringComparison.Ordinal)
+            ? FileDownload.ServeAsync(key, context, store, cancellationToken)
+            : throw ApiErrors.FileNotFound.With();
 }

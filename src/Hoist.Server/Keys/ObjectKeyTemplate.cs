@@ -6,14 +6,19 @@ namespace Hoist.Server.Keys;
 
 /// <summary>
 /// Names the object of a new upload from the configured template (docs/key-template.md). The client
-/// only contributes a sanitized file name; a fresh random id makes every key unique, so no upload
+/// only contributes a sanitized file name and, through {path}, its sanitized relative folder; a fresh random id makes every key unique, so no upload
 /// overwrites another. The template is expanded in one pass: each placeholder is replaced once and a
 /// value is never read again as template text, so an owner or a file name that looks like a
 /// placeholder stays text.
 /// </summary>
 public sealed partial class ObjectKeyTemplate(string template, TimeProvider time)
 {
-    public const string Default = "{owner}/{yyyy}/{MM}/{dd}/{id}/{fileName}";
+    public const string Default = "{owner}/{yyyy}/{MM}/{dd}/{id}/{path}{fileName}";
+
+    /// <summary>Whether keys take the client's folder ({path}): only then may a folder be too long for a key.</summary>
+    public bool UsesPath { get; } = template.Contains(PathFileName, StringComparison.Ordinal);
+
+    private const string PathFileName = "{path}{fileName}";
     private const string IdAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
     public string KeyFor(string owner, string fileName)
@@ -26,6 +31,7 @@ public sealed partial class ObjectKeyTemplate(string template, TimeProvider time
             "MM" => now.ToString("MM", CultureInfo.InvariantCulture),
             "dd" => now.ToString("dd", CultureInfo.InvariantCulture),
             "id" => NewId(),
+            "path" => FileNameSanitizer.Folder(fileName),
             "fileName" => FileNameSanitizer.FileName(fileName),
             var other => throw new InvalidOperationException($"Unknown placeholder {{{other}}}: Problem() should have refused the template."),
         });
@@ -52,7 +58,13 @@ public sealed partial class ObjectKeyTemplate(string template, TimeProvider time
         }
         if (Placeholder().Replace(template, "").IndexOfAny(['{', '}']) >= 0 || template.IndexOf("{owner}", 1, StringComparison.Ordinal) >= 0)
         {
-            return "its only placeholders are {owner} (once, first), {yyyy}, {MM}, {dd}, {id} and {fileName}";
+            return "its only placeholders are {owner} (once, first), {yyyy}, {MM}, {dd}, {id}, {path} and {fileName}";
+        }
+        // {path} is "" or ends with '/': anywhere but right before {fileName} it would leave "//" or glue onto a segment.
+        var paths = template.Split("{path}").Length - 1;
+        if (paths > 1 || (paths == 1 && !template.EndsWith("/" + PathFileName, StringComparison.Ordinal)))
+        {
+            return "{path} may appear once, as /{path}{fileName} at the end";
         }
         return null;
     }
@@ -60,6 +72,6 @@ public sealed partial class ObjectKeyTemplate(string template, TimeProvider time
     /// <summary>12 characters of Crockford-style base32: 60 random bits.</summary>
     private static string NewId() => RandomNumberGenerator.GetString(IdAlphabet, 12);
 
-    [GeneratedRegex(@"\{(owner|yyyy|MM|dd|id|fileName)\}")]
+    [GeneratedRegex(@"\{(owner|yyyy|MM|dd|id|path|fileName)\}")]
     private static partial Regex Placeholder();
 }

@@ -49,7 +49,7 @@ public static class S3ApiEndpoints
     private static async Task<Ok<S3CreateResponse>> CreateAsync(HttpContext context, UploadService uploads, IOptions<StorageOptions> storage, CancellationToken cancellationToken)
     {
         var owner = Owner.Of(context);
-        UploadScope.Describe(owner);
+        UploadScope.Name(owner);
         var request = await UploadEndpoints.ReadJsonAsync<S3CreateRequest>(context, cancellationToken);
         var created = await uploads.CreateWithDeferredSizeAsync(owner, request.FileName ?? "", request.Type, cancellationToken);
         return TypedResults.Ok(new S3CreateResponse(created.Key, created.UploadId, BucketOf(storage)));
@@ -113,7 +113,7 @@ public static class S3ApiEndpoints
     private static async Task<Ok<S3PostParameters>> ParamsAsync(string? filename, string? type, HttpContext context, UploadService uploads, PartUrls urls, CancellationToken cancellationToken)
     {
         var owner = Owner.Of(context);
-        UploadScope.Describe(owner);
+        UploadScope.Name(owner);
         var created = await uploads.CreateWithDeferredSizeAsync(owner, filename ?? "", type, cancellationToken);
         return TypedResults.Ok(new S3PostParameters(HttpMethods.Post, urls.ForObject(context.Request, created.UploadId),
             new Dictionary<string, string> { ["key"] = created.Key }, (long)urls.Lifetime.TotalSeconds));
@@ -209,9 +209,9 @@ public static class S3ApiEndpoints
     private static UploadToken ReadToken(string uploadId, string? key, HttpContext context, UploadTokenSigner signer)
     {
         var owner = Owner.Of(context);
-        UploadScope.Describe(owner);
+        UploadScope.Name(owner);
         var token = signer.Read(uploadId, owner);
-        UploadScope.Describe(owner, token.StoreUploadId, token.Key);
+        UploadScope.Name(owner, token.StoreUploadId, token.Key);
         RequireClientSized(token);
         RequireKey(key, token);
         return token;
@@ -220,7 +220,7 @@ public static class S3ApiEndpoints
     private static UploadToken ReadGrantedToken(string uploadId, UploadTokenSigner signer)
     {
         var token = signer.ReadGranted(uploadId);
-        UploadScope.Describe(token.Owner, token.StoreUploadId, token.Key);
+        UploadScope.Name(token.Owner, token.StoreUploadId, token.Key);
         RequireClientSized(token);
         return token;
     }

@@ -13,6 +13,13 @@ public interface IPresigningStore
     static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(7);
 
     /// <summary>
+    /// A URL that GETs the object at <paramref name="key"/> (whole, or one Range) until <paramref name="expiresAt"/>
+    /// (a time further than <see cref="MaxLifetime"/> is cut to it), answered with these Content-Disposition and Content-Type.
+    /// It is made without asking the store whether the object exists: fetching it answers 404 if it does not.
+    /// </summary>
+    Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, string contentDisposition, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A URL that PUTs part <paramref name="partNumber"/> of an upload until <paramref name="expiresAt"/>.
     /// With <paramref name="contentMd5"/> (the 16-byte MD5 of the part) the URL is signed with it: the PUT
     /// must send it as <c>Content-MD5</c>, and the store refuses bytes that do not match it. Made without

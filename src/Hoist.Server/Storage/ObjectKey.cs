@@ -13,7 +13,7 @@ public static class ObjectKey
 
     public static void Validate(string key)
     {
-        if (Describe(key) is { } problem)
+        if (ProblemWith(key) is { } problem)
         {
             throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid object key: {problem}.");
         }
@@ -29,7 +29,7 @@ public static class ObjectKey
     /// <summary>A scratch object's name: a valid key (the reserved check aside) of at most 512 bytes, so that it fits under the scratch folder and a prefix.</summary>
     public static void ValidateScratchName(string name)
     {
-        if (Describe(name) is { } problem)
+        if (ProblemWith(name) is { } problem)
         {
             throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid scratch name: {problem}.");
         }
@@ -47,9 +47,9 @@ public static class ObjectKey
             return;
         }
         var trimmed = prefix.EndsWith('/') ? prefix[..^1] : prefix;
-        if (trimmed.Length == 0 || Describe(trimmed) is { } problem)
+        if (trimmed.Length == 0 || ProblemWith(trimmed) is { } problem)
         {
-            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid scratch prefix: {Describe(trimmed) ?? "it is only '/'"}.");
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid scratch prefix: {ProblemWith(trimmed) ?? "it is only '/'"}.");
         }
     }
 
@@ -64,13 +64,13 @@ public static class ObjectKey
             return;
         }
         var trimmed = prefix.EndsWith('/') ? prefix[..^1] : prefix;
-        if (trimmed.Length == 0 || Describe(trimmed) is { } problem)
+        if (trimmed.Length == 0 || ProblemWith(trimmed) is { } problem)
         {
-            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid prefix: {Describe(trimmed) ?? "it is only '/'"}.");
+            throw new StoreException(StoreErrorCode.InvalidKey, $"Invalid prefix: {ProblemWith(trimmed) ?? "it is only '/'"}.");
         }
     }
 
-    private static string? Describe(string key)
+    private static string? ProblemWith(string key)
     {
         if (string.IsNullOrEmpty(key))
         {

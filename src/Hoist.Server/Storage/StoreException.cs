@@ -30,4 +30,8 @@ public sealed class StoreException(StoreErrorCode code, string message, Exceptio
     : Exception(message, inner)
 {
     public StoreErrorCode Code { get; } = code;
+
+    /// <summary>The one answer of every store for an upload id it does not know (or no longer knows).</summary>
+    public static StoreException NoSuchUpload(string uploadId, Exception? inner = null) =>
+        new(StoreErrorCode.NoSuchUpload, $"The upload '{uploadId}' does not exist (it may have been completed or aborted).", inner);
 }

@@ -66,4 +66,13 @@ public static class S3Limits
     public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024 * 1024;
     public const int MaxKeyBytes = 1024;
+
+    /// <summary>Part numbers go from 1 to <see cref="MaxPartNumber"/>, in every store.</summary>
+    public static void RequirePartNumber(int partNumber)
+    {
+        if (partNumber is < 1 or > MaxPartNumber)
+        {
+            throw new StoreException(StoreErrorCode.InvalidArgument, $"Part numbers go from 1 to {MaxPartNumber}.");
+        }
+    }
 }

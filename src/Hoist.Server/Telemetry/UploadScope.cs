@@ -9,7 +9,7 @@ namespace Hoist.Server.Telemetry;
 /// (a logging scope: <c>UploadId</c>, <c>Owner</c>, <c>Key</c>) and on the request's span (tags
 /// <c>hoist.upload_id</c>, <c>hoist.owner</c>, <c>hoist.key</c>). <see cref="UseUploadScopes"/> opens
 /// an empty scope for every /api/uploads request, first in the pipeline, so that it also covers the
-/// exception handler's lines; the upload endpoints fill it in (<see cref="Describe"/>) as soon as they
+/// exception handler's lines; the upload endpoints fill it in (<see cref="Name"/>) as soon as they
 /// know the owner and have read the upload id (a create: once the service has begun the upload).
 /// <c>UploadId</c> is the store's upload id (the <c>u</c> field of the API's uploadId,
 /// docs/upload-token.md): short, and the same in the store, the traces and the logs.
@@ -28,7 +28,7 @@ public sealed class UploadScope : IReadOnlyList<KeyValuePair<string, object?>>
     public KeyValuePair<string, object?> this[int index] => _fields[index];
 
     /// <summary>Names the upload of the request being served, if any (the sweeper's calls have none).</summary>
-    public static void Describe(string owner, string? uploadId = null, string? key = null)
+    public static void Name(string owner, string? uploadId = null, string? key = null)
     {
         if (CurrentScope.Value is not { } scope)
         {

@@ -28,7 +28,7 @@ public static class UploadEndpoints
     private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, CancellationToken cancellationToken)
     {
         var owner = Owner.Of(context);
-        UploadScope.Describe(owner);
+        UploadScope.Name(owner);
         var request = await ReadJsonAsync<CreateUploadRequest>(context, cancellationToken);
         var created = await uploads.CreateAsync(owner, request, cancellationToken);
         return TypedResults.Created($"{HoistWire.Uploads}/{created.UploadId}/parts", created);
@@ -72,9 +72,9 @@ public static class UploadEndpoints
     /// <summary>Reads the upload id, and names the upload and its owner on the request's log lines and span from here on.</summary>
     private static UploadToken ReadToken(string uploadId, string owner, UploadTokenSigner signer)
     {
-        UploadScope.Describe(owner);
+        UploadScope.Name(owner);
         var token = signer.Read(uploadId, owner);
-        UploadScope.Describe(owner, token.StoreUploadId, token.Key);
+        UploadScope.Name(owner, token.StoreUploadId, token.Key);
         return token;
     }
 

@@ -33,7 +33,7 @@ public sealed class UploadOptions
     public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Where objects go. Placeholders: {owner} {yyyy} {MM} {dd} {id} {fileName}; it must start with {owner}/.</summary>
-    public string KeyTemplate { get; set; } = "{owner}/{yyyy}/{MM}/{dd}/{id}/{fileName}";
+    public string KeyTemplate { get; set; } = Keys.ObjectKeyTemplate.Default;
 }
 
 /// <summary>Hoist:Tokens — how upload ids are signed.</summary>

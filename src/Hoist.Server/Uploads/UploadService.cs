@@ -82,6 +82,10 @@ public sealed partial class UploadService(
         {
             throw ApiErrors.InvalidFileName.With("fileName is too long: a file name may have at most 4096 characters.");
         }
+        if (_keys.UsesPath && System.Text.Encoding.UTF8.GetByteCount(FileNameSanitizer.Folder(request.FileName)) > FileNameSanitizer.MaxFolderBytes)
+        {
+            throw ApiErrors.InvalidFileName.With($"Its folder is too long: at most {FileNameSanitizer.MaxFolderBytes} bytes of UTF-8 once cleaned.");
+        }
         if (request.Size is not { } size || size < 0)
         {
             throw ApiErrors.InvalidSize.With();
@@ -127,7 +131,7 @@ public sealed partial class UploadService(
             storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
         }
         metrics.UploadStarted();
-        UploadScope.Describe(owner, storeUploadId, key);
+        UploadScope.Name(owner, storeUploadId, key);
         LogUploadStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat);
@@ -160,7 +164,7 @@ public sealed partial class UploadService(
         var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
         var stored = await StorePartAsync(token, partNumber, body, length, sha256, cancellationToken);
-        var answer = Describe(stored, sha256);
+        var answer = ToPartResponse(stored, sha256);
         if (plan.PartCount == 1)
         {
             // A file of one part needs nothing more: complete it now and save the client a round trip
@@ -203,7 +207,7 @@ public sealed partial class UploadService(
             var parts = new List<PartResponse>();
             await foreach (var part in store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
             {
-                parts.Add(Describe(part, null));
+                parts.Add(ToPartResponse(part, null));
             }
             return new PartsResponse(parts, plan.PartSize, plan.PartCount, plan.FileSize);
         }
@@ -386,7 +390,7 @@ public sealed partial class UploadService(
         return done is not null && (done.Size == token.Size || token.IsSizeDeferred) ? new CompleteUploadResponse(done.Key, done.Size, done.ETag, done.ChecksumSha256) : null;
     }
 
-    private static PartResponse Describe(StoredPart part, byte[]? sha256) =>
+    private static PartResponse ToPartResponse(StoredPart part, byte[]? sha256) =>
         new(part.PartNumber, part.Size, part.ETag, part.ChecksumSha256 ?? (sha256 is null ? null : Convert.ToBase64String(sha256)));
 
     // The upload (UploadId, Owner, Key) is on each line through the request's scope (UploadScope).

@@ -3,17 +3,26 @@ using Hoist.Server.Tests.Support;
 
 namespace Hoist.Server.Tests.Api;
 
-/// <summary>The server names the key: the client's file name only ever becomes one safe last segment, and the download's name.</summary>
+/// <summary>
+/// The server names the key: the client's file name becomes a safe relative path under the id (its folder
+/// through {path}, each segment cleaned, never climbing out), and its last segment the download's name.
+/// </summary>
 public abstract class FileNameTests(StoreFixture fixture) : ApiTests(fixture)
 {
     private static readonly string LongName = string.Concat(Enumerable.Repeat("文", 3400)) + ".txt";
 
     public static TheoryData<string, string> Names => new()
     {
-        { "../../etc/passwd", "passwd" },
-        { "..\\..\\Windows\\win.ini", "win.ini" },
-        { "C:\\Users\\me\\report.pdf", "report.pdf" },
-        { "/absolute/path/", "path" },
+        { "a/b/c.txt", "a/b/c.txt" },
+        { "../../etc/passwd", "etc/passwd" },
+        { "a/../../b", "a/b" },
+        { "./a/./b.txt", "a/b.txt" },
+        { "..\\..\\Windows\\win.ini", "Windows/win.ini" },
+        { "C:\\Users\\me\\report.pdf", "Users/me/report.pdf" },
+        { "/absolute/path/", "absolute/path" },
+        { "a//b/\u202E/c.txt", "a/b/c.txt" },
+        { ".hoist/records/x", "hoist/records/x" },
+        { "CON/aux/x.txt", "_CON/_aux/x.txt" },
         { "..", "file" },
         { "evil\u202Egnp.exe", "evilgnp.exe" },
         { "a\u0000b\tc\n.txt", "abc.txt" },
@@ -28,15 +37,37 @@ public abstract class FileNameTests(StoreFixture fixture) : ApiTests(fixture)
 
     [Theory]
     [MemberData(nameof(Names))]
-    public async Task A_file_name_becomes_a_safe_last_segment_of_the_key_and_the_download_name(string fileName, string expected)
+    public async Task A_file_name_becomes_a_safe_relative_path_under_the_id_and_its_last_segment_the_download_name(string fileName, string expected)
     {
         var upload = await Api.CreateAsync(fileName, 1, cancellationToken: Ct);
 
         Assert.StartsWith("anonymous/", upload.Key, StringComparison.Ordinal);
-        Assert.EndsWith("/" + expected, upload.Key, StringComparison.Ordinal);
+        Assert.Matches("^anonymous/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-z]{12}/", upload.Key);
+        Assert.Equal(expected, string.Join('/', upload.Key.Split('/')[5..])); // owner/yyyy/MM/dd/id/{path}{fileName}
         Assert.DoesNotContain(upload.Key.Split('/'), s => s is "" or "." or "..");
-        Assert.Equal(6, upload.Key.Split('/').Length); // owner/yyyy/MM/dd/id/name: the name added no segment
-        await AssertDownloadNameAsync(upload, expected);
+        await AssertDownloadNameAsync(upload, expected[(expected.LastIndexOf('/') + 1)..]);
+    }
+
+    [Fact]
+    public async Task A_folder_over_512_bytes_once_cleaned_is_refused_and_nothing_is_created()
+    {
+        var before = await SnapshotAsync();
+
+        using var response = await Api.CreateRawAsync(new { fileName = string.Concat(Enumerable.Repeat("folder-of-forty-characters-0123456789ab/", 13)) + "x.txt", size = 1 }, Ct);
+
+        await Problem.AssertAsync(response, 400, "invalid_file_name");
+        await AssertUnchangedAsync(before);
+    }
+
+    [Fact]
+    public async Task A_folder_of_512_bytes_is_kept_whole()
+    {
+        var folder = string.Concat(Enumerable.Repeat(new string('f', 127) + "/", 4));
+
+        var upload = await Api.CreateAsync(folder + "x.txt", 1, cancellationToken: Ct);
+
+        Assert.EndsWith("/" + folder + "x.txt", upload.Key, StringComparison.Ordinal);
+        using var aborted = await Api.AbortRawAsync(upload.UploadId, Ct);
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public static class HostileCases
         .. Lifecycle(),
         .. DownloadKeys(),
         .. DeleteKeys(),
+        .. ShareLinks(),
         .. Authentication(),
         .. S3Face(),
     ];
@@ -42,12 +43,12 @@ public static class HostileCases
     private static IEnumerable<HostileCase> FileNames()
     {
         const string group = "file name";
-        yield return Named("Unix traversal `../../etc/passwd`", "../../etc/passwd", "passwd");
+        yield return Named("Unix traversal `../../etc/passwd`", "../../etc/passwd", "etc/passwd");
         yield return Named("Windows traversal `..\\..\\x`", "..\\..\\x", "x");
-        yield return Named("mixed separators `a/b\\c/../d.txt`", "a/b\\c/../d.txt", "d.txt");
-        yield return Named("absolute `/etc/passwd`", "/etc/passwd", "passwd");
-        yield return Named("drive path `C:\\Windows\\x`", "C:\\Windows\\x", "x");
-        yield return Named("UNC path `\\\\server\\share\\x.txt`", "\\\\server\\share\\x.txt", "x.txt");
+        yield return Named("mixed separators `a/b\\c/../d.txt`", "a/b\\c/../d.txt", "a/b/c/d.txt");
+        yield return Named("absolute `/etc/passwd`", "/etc/passwd", "etc/passwd");
+        yield return Named("drive path `C:\\Windows\\x`", "C:\\Windows\\x", "Windows/x");
+        yield return Named("UNC path `\\\\server\\share\\x.txt`", "\\\\server\\share\\x.txt", "server/share/x.txt");
         yield return Named("trailing slash `dir/`", "dir/", "dir");
         yield return Named("percent-encoded traversal", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd");
         yield return Named("division-slash lookalikes `..∕..∕x`", "..\u2215..\u2215x", "\u2215..\u2215x");
@@ -66,6 +67,12 @@ public static class HostileCases
         yield return Named("Windows reserved `nul.txt`", "nul.txt", "_nul.txt");
         yield return Named("Windows reserved `LPT9.tar.gz`", "LPT9.tar.gz", "_LPT9.tar.gz");
         yield return Named("emoji `📦 parcel 🎉.bin`", "📦 parcel 🎉.bin", "📦 parcel 🎉.bin");
+        yield return Named("a folder that climbs `../x`", "../x", "x");
+        yield return Named("a folder that climbs `a/../../b`", "a/../../b", "a/b");
+        yield return Named("a folder of dot segments `./a/./.../b`", "./a/./.../b", "a/b");
+        yield return Named("the store's folder as a folder `.hoist/records/x`", ".hoist/records/x", "hoist/records/x");
+        yield return Named("a folder of backslashes and empty segments `a\\\\b\\/c`", "a\\\\b\\/c", "a/b/c");
+        yield return new(group, "a folder over 512 bytes once cleaned", Setup.None, 400, "invalid_file_name", c => Create(c, string.Concat(Enumerable.Repeat("folder-of-forty-characters-0123456789ab/", 13)) + "x.txt"));
         yield return new(group, "empty", Setup.None, 400, "invalid_file_name", c => Create(c, ""));
         yield return new(group, "only spaces", Setup.None, 400, "invalid_file_name", c => Create(c, "   "));
         yield return new(group, "10 KB of ASCII (10,240 characters)", Setup.None, 400, "invalid_file_name", c => Create(c, new string('a', 10_236) + ".txt"));
@@ -288,6 +295,31 @@ public static class HostileCases
         yield return new(group, "an empty segment `alice//x`", Setup.None, 404, "file_not_found", c => Raw(c, "DELETE", "/api/files/alice//x", HostileContext.AliceAuthorization));
     }
 
+    private static IEnumerable<HostileCase> ShareLinks()
+    {
+        const string group = "share link";
+        var hour = TimeSpan.FromHours(1);
+        yield return new(group, "Bob asks for a link to Alice's file", Setup.Completed, 404, "file_not_found", async c => await c.Bob.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = 60 }, c.Ct));
+        yield return new(group, "Bob asks through `bob/../alice/…/links`", Setup.Completed, 404, "file_not_found", c => Raw(c, "POST", "/api/files/bob/../" + c.Completed!.Key + "/links", HostileContext.BobAuthorization));
+        yield return new(group, "a link to the store's own folder `.hoist/…`", Setup.None, 404, "file_not_found", c => Raw(c, "POST", "/api/files/.hoist/signing-key/links", HostileContext.AliceAuthorization));
+        yield return new(group, "no credentials", Setup.Completed, 401, "unauthorized", async c => await c.Nobody.CreateLinkRawAsync(c.Completed!.Key, null, c.Ct));
+        yield return new(group, "`expiresIn` 0", Setup.Completed, 400, "invalid_expires_in", async c => await c.Alice.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = 0 }, c.Ct));
+        yield return new(group, "`expiresIn` over 7 days", Setup.Completed, 400, "invalid_expires_in", async c => await c.Alice.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = 604_801 }, c.Ct));
+        yield return new(group, "`expiresIn` as a string", Setup.Completed, 400, "malformed_json", async c => await c.Alice.CreateLinkRawAsync(c.Completed!.Key, new { expiresIn = "3600" }, c.Ct));
+        yield return new(group, "a signature character changed", Setup.Completed, 403, "link_forged", c => Shared(c, c.Completed!.Key, FlipLast(SignLink(c.Completed!.Key, hour))));
+        yield return new(group, "signed with another key", Setup.Completed, 403, "link_forged", c => Shared(c, c.Completed!.Key, SignLink(c.Completed!.Key, hour, AnotherKey)));
+        yield return new(group, "`expires` moved a day later", Setup.Completed, 403, "link_forged", c =>
+        {
+            var query = SignLink(c.Completed!.Key, hour);
+            var expires = long.Parse(query[(query.IndexOf('=', StringComparison.Ordinal) + 1)..query.IndexOf('&', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            return Shared(c, c.Completed!.Key, query.Replace($"expires={expires}", $"expires={expires + 86_400}", StringComparison.Ordinal));
+        });
+        yield return new(group, "Alice's link pointed at Bob's key", Setup.Completed, 403, "link_forged", c => Shared(c, "bob/2026/01/01/abcdefghijkl/x.bin", SignLink(c.Completed!.Key, hour)));
+        yield return new(group, "no signature", Setup.Completed, 403, "link_forged", c => Shared(c, c.Completed!.Key, SignLink(c.Completed!.Key, hour).Split('&')[0]));
+        yield return new(group, "expired (signed with the server's key)", Setup.Completed, 410, "link_expired", c => Shared(c, c.Completed!.Key, SignLink(c.Completed!.Key, -TimeSpan.FromMinutes(1))));
+        yield return new(group, "genuine, for a file that does not exist", Setup.None, 404, "file_not_found", c => Shared(c, "alice/2026/01/01/abcdefghijkl/gone.bin", SignLink("alice/2026/01/01/abcdefghijkl/gone.bin", hour)));
+    }
+
     private static IEnumerable<HostileCase> Authentication()
     {
         const string group = "authentication";
@@ -357,8 +389,8 @@ public static class HostileCases
         var upload = await HoistApi.ReadAsync<CreatedUpload>(response, HttpStatusCode.Created, c.Ct);
         var segments = upload.Key.Split('/');
         Assert.Equal("alice", segments[0]);
-        Assert.Equal(6, segments.Length); // alice/yyyy/MM/dd/id/name: the name added no segment
-        Assert.Equal(expected, segments[^1]);
+        Assert.Matches("^[0-9a-z]{12}$", segments[4]);
+        Assert.Equal(expected, string.Join('/', segments[5..])); // alice/yyyy/MM/dd/id/{path}{fileName}: under the id, whatever the name
         Assert.DoesNotContain(segments, s => s is "" or "." or "..");
         Assert.DoesNotContain(upload.Key, ch => char.IsControl(ch) || ch == '\\' || CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.Format);
         using var aborted = await c.Alice.AbortRawAsync(upload.UploadId, c.Ct);
@@ -424,6 +456,16 @@ public static class HostileCases
     /// <summary>Signs as a server with <paramref name="key"/> would: the tests know the test servers' key.</summary>
     private static string Sign(UploadToken token, string key = StoreFixture.SigningKey) =>
         new UploadTokenSigner(Encoding.UTF8.GetBytes(key), TimeProvider.System).Sign(token);
+
+    /// <summary>A share link's query as the test servers sign it (or as a server with <paramref name="key"/> would).</summary>
+    private static string SignLink(string objectKey, TimeSpan lifetime, string key = StoreFixture.SigningKey) =>
+        new SignedUrlSigner(new UploadTokenSigner(Encoding.UTF8.GetBytes(key), TimeProvider.System), TimeProvider.System)
+            .Sign("GET", objectKey, DateTimeOffset.UtcNow + lifetime);
+
+    private static async Task<HttpResponseMessage?> Shared(HostileContext c, string objectKey, string query) =>
+        await c.Nobody.Http.GetAsync(new Uri($"/api/shared/{string.Join('/', objectKey.Split('/').Select(Uri.EscapeDataString))}?{query}", UriKind.Relative), c.Ct);
+
+    private static string FlipLast(string text) => string.Concat(text.AsSpan(0, text.Length - 2), text[^2] == 'A' ? "B" : "A", text.AsSpan(text.Length - 1));
 
     private static string SignRaw(byte[] payload) =>
         $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(StoreFixture.SigningKey), payload))}";

@@ -297,12 +297,12 @@ public sealed class HostileCasesTable
         foreach (var row in HostileCases.All)
         {
             var effect = row.Effect == StoreEffect.OneObject ? "one whole object, upload gone" : "unchanged";
-            text.Append(CultureInfo.InvariantCulture, $"| {++number} | {row.Group} | {row.Name.Replace("|", "\\|", StringComparison.Ordinal)} | {Describe(row.Setup)} | {row.ExpectedAnswer} | {effect} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {++number} | {row.Group} | {row.Name.Replace("|", "\\|", StringComparison.Ordinal)} | {SetupText(row.Setup)} | {row.ExpectedAnswer} | {effect} |\n");
         }
         return text.ToString();
     }
 
-    private static string Describe(Setup setup) => setup switch
+    private static string SetupText(Setup setup) => setup switch
     {
         Setup.None => "—",
         Setup.Open => "open 10-byte upload",

@@ -16,3 +16,5 @@ public sealed record CompletedUpload(string Key, long Size, [property: JsonPrope
 public sealed record FileAnswer(string Key, long Size, DateTimeOffset LastModified, [property: JsonPropertyName("etag")] string ETag);
 
 public sealed record FilesAnswer(IReadOnlyList<FileAnswer> Files);
+
+public sealed record ShareLinkAnswer(Uri Url, DateTimeOffset ExpiresAt);

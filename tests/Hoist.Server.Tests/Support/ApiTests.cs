@@ -27,17 +27,18 @@ public abstract class ApiTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Creates an upload and sends all its parts (in order, one at a time); answers the upload and the complete answer.</summary>
-    protected async Task<(CreatedUpload Upload, CompletedUpload Completed)> UploadAsync(string fileName, byte[] file, string? contentType = null)
+    /// <summary>Creates an upload and sends all its parts (in order, one at a time) as <see cref="Api"/> (or <paramref name="api"/>); answers the upload and the complete answer.</summary>
+    protected async Task<(CreatedUpload Upload, CompletedUpload Completed)> UploadAsync(string fileName, byte[] file, string? contentType = null, HoistApi? api = null)
     {
-        var upload = await Api.CreateAsync(fileName, file.Length, contentType, cancellationToken: Ct);
+        api ??= Api;
+        var upload = await api.CreateAsync(fileName, file.Length, contentType, cancellationToken: Ct);
         var parts = TestData.Split(file, (int)upload.PartSize);
         StoredPartAnswer? last = null;
         for (var i = 0; i < parts.Count; i++)
         {
-            last = await Api.PutPartAsync(upload.UploadId, i + 1, parts[i], cancellationToken: Ct);
+            last = await api.PutPartAsync(upload.UploadId, i + 1, parts[i], cancellationToken: Ct);
         }
-        var completed = parts.Count == 1 ? last!.Completed! : await Api.CompleteAsync(upload.UploadId, Ct);
+        var completed = parts.Count == 1 ? last!.Completed! : await api.CompleteAsync(upload.UploadId, Ct);
         return (upload, completed);
     }
 

@@ -90,6 +90,20 @@ public sealed class HoistApi(HttpClient http) : IDisposable
     public Task<HttpResponseMessage> DeleteFileAsync(string key, CancellationToken cancellationToken = default) =>
         http.DeleteAsync(new Uri("/api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)), UriKind.Relative), cancellationToken);
 
+    /// <summary>POST /api/files/{key}/links with <paramref name="body"/> (none when null), answered as it comes.</summary>
+    public Task<HttpResponseMessage> CreateLinkRawAsync(string key, object? body, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri("/api/files/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)) + "/links", UriKind.Relative);
+        return body is null ? http.PostAsync(uri, null, cancellationToken) : http.PostAsJsonAsync(uri, body, cancellationToken);
+    }
+
+    /// <summary>A share link for the file, for <paramref name="expiresIn"/> seconds (the server's default when null).</summary>
+    public async Task<ShareLinkAnswer> CreateLinkAsync(string key, long? expiresIn = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await CreateLinkRawAsync(key, expiresIn is null ? null : new { expiresIn }, cancellationToken);
+        return await ReadAsync<ShareLinkAnswer>(response, HttpStatusCode.Created, cancellationToken);
+    }
+
     /// <summary>The file's response, headers read and body not yet (the caller streams and disposes it).</summary>
     public async Task<HttpResponseMessage> DownloadAsync(string key, string? range = null, HttpMethod? method = null, CancellationToken cancellationToken = default)
     {

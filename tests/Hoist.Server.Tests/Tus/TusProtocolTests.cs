@@ -129,6 +129,19 @@ public abstract class TusProtocolTests(TusServer server) : IDisposable
     }
 
     [Fact]
+    public async Task A_filename_with_folders_keeps_them_in_the_key_through_the_same_template()
+    {
+        var bytes = TestData.Bytes(1409, 10);
+        var url = await CreateAsync(bytes.Length, "../photos\\2024/./a.jpg");
+        await PatchAsync(url, 0, bytes);
+
+        var key = TusServer.KeyOf(url);
+
+        Assert.Matches("^alice/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-z]{12}/photos/2024/a\\.jpg$", key);
+        Assert.Equal((TestData.Sha256Hex(bytes), (long)bytes.Length), await TusServer.DownloadAsync(server.Alice, key, Ct));
+    }
+
+    [Fact]
     public async Task HEAD_answers_the_offset_the_length_and_no_store()
     {
         var url = await CreateAsync(3 * MiB);

@@ -22,6 +22,53 @@ public sealed class ObjectKeyTemplateTests
         Assert.Equal("report.pdf", segments[5]);
     }
 
+    [Fact]
+    public void A_relative_path_keeps_its_folders_under_the_id()
+    {
+        var segments = Segments("alice", "photos/2024/a.jpg");
+
+        Assert.Matches("^[0-9a-z]{12}$", segments[4]);
+        Assert.Equal(["photos", "2024", "a.jpg"], segments[5..]);
+    }
+
+    [Theory]
+    [InlineData("a.txt", "")]
+    [InlineData("dir/", "")]
+    [InlineData("a/b/c.txt", "a/b/")]
+    [InlineData("../x", "")]
+    [InlineData("../../etc/passwd", "etc/")]
+    [InlineData("a/../../b", "a/")]
+    [InlineData("/etc/x", "etc/")]
+    [InlineData("a\\b\\c.txt", "a/b/")]
+    [InlineData("C:\\Users\\me\\x.txt", "Users/me/")]
+    [InlineData("\\\\server\\share\\x.txt", "server/share/")]
+    [InlineData("./a/./ . /.../b.txt", "a/")]
+    [InlineData(".hoist/x", "hoist/")]
+    [InlineData("{owner}/{id}/x", "{owner}/{id}/")]
+    [InlineData("CON/a:b/x", "_CON/a_b/")]
+    [InlineData("a/\u202E\u200B/b.txt", "a/")]
+    [InlineData("..\u2215..\u2215x/y", "∕..∕x/")]
+    public void The_folder_is_each_segment_cleaned_with_dot_and_empty_segments_dropped(string fileName, string folder)
+    {
+        Assert.Equal(folder, FileNameSanitizer.Folder(fileName));
+        var key = new ObjectKeyTemplate(ObjectKeyTemplate.Default, Time).KeyFor("alice", fileName);
+        var segments = key.Split('/');
+        Assert.Equal("alice", segments[0]);
+        Assert.Equal(folder + FileNameSanitizer.FileName(fileName), string.Join('/', segments[5..]));
+        Assert.DoesNotContain(segments, s => s is "" or "." or ".." || s.StartsWith('.'));
+    }
+
+    [Fact]
+    public void A_template_without_path_keeps_only_the_last_segment()
+    {
+        var segments = Segments("alice", "photos/2024/a.jpg", "{owner}/{yyyy}/{id}/{fileName}");
+
+        Assert.Equal(4, segments.Length);
+        Assert.Equal("a.jpg", segments[3]);
+        Assert.False(new ObjectKeyTemplate("{owner}/{yyyy}/{id}/{fileName}", Time).UsesPath);
+        Assert.True(new ObjectKeyTemplate(ObjectKeyTemplate.Default, Time).UsesPath);
+    }
+
     [Theory]
     [InlineData("{fileName}", "bob")]
     [InlineData("{id}", "x.txt")]
@@ -100,6 +147,17 @@ public sealed class ObjectKeyTemplateTests
     [InlineData("{owner}/{id}/{filename}")]
     [InlineData("{owner}/{id}/{owner}/{fileName}")]
     [InlineData("{owner}/{id}/{{fileName}")]
-    public void A_template_with_an_unknown_or_repeated_owner_placeholder_is_refused(string template) =>
+    [InlineData("{owner}/{id}/{path}/{fileName}")]
+    [InlineData("{owner}/{id}/{path}{path}{fileName}")]
+    [InlineData("{owner}/{path}{id}/{fileName}")]
+    [InlineData("{owner}/{id}/x{path}{fileName}")]
+    public void A_template_with_an_unknown_or_repeated_owner_placeholder_or_a_misplaced_path_is_refused(string template) =>
         Assert.NotNull(ObjectKeyTemplate.Problem(template));
+
+    [Theory]
+    [InlineData(ObjectKeyTemplate.Default)]
+    [InlineData("{owner}/{id}/{path}{fileName}")]
+    [InlineData("{owner}/{id}/{fileName}")]
+    public void A_template_with_path_right_before_the_file_name_or_none_is_accepted(string template) =>
+        Assert.Null(ObjectKeyTemplate.Problem(template));
 }

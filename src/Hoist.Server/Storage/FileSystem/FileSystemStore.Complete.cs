@@ -63,7 +63,7 @@ public sealed partial class FileSystemStore
             }
             catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
             {
-                throw NoSuchUpload(uploadId);
+                throw StoreException.NoSuchUpload(uploadId);
             }
             catch (IOException)
             {
@@ -78,7 +78,7 @@ public sealed partial class FileSystemStore
     {
         if (!File.Exists(Path.Combine(directory, UploadFile)))
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class FileSystemStore
             await using var data = TryOpenData(key);
             if (data is not null)
             {
-                page.Add(await DescribeAsync(key, data, cancellationToken));
+                page.Add(await ReadObjectInfoAsync(key, data, cancellationToken));
             }
         }
         var next = keys.Count > maxKeys ? EncodeToken(keys[maxKeys - 1]) : null;

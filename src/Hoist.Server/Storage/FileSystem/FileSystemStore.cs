@@ -74,7 +74,7 @@ public sealed partial class FileSystemStore : IObjectStore
     private async Task<string> CreateUploadCoreAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
-        var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var uploadId = FolderTag(key) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var staging = Path.Combine(_tmp, "new-" + uploadId);
         Directory.CreateDirectory(staging);
         var record = new UploadRecord(key, contentType, ObjectMetadata.Normalize(metadata), DateTimeOffset.UtcNow);
@@ -88,7 +88,7 @@ public sealed partial class FileSystemStore : IObjectStore
 
     private async Task<StoredPart> UploadPartCoreAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {
-        ValidatePartNumber(partNumber);
+        S3Limits.RequirePartNumber(partNumber);
         if (length > S3Limits.MaxPartSize)
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
@@ -117,7 +117,7 @@ public sealed partial class FileSystemStore : IObjectStore
                 RequireOpen(directory, uploadId);
                 File.Move(temp, PartPath(directory, partNumber), overwrite: true);
             }
-            return header.Describe(partNumber, DateTimeOffset.UtcNow);
+            return header.ToStoredPart(partNumber, DateTimeOffset.UtcNow);
         }
         finally
         {
@@ -156,8 +156,15 @@ public sealed partial class FileSystemStore : IObjectStore
     {
         ObjectKey.ValidatePrefix(prefix);
         var found = new List<IncompleteUpload>();
+        // A prefix that names its first folder (an owner's "alice/") reads only the uploads whose id
+        // carries that folder's tag, and those made before ids had tags.
+        var tag = prefix.Contains('/') ? FolderTag(prefix) : null;
         foreach (var directory in Directory.EnumerateDirectories(_uploads))
         {
+            if (tag is not null && Path.GetFileName(directory) is { Length: TaggedIdLength } name && !name.StartsWith(tag, StringComparison.Ordinal))
+            {
+                continue;
+            }
             var uploadId = Path.GetFileName(directory);
             var record = await TryReadUploadAsync(directory, cancellationToken);
             if (record is not null && record.Key.StartsWith(prefix, StringComparison.Ordinal))
@@ -196,7 +203,7 @@ public sealed partial class FileSystemStore : IObjectStore
             }
             var meta = new ObjectMeta(Convert.ToHexStringLower(md5), length, contentType, normalized, DateTimeOffset.UtcNow);
             await CommitObjectAsync(key, temp, meta, cancellationToken);
-            return meta.Describe(key);
+            return meta.ToObjectInfo(key);
         }
         finally
         {
@@ -208,7 +215,7 @@ public sealed partial class FileSystemStore : IObjectStore
     {
         ObjectKey.Validate(key);
         await using var data = TryOpenData(key);
-        return data is null ? null : await DescribeAsync(key, data, cancellationToken);
+        return data is null ? null : await ReadObjectInfoAsync(key, data, cancellationToken);
     }
 
     public async Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken)
@@ -229,7 +236,7 @@ public sealed partial class FileSystemStore : IObjectStore
         var stream = TryOpenData(key) ?? throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{key}'.");
         try
         {
-            var info = await DescribeAsync(key, stream, cancellationToken);
+            var info = await ReadObjectInfoAsync(key, stream, cancellationToken);
             long first = 0, length = info.Size;
             if (range is not null)
             {
@@ -268,17 +275,6 @@ public sealed partial class FileSystemStore : IObjectStore
     public Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
         ListObjectsCoreAsync(prefix, continuationToken, maxKeys, cancellationToken);
 
-    private static void ValidatePartNumber(int partNumber)
-    {
-        if (partNumber is < 1 or > S3Limits.MaxPartNumber)
-        {
-            throw new StoreException(StoreErrorCode.InvalidArgument, $"Part numbers go from 1 to {S3Limits.MaxPartNumber}.");
-        }
-    }
-
-    private static StoreException NoSuchUpload(string uploadId) =>
-        new(StoreErrorCode.NoSuchUpload, $"The upload '{uploadId}' does not exist (it may have been completed or aborted).");
-
     private string ObjectPath(string key) => Path.Combine(_root, key);
 
     private string MetaPath(string key) => Path.Combine(_meta, key);
@@ -286,6 +282,21 @@ public sealed partial class FileSystemStore : IObjectStore
     private string TempPath(string kind) => Path.Combine(_tmp, $"{kind}-{Guid.NewGuid():N}");
 
     private string UploadDirectory(string uploadId) => Path.Combine(_uploads, uploadId);
+
+    private const int FolderTagLength = 16;
+    private const int UntaggedIdLength = 32;
+    private const int TaggedIdLength = FolderTagLength + UntaggedIdLength;
+
+    /// <summary>
+    /// 16 hex digits of the SHA-256 of a key's first folder (its owner's), which start the upload ids
+    /// of that folder's uploads: counting one owner's open uploads reads only theirs, not every upload's record.
+    /// </summary>
+    private static string FolderTag(string keyOrPrefix)
+    {
+        var slash = keyOrPrefix.IndexOf('/');
+        var folder = slash < 0 ? keyOrPrefix : keyOrPrefix[..slash];
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(folder)))[..FolderTagLength];
+    }
 
     private static string PartPath(string directory, int partNumber) => Path.Combine(directory, $"{partNumber:D5}.part");
 
@@ -297,16 +308,16 @@ public sealed partial class FileSystemStore : IObjectStore
     private async Task<(string Directory, UploadRecord Record)> RequireUploadRecordAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
-        // Upload ids are ours (32 hex digits); anything else cannot name a folder.
-        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
+        // Upload ids are ours (hex digits: a folder tag and 32 random, or 32 random from before tags); anything else cannot name a folder.
+        if (uploadId.Length is not (TaggedIdLength or UntaggedIdLength) || !uploadId.All(char.IsAsciiHexDigitLower))
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         var directory = UploadDirectory(uploadId);
         var record = await TryReadUploadAsync(directory, cancellationToken);
         if (record is null || record.Key != key)
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         return (directory, record);
     }
@@ -334,7 +345,7 @@ public sealed partial class FileSystemStore : IObjectStore
         }
         catch (DirectoryNotFoundException)
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         foreach (var path in files)
         {
@@ -345,7 +356,7 @@ public sealed partial class FileSystemStore : IObjectStore
             var header = await PartHeader.TryReadAsync(path, cancellationToken);
             if (header is not null)
             {
-                parts.Add(header.Describe(number, File.GetLastWriteTimeUtc(path)));
+                parts.Add(header.ToStoredPart(number, File.GetLastWriteTimeUtc(path)));
             }
         }
         parts.Sort((a, b) => a.PartNumber.CompareTo(b.PartNumber));
@@ -362,7 +373,7 @@ public sealed partial class FileSystemStore : IObjectStore
         }
         catch (DirectoryNotFoundException)
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
         Directory.Delete(graveyard, recursive: true);
     }
@@ -415,9 +426,9 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    /// <summary>Describes the very data file the caller holds open.</summary>
-    private async Task<ObjectInfo> DescribeAsync(string key, FileStream data, CancellationToken cancellationToken) =>
-        (await MetaOfAsync(key, data, cancellationToken)).Describe(key);
+    /// <summary>The description of the very data file the caller holds open.</summary>
+    private async Task<ObjectInfo> ReadObjectInfoAsync(string key, FileStream data, CancellationToken cancellationToken) =>
+        (await MetaOfAsync(key, data, cancellationToken)).ToObjectInfo(key);
 
     /// <summary>The sidecar's description of the very data file the caller holds open.</summary>
     private async Task<ObjectMeta> MetaOfAsync(string key, FileStream data, CancellationToken cancellationToken)
@@ -456,6 +467,6 @@ public sealed partial class FileSystemStore : IObjectStore
 
     private sealed record ObjectMeta(string ETag, long Size, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset LastModified, string? ChecksumSha256 = null, long DataStamp = 0)
     {
-        public ObjectInfo Describe(string key) => new(key, Size, ETag, LastModified, ContentType, Metadata);
+        public ObjectInfo ToObjectInfo(string key) => new(key, Size, ETag, LastModified, ContentType, Metadata);
     }
 }

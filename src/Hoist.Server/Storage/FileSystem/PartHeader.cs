@@ -22,7 +22,7 @@ internal sealed record PartHeader(long Length, byte[] Md5, byte[] Sha256)
         return bytes;
     }
 
-    public StoredPart Describe(int partNumber, DateTimeOffset lastModified) =>
+    public StoredPart ToStoredPart(int partNumber, DateTimeOffset lastModified) =>
         new(partNumber, Length, Convert.ToHexStringLower(Md5), lastModified, Convert.ToBase64String(Sha256));
 
     public static async Task<PartHeader?> TryReadAsync(string path, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ public sealed partial class S3Store
         var expectedETag = MultipartChecksums.ETag(chosen);
         if (checksum is not null)
         {
-            await RememberObjectChecksumAsync(key, expectedETag, checksum, cancellationToken);
+            await _markers.RememberObjectAsync(key, expectedETag, checksum, cancellationToken);
         }
 
         var request = new CompleteMultipartUploadRequest
@@ -42,7 +42,7 @@ public sealed partial class S3Store
         CompleteMultipartUploadResponse response;
         try
         {
-            response = await CallAsync(() => _s3.CompleteMultipartUploadAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+            response = await CallAsync(() => _s3.CompleteMultipartUploadAsync(request, cancellationToken), S3Target.Upload, uploadId, cancellationToken);
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.Unavailable)
         {
@@ -55,7 +55,7 @@ public sealed partial class S3Store
             }
             if (!await UploadExistsAsync(key, uploadId, cancellationToken))
             {
-                throw NoSuchUpload(uploadId, e);
+                throw StoreException.NoSuchUpload(uploadId, e);
             }
             throw;
         }
@@ -65,15 +65,15 @@ public sealed partial class S3Store
         {
             // Ceph answers an empty ETag.
             var info = await HeadObjectAsync(key, cancellationToken)
-                ?? throw Unavailable($"The object '{key}' is missing right after its upload completed.", null);
+                ?? throw S3ErrorTranslator.Unavailable($"The object '{key}' is missing right after its upload completed.", null);
             etag = info.ETag;
         }
         if (checksum is not null && !string.Equals(etag, expectedETag, StringComparison.OrdinalIgnoreCase))
         {
             // A store whose multipart ETags are not MD5-based (SSE-KMS and the like): keep it under the real one too.
-            await RememberObjectChecksumAsync(key, etag, checksum, cancellationToken);
+            await _markers.RememberObjectAsync(key, etag, checksum, cancellationToken);
         }
-        await ForgetChecksumsAsync(uploadId, cancellationToken);
+        await _markers.ForgetPartsAsync(uploadId, cancellationToken);
         return new CompletedObject(key, etag, chosen.Sum(p => p.Size), checksum);
     }
 
@@ -82,7 +82,7 @@ public sealed partial class S3Store
         try
         {
             var request = new ListPartsRequest { BucketName = _bucket, Key = ToS3Key(key), UploadId = uploadId, MaxParts = 1 };
-            await CallAsync(() => _s3.ListPartsAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+            await CallAsync(() => _s3.ListPartsAsync(request, cancellationToken), S3Target.Upload, uploadId, cancellationToken);
             return true;
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
@@ -94,7 +94,7 @@ public sealed partial class S3Store
     public async Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken)
     {
         var head = HeadObjectAsync(key, cancellationToken);
-        var checksums = ReadObjectChecksumsAsync(key, cancellationToken);
+        var checksums = _markers.ReadObjectAsync(key, cancellationToken);
         if (await head is not { } info)
         {
             return null;

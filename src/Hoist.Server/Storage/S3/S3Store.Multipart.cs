@@ -10,7 +10,7 @@ public sealed partial class S3Store
         ObjectKey.Validate(key);
         var request = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = ToS3Key(key), ContentType = NullIfEmpty(contentType) };
         S3Metadata.CopyTo(metadata, request.Metadata);
-        var response = await CallAsync(() => _s3.InitiateMultipartUploadAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        var response = await CallAsync(() => _s3.InitiateMultipartUploadAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
         return response.UploadId;
     }
 
@@ -18,15 +18,15 @@ public sealed partial class S3Store
     {
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
-        ValidatePartNumber(partNumber);
+        S3Limits.RequirePartNumber(partNumber);
         if (length > S3Limits.MaxPartSize)
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
         }
         await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
         var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), UploadId = uploadId, PartNumber = partNumber };
-        var etag = await PutPresignedAsync(presign, checkedBody, length, Target.Upload, uploadId, cancellationToken);
-        await RememberChecksumAsync(uploadId, partNumber, etag, checkedBody.Sha256, cancellationToken);
+        var etag = await PutPresignedAsync(presign, checkedBody, length, S3Target.Upload, uploadId, cancellationToken);
+        await _markers.RememberPartAsync(uploadId, partNumber, etag, checkedBody.Sha256, cancellationToken);
         return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow, Convert.ToBase64String(checkedBody.Sha256));
     }
 
@@ -34,7 +34,7 @@ public sealed partial class S3Store
     {
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
-        ValidatePartNumber(partNumber);
+        S3Limits.RequirePartNumber(partNumber);
         var source = await HeadObjectAsync(sourceKey, cancellationToken)
             ?? throw new StoreException(StoreErrorCode.NoSuchKey, $"No object has the key '{sourceKey}'.");
         if (source.Size > S3Limits.MaxPartSize)
@@ -50,7 +50,7 @@ public sealed partial class S3Store
             UploadId = uploadId,
             PartNumber = partNumber,
         };
-        var response = await CallAsync(() => _s3.CopyPartAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+        var response = await CallAsync(() => _s3.CopyPartAsync(request, cancellationToken), S3Target.Upload, uploadId, cancellationToken);
         // No SHA-256 is known of bytes that never passed through here: the complete answers no composite checksum.
         return new StoredPart(partNumber, source.Size, Unquote(response.ETag).ToLowerInvariant(), ToOffset(response.LastModified));
     }
@@ -64,9 +64,9 @@ public sealed partial class S3Store
         while (true)
         {
             var request = new ListPartsRequest { BucketName = _bucket, Key = ToS3Key(key), UploadId = uploadId, MaxParts = ListPageSize, PartNumberMarker = marker };
-            var page = await CallAsync(() => _s3.ListPartsAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
+            var page = await CallAsync(() => _s3.ListPartsAsync(request, cancellationToken), S3Target.Upload, uploadId, cancellationToken);
             // Read after the first page proved the upload exists; a marker of a part not listed yet is simply unused.
-            checksums ??= await ReadChecksumsAsync(uploadId, cancellationToken);
+            checksums ??= await _markers.ReadPartsAsync(uploadId, cancellationToken);
             foreach (var part in page.Parts ?? [])
             {
                 var number = part.PartNumber ?? 0;
@@ -87,8 +87,8 @@ public sealed partial class S3Store
         ObjectKey.Validate(key);
         ValidateUploadId(uploadId);
         var request = new AbortMultipartUploadRequest { BucketName = _bucket, Key = ToS3Key(key), UploadId = uploadId };
-        await CallAsync(() => _s3.AbortMultipartUploadAsync(request, cancellationToken), Target.Upload, uploadId, cancellationToken);
-        await ForgetChecksumsAsync(uploadId, cancellationToken);
+        await CallAsync(() => _s3.AbortMultipartUploadAsync(request, cancellationToken), S3Target.Upload, uploadId, cancellationToken);
+        await _markers.ForgetPartsAsync(uploadId, cancellationToken);
     }
 
     public async IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -105,7 +105,7 @@ public sealed partial class S3Store
                 KeyMarker = keyMarker,
                 UploadIdMarker = uploadIdMarker,
             };
-            var page = await CallAsync(() => _s3.ListMultipartUploadsAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+            var page = await CallAsync(() => _s3.ListMultipartUploadsAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
             foreach (var upload in page.MultipartUploads ?? [])
             {
                 yield return new IncompleteUpload(FromS3Key(upload.Key), upload.UploadId, ToOffset(upload.Initiated));

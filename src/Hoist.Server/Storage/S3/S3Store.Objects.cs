@@ -21,7 +21,7 @@ public sealed partial class S3Store
         var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), ContentType = NullIfEmpty(contentType) };
         S3Metadata.CopyTo(metadata, presign.Metadata);
         await using var checkedBody = new PartBodyStream(body, length, null, computeMd5: VerifyETags);
-        var etag = await PutPresignedAsync(presign, checkedBody, length, Target.Object, null, cancellationToken);
+        var etag = await PutPresignedAsync(presign, checkedBody, length, S3Target.Object, null, cancellationToken);
         return new ObjectInfo(key, length, etag, DateTimeOffset.UtcNow, contentType, ObjectMetadata.Normalize(metadata));
     }
 
@@ -31,7 +31,7 @@ public sealed partial class S3Store
         var request = new GetObjectMetadataRequest { BucketName = _bucket, Key = ToS3Key(key) };
         try
         {
-            var response = await CallAsync(() => _s3.GetObjectMetadataAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+            var response = await CallAsync(() => _s3.GetObjectMetadataAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
             return new ObjectInfo(key, response.ContentLength, Unquote(response.ETag), ToOffset(response.LastModified),
                 ContentTypeOf(response.Headers.ContentType), S3Metadata.Read(response.Metadata));
         }
@@ -45,7 +45,7 @@ public sealed partial class S3Store
     {
         ObjectKey.Validate(key);
         var request = new GetObjectRequest { BucketName = _bucket, Key = ToS3Key(key), ByteRange = ToS3Range(range) };
-        var response = await CallAsync(() => _s3.GetObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        var response = await CallAsync(() => _s3.GetObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
         try
         {
             long first = 0, length = response.ContentLength, size = response.ContentLength;
@@ -68,8 +68,8 @@ public sealed partial class S3Store
     {
         ObjectKey.Validate(key);
         var request = new DeleteObjectRequest { BucketName = _bucket, Key = ToS3Key(key) };
-        await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
-        await ForgetObjectChecksumsAsync(key, cancellationToken);
+        await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
+        await _markers.ForgetObjectAsync(key, cancellationToken);
     }
 
     public async Task<ObjectPage> ListObjectsAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
@@ -82,7 +82,7 @@ public sealed partial class S3Store
             MaxKeys = Math.Clamp(maxKeys, 1, 1000),
             ContinuationToken = DecodeToken(continuationToken),
         };
-        var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), Target.Object, null, cancellationToken);
+        var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), S3Target.Object, null, cancellationToken);
         // Listings carry no content type or metadata; HeadObject has them.
         var objects = (page.S3Objects ?? [])
             .Where(o => !ObjectKey.IsReserved(FromS3Key(o.Key)))

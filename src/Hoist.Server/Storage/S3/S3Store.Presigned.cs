@@ -14,11 +14,59 @@ public sealed partial class S3Store
 
     private const int MaxErrorBodyBytes = 64 * 1024;
 
+    /// <summary>A presigned GET that makes the store answer with these headers (S3's response-content-* overrides, signed with the URL).</summary>
+    public async Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, string contentDisposition, string contentType, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        var presign = new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = ToS3Key(key),
+            Verb = HttpVerb.GET,
+            Protocol = _presignProtocol,
+            Expires = PresignedUntil(expiresAt),
+        };
+        presign.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
+        presign.ResponseHeaderOverrides.ContentType = contentType;
+        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Object, null, cancellationToken));
+    }
+
+    /// <summary>A presigned UploadPart, for a client that PUTs the part to the store itself (docs/uppy.md).</summary>
+    public async Task<Uri> PresignUploadPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt, byte[]? contentMd5, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        ValidateUploadId(uploadId);
+        S3Limits.RequirePartNumber(partNumber);
+        var presign = new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = ToS3Key(key),
+            Verb = HttpVerb.PUT,
+            Protocol = _presignProtocol,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            Expires = PresignedUntil(expiresAt),
+        };
+        if (contentMd5 is not null)
+        {
+            // A signed header: S3 refuses a PUT without it (SignatureDoesNotMatch) and bytes that do not match it (BadDigest).
+            presign.Headers.ContentMD5 = Convert.ToBase64String(contentMd5);
+        }
+        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Upload, uploadId, cancellationToken));
+    }
+
+    /// <summary>The SDK refuses more than 7 days by its own clock: a time a few ms past that (rounded up by the caller) is cut to it.</summary>
+    private static DateTime PresignedUntil(DateTimeOffset expiresAt)
+    {
+        var latest = DateTimeOffset.UtcNow + IPresigningStore.MaxLifetime - TimeSpan.FromSeconds(1);
+        return (expiresAt < latest ? expiresAt : latest).UtcDateTime;
+    }
+
     /// <summary>
     /// PUTs a checked body to a presigned URL and answers the ETag the store gave it, after
     /// comparing it with the MD5 of the bytes sent (when <see cref="VerifyETags"/>).
     /// </summary>
-    private async Task<string> PutPresignedAsync(GetPreSignedUrlRequest presign, PartBodyStream body, long length, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<string> PutPresignedAsync(GetPreSignedUrlRequest presign, PartBodyStream body, long length, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         presign.BucketName = _bucket;
         presign.Verb = HttpVerb.PUT;
@@ -54,7 +102,7 @@ public sealed partial class S3Store
         return etag.ToLowerInvariant();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, ObservedReadStream body, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, ObservedReadStream body, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         try
         {
@@ -67,14 +115,14 @@ public sealed partial class S3Store
             ExceptionDispatchInfo.Throw(failure);
             throw;
         }
-        catch (Exception e) when (Translate(e, target, uploadId, cancellationToken) is { } mapped)
+        catch (Exception e) when (_errors.Translate(e, target, uploadId, cancellationToken) is { } mapped)
         {
             throw mapped;
         }
     }
 
     /// <summary>The S3 error XML of a failed presigned call, as the exception the SDK path would throw.</summary>
-    private async Task<Exception> ReadErrorAsync(HttpResponseMessage response, Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<Exception> ReadErrorAsync(HttpResponseMessage response, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         string? code = null, message = null;
         try
@@ -96,7 +144,7 @@ public sealed partial class S3Store
         var status = response.StatusCode;
         code ??= response.ReasonPhrase;
         // Unmapped codes (access, credentials, bucket) surface as the SDK path would throw them.
-        return (Exception?)FromS3Error(code, status, message, target, uploadId, null)
-            ?? new AmazonS3Exception(Said(status, code, message), ErrorType.Sender, code, null, status);
+        return (Exception?)_errors.FromS3Error(code, status, message, target, uploadId, null)
+            ?? new AmazonS3Exception(S3ErrorTranslator.Said(status, code, message), ErrorType.Sender, code, null, status);
     }
 }

@@ -10,7 +10,7 @@ public sealed partial class S3Store : IRecordStore
         RecordNames.Validate(folder, name, content.Length);
         using var body = new MemoryStream(content.ToArray(), writable: false);
         var request = new PutObjectRequest { BucketName = _bucket, Key = ToS3Key(RecordNames.KeyOf(folder, name)), InputStream = body, ContentType = "application/json", AutoCloseStream = false };
-        await CallAsync(() => _s3.PutObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.PutObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
     }
 
     public async Task<byte[]?> GetRecordAsync(string folder, string name, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed partial class S3Store : IRecordStore
         var request = new GetObjectRequest { BucketName = _bucket, Key = ToS3Key(RecordNames.KeyOf(folder, name)) };
         try
         {
-            using var response = await CallAsync(() => _s3.GetObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+            using var response = await CallAsync(() => _s3.GetObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
             return buffer.ToArray();
@@ -38,7 +38,7 @@ public sealed partial class S3Store : IRecordStore
         var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix, MaxKeys = Math.Clamp(max, 1, 1000) };
         while (names.Count < max)
         {
-            var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), Target.Object, null, cancellationToken);
+            var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), S3Target.Object, null, cancellationToken);
             names.AddRange((page.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Where(n => !n.Contains('/')));
             if (page.IsTruncated != true)
             {
@@ -53,6 +53,6 @@ public sealed partial class S3Store : IRecordStore
     {
         RecordNames.Validate(folder, name);
         var request = new DeleteObjectRequest { BucketName = _bucket, Key = ToS3Key(RecordNames.KeyOf(folder, name)) };
-        await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class S3Store
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A scratch object may hold at most {S3Limits.MaxPartSize} bytes.");
         }
         await using var checkedBody = new PartBodyStream(body, length, null, computeMd5: VerifyETags);
-        await PutPresignedAsync(new GetPreSignedUrlRequest { Key = ScratchKey(name) }, checkedBody, length, Target.Object, null, cancellationToken);
+        await PutPresignedAsync(new GetPreSignedUrlRequest { Key = ScratchKey(name) }, checkedBody, length, S3Target.Object, null, cancellationToken);
         return new ScratchObject(name, length, DateTimeOffset.UtcNow);
     }
 
@@ -24,7 +24,7 @@ public sealed partial class S3Store
     {
         ObjectKey.ValidateScratchName(name);
         var request = new GetObjectRequest { BucketName = _bucket, Key = ScratchKey(name) };
-        var response = await CallAsync(() => _s3.GetObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        var response = await CallAsync(() => _s3.GetObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
         var info = new ObjectInfo(name, response.ContentLength, Unquote(response.ETag), ToOffset(response.LastModified), null, new Dictionary<string, string>());
         return new ObjectContent(info, response.ResponseStream, 0, response.ContentLength);
     }
@@ -33,7 +33,7 @@ public sealed partial class S3Store
     {
         ObjectKey.ValidateScratchName(name);
         var request = new DeleteObjectRequest { BucketName = _bucket, Key = ScratchKey(name) };
-        await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.DeleteObjectAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
     }
 
     public async IAsyncEnumerable<ScratchObject> ListScratchAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ public sealed partial class S3Store
         var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = root + prefix, MaxKeys = ListPageSize };
         do
         {
-            var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), Target.Object, null, cancellationToken);
+            var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), S3Target.Object, null, cancellationToken);
             foreach (var o in page.S3Objects ?? [])
             {
                 yield return new ScratchObject(o.Key[root.Length..], o.Size ?? 0, ToOffset(o.LastModified));

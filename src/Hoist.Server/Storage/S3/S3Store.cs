@@ -27,6 +27,8 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
     private readonly string _bucket;
     private readonly string _prefix;
     private readonly Protocol _presignProtocol;
+    private readonly S3ErrorTranslator _errors;
+    private readonly S3ChecksumMarkers _markers;
 
     public S3Store(S3StorageOptions options)
     {
@@ -56,6 +58,8 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
         _s3 = string.IsNullOrEmpty(options.AccessKey)
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        _errors = new S3ErrorTranslator(Endpoint, _bucket);
+        _markers = new S3ChecksumMarkers(_s3, _bucket, ToS3Key, _errors);
 
         // Presigned URLs default to https whatever the endpoint says; follow the endpoint.
         VerifyETags = options.VerifyPartETags;
@@ -105,10 +109,10 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
     private async Task ProbeAsync(CancellationToken cancellationToken)
     {
         var list = new Amazon.S3.Model.ListObjectsV2Request { BucketName = _bucket, Prefix = ToS3Key(ObjectKey.ReservedSegment + "/"), MaxKeys = 1 };
-        await CallAsync(() => _s3.ListObjectsV2Async(list, cancellationToken), Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.ListObjectsV2Async(list, cancellationToken), S3Target.Object, null, cancellationToken);
         var probe = ToS3Key($"{ObjectKey.ReservedSegment}/probe/{Guid.NewGuid():N}");
-        await CallAsync(() => _s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = _bucket, Key = probe, ContentBody = "" }, cancellationToken), Target.Object, null, cancellationToken);
-        await CallAsync(() => _s3.DeleteObjectAsync(new Amazon.S3.Model.DeleteObjectRequest { BucketName = _bucket, Key = probe }, cancellationToken), Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = _bucket, Key = probe, ContentBody = "" }, cancellationToken), S3Target.Object, null, cancellationToken);
+        await CallAsync(() => _s3.DeleteObjectAsync(new Amazon.S3.Model.DeleteObjectRequest { BucketName = _bucket, Key = probe }, cancellationToken), S3Target.Object, null, cancellationToken);
     }
 
     /// <summary>From <see cref="S3StorageOptions.VerifyPartETags"/>: each part's ETag checked against the MD5 of the bytes sent.</summary>
@@ -125,30 +129,23 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
 
     private string ToS3Key(string key) => _prefix + key;
 
+    /// <summary>Runs an SDK call, its failures turned into <see cref="StoreException"/>s.</summary>
+    private Task<T> CallAsync<T>(Func<Task<T>> call, S3Target target, string? uploadId, CancellationToken cancellationToken) =>
+        _errors.CallAsync(call, target, uploadId, cancellationToken);
+
     private string FromS3Key(string s3Key) =>
         s3Key.StartsWith(_prefix, StringComparison.Ordinal)
             ? s3Key[_prefix.Length..]
             : throw new InvalidOperationException($"The store answered the key '{s3Key}', outside the prefix '{_prefix}'.");
-
-    private static void ValidatePartNumber(int partNumber)
-    {
-        if (partNumber is < 1 or > S3Limits.MaxPartNumber)
-        {
-            throw new StoreException(StoreErrorCode.InvalidArgument, $"Part numbers go from 1 to {S3Limits.MaxPartNumber}.");
-        }
-    }
 
     /// <summary>An empty upload id would turn an UploadPart URL into a PutObject one.</summary>
     private static void ValidateUploadId(string uploadId)
     {
         if (string.IsNullOrWhiteSpace(uploadId))
         {
-            throw NoSuchUpload(uploadId);
+            throw StoreException.NoSuchUpload(uploadId);
         }
     }
-
-    private static StoreException NoSuchUpload(string uploadId, Exception? inner = null) =>
-        new(StoreErrorCode.NoSuchUpload, $"The upload '{uploadId}' does not exist (it may have been completed or aborted).", inner);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

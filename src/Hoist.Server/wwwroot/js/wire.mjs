@@ -54,6 +54,7 @@ export const codes = Object.freeze({
   rangeNotSatisfiable: 'range_not_satisfiable',
   invalidKey: 'invalid_key',
   invalidArgument: 'invalid_argument',
+  invalidExpiresIn: 'invalid_expires_in',
   linkExpired: 'link_expired',
   linkForged: 'link_forged',
   unauthorized: 'unauthorized',

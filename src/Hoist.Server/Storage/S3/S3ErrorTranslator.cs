@@ -4,17 +4,23 @@ using Amazon.Runtime;
 
 namespace Hoist.Server.Storage.S3;
 
-public sealed partial class S3Store
+/// <summary>What an S3 call addresses, which decides what "not found" means.</summary>
+internal enum S3Target
 {
-    /// <summary>What a call addresses, which decides what "not found" means.</summary>
-    private enum Target
-    {
-        Object,
-        Upload,
-    }
+    Object,
+    Upload,
+}
+
+/// <summary>
+/// Turns what S3 (through the SDK, or the XML body of a presigned call) answers into the store
+/// contract's <see cref="StoreException"/>s (docs/store-contract.md), naming the setting to fix when
+/// the store and this server's settings do not fit.
+/// </summary>
+internal sealed class S3ErrorTranslator(string endpoint, string bucket)
+{
 
     /// <summary>Runs an SDK call and turns its failures into <see cref="StoreException"/>s.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, Target target, string? uploadId, CancellationToken cancellationToken)
+    public async Task<T> CallAsync<T>(Func<Task<T>> call, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
         try
         {
@@ -26,7 +32,7 @@ public sealed partial class S3Store
         }
     }
 
-    private StoreException? Translate(Exception e, Target target, string? uploadId, CancellationToken cancellationToken) => e switch
+    public StoreException? Translate(Exception e, S3Target target, string? uploadId, CancellationToken cancellationToken) => e switch
     {
         StoreException => null,
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
@@ -50,14 +56,14 @@ public sealed partial class S3Store
     }
 
     /// <summary>S3's error codes, as the SDK reports them or as the XML body of a presigned call carries them.</summary>
-    private StoreException? FromS3Error(string? code, HttpStatusCode status, string? message, Target target, string? uploadId, Exception? inner)
+    public StoreException? FromS3Error(string? code, HttpStatusCode status, string? message, S3Target target, string? uploadId, Exception? inner)
     {
         var said = Said(status, code, message);
         return code switch
         {
-            "NoSuchUpload" => NoSuchUpload(uploadId ?? "", inner),
+            "NoSuchUpload" => StoreException.NoSuchUpload(uploadId ?? "", inner),
             // Ceph answers NoSuchKey where AWS answers NoSuchUpload (ListParts, UploadPart, Abort).
-            "NoSuchKey" or "NotFound" when target == Target.Upload => NoSuchUpload(uploadId ?? "", inner),
+            "NoSuchKey" or "NotFound" when target == S3Target.Upload => StoreException.NoSuchUpload(uploadId ?? "", inner),
             "NoSuchKey" or "NotFound" => new StoreException(StoreErrorCode.NoSuchKey, said, inner),
             "InvalidPart" => new StoreException(StoreErrorCode.InvalidPart, said, inner),
             "InvalidPartOrder" => new StoreException(StoreErrorCode.InvalidPartOrder, said, inner),
@@ -73,7 +79,7 @@ public sealed partial class S3Store
             // The store is there but this server's settings do not fit it: an operator must act.
             "NoSuchBucket" or "InvalidBucketName" or "AccessDenied" or "AllAccessDisabled" or "InvalidAccessKeyId" or "SignatureDoesNotMatch"
                 or "InvalidToken" or "ExpiredToken" or "AuthorizationHeaderMalformed" or "PermanentRedirect" =>
-                new StoreException(StoreErrorCode.Misconfigured, $"The S3 store at {Endpoint} answered {code} for bucket '{_bucket}': {Hint(code)}", inner),
+                new StoreException(StoreErrorCode.Misconfigured, $"The S3 store at {endpoint} answered {code} for bucket '{bucket}': {Hint(code)}", inner),
             "SlowDown" or "ServiceUnavailable" or "InternalError" or "RequestTimeout" or "OperationAborted" => Unavailable(said, inner),
             _ when status >= HttpStatusCode.InternalServerError => Unavailable(said, inner),
             _ => null,
@@ -92,9 +98,9 @@ public sealed partial class S3Store
         _ => "these credentials may not use it. Grant them s3:PutObject, s3:GetObject, s3:DeleteObject, s3:ListBucket, s3:ListBucketMultipartUploads, s3:AbortMultipartUpload and s3:ListMultipartUploadParts on it.",
     };
 
-    private static string Said(HttpStatusCode status, string? code, string? message) =>
+    public static string Said(HttpStatusCode status, string? code, string? message) =>
         string.IsNullOrEmpty(message) ? $"The store answered {(int)status} {code}." : $"The store answered {(int)status} {code}: {message}";
 
-    private static StoreException Unavailable(string message, Exception? inner) =>
+    public static StoreException Unavailable(string message, Exception? inner) =>
         new(StoreErrorCode.Unavailable, message, inner);
 }

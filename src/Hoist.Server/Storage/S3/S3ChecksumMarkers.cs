@@ -1,10 +1,16 @@
 using System.Buffers.Text;
 using System.Globalization;
+using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace Hoist.Server.Storage.S3;
 
-public sealed partial class S3Store
+/// <summary>
+/// Checksums S3-compatible servers do not keep, kept by Hoist as empty marker objects under the
+/// store's reserved area (docs/store-contract.md, "What it hides of Ceph 16"): each verified part's
+/// SHA-256 while its upload is open, and each completed object's composite checksum.
+/// </summary>
+internal sealed class S3ChecksumMarkers(AmazonS3Client s3, string bucket, Func<string, string> toS3Key, S3ErrorTranslator errors)
 {
     // Ceph 16 keeps no part checksums, yet a complete must answer the whole object's SHA-256.
     // Each verified part's SHA-256 is kept in the NAME of an empty marker object,
@@ -20,22 +26,22 @@ public sealed partial class S3Store
     private const string ObjectChecksumFolder = ObjectKey.ReservedSegment + "/object-sha256/";
 
     private string ObjectChecksumPrefix(string key) =>
-        ToS3Key(ObjectChecksumFolder + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))) + "/");
+        toS3Key(ObjectChecksumFolder + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))) + "/");
 
-    private async Task RememberObjectChecksumAsync(string key, string etag, string checksum, CancellationToken cancellationToken)
+    public async Task RememberObjectAsync(string key, string etag, string checksum, CancellationToken cancellationToken)
     {
         var dash = checksum.LastIndexOf('-');
         var marker = new PutObjectRequest
         {
-            BucketName = _bucket,
+            BucketName = bucket,
             Key = $"{ObjectChecksumPrefix(key)}{etag}.{Base64Url.EncodeToString(Convert.FromBase64String(checksum[..dash]))}.{checksum[(dash + 1)..]}",
             ContentBody = "",
         };
-        await CallAsync(() => _s3.PutObjectAsync(marker, cancellationToken), Target.Object, null, cancellationToken);
+        await errors.CallAsync(() => s3.PutObjectAsync(marker, cancellationToken), S3Target.Object, null, cancellationToken);
     }
 
     /// <summary>The remembered composite checksums of the object at a key: ETag → "base64-N".</summary>
-    private async Task<Dictionary<string, string>> ReadObjectChecksumsAsync(string key, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, string>> ReadObjectAsync(string key, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in await ListNamesAsync(ObjectChecksumPrefix(key), cancellationToken))
@@ -56,8 +62,8 @@ public sealed partial class S3Store
         return found;
     }
 
-    /// <summary>Deletes the checksum markers of a deleted object. Best effort, like <see cref="ForgetChecksumsAsync"/>.</summary>
-    private async Task ForgetObjectChecksumsAsync(string key, CancellationToken cancellationToken)
+    /// <summary>Deletes the checksum markers of a deleted object. Best effort, like <see cref="ForgetPartsAsync"/>.</summary>
+    public async Task ForgetObjectAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
@@ -68,21 +74,21 @@ public sealed partial class S3Store
         }
     }
 
-    private string ChecksumPrefix(string uploadId) => ToS3Key(ChecksumFolder + Uri.EscapeDataString(uploadId) + "/");
+    private string ChecksumPrefix(string uploadId) => toS3Key(ChecksumFolder + Uri.EscapeDataString(uploadId) + "/");
 
-    private async Task RememberChecksumAsync(string uploadId, int partNumber, string etag, byte[] sha256, CancellationToken cancellationToken)
+    public async Task RememberPartAsync(string uploadId, int partNumber, string etag, byte[] sha256, CancellationToken cancellationToken)
     {
         var marker = new PutObjectRequest
         {
-            BucketName = _bucket,
+            BucketName = bucket,
             Key = $"{ChecksumPrefix(uploadId)}{partNumber:D5}.{etag}.{Base64Url.EncodeToString(sha256)}",
             ContentBody = "",
         };
-        await CallAsync(() => _s3.PutObjectAsync(marker, cancellationToken), Target.Object, null, cancellationToken);
+        await errors.CallAsync(() => s3.PutObjectAsync(marker, cancellationToken), S3Target.Object, null, cancellationToken);
     }
 
     /// <summary>The remembered checksums of an upload's parts: part number → (ETag → base64 SHA-256).</summary>
-    private async Task<Dictionary<int, Dictionary<string, string>>> ReadChecksumsAsync(string uploadId, CancellationToken cancellationToken)
+    public async Task<Dictionary<int, Dictionary<string, string>>> ReadPartsAsync(string uploadId, CancellationToken cancellationToken)
     {
         var found = new Dictionary<int, Dictionary<string, string>>();
         foreach (var name in await ListMarkersAsync(uploadId, cancellationToken))
@@ -105,7 +111,7 @@ public sealed partial class S3Store
     }
 
     /// <summary>Deletes an ended upload's markers. Best effort: a leftover marker is an empty object nobody lists.</summary>
-    private async Task ForgetChecksumsAsync(string uploadId, CancellationToken cancellationToken)
+    public async Task ForgetPartsAsync(string uploadId, CancellationToken cancellationToken)
     {
         try
         {
@@ -120,8 +126,8 @@ public sealed partial class S3Store
     {
         foreach (var batch in names.Chunk(1000))
         {
-            var request = new DeleteObjectsRequest { BucketName = _bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = k })] };
-            await CallAsync(() => _s3.DeleteObjectsAsync(request, cancellationToken), Target.Object, null, cancellationToken);
+            var request = new DeleteObjectsRequest { BucketName = bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = k })] };
+            await errors.CallAsync(() => s3.DeleteObjectsAsync(request, cancellationToken), S3Target.Object, null, cancellationToken);
         }
     }
 
@@ -132,10 +138,10 @@ public sealed partial class S3Store
     private async Task<List<string>> ListNamesAsync(string prefix, CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
         do
         {
-            var page = await CallAsync(() => _s3.ListObjectsV2Async(request, cancellationToken), Target.Object, null, cancellationToken);
+            var page = await errors.CallAsync(() => s3.ListObjectsV2Async(request, cancellationToken), S3Target.Object, null, cancellationToken);
             names.AddRange((page.S3Objects ?? []).Select(o => o.Key));
             request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
