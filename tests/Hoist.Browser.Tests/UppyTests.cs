@@ -121,8 +121,8 @@ public sealed class UppyOnFileSystemFixture : FileSystemPageFixture
 }
 
 /// <summary>
-/// Hoist on the S3 store, allowing the Uppy page's origin; the bucket gets the CORS rule the README
-/// gives (PUT from any origin, ETag exposed), so the browser may PUT parts to presigned URLs and read their ETags.
+/// Hoist on the S3 store, set up for the Uppy page (<see cref="UppyServer"/>); the bucket gets the CORS rule
+/// the README gives (PUT, ETag exposed), so the browser may PUT parts to presigned URLs and read their ETags.
 /// </summary>
 public sealed class UppyOnS3Fixture : S3PageFixture
 {
@@ -147,7 +147,8 @@ public sealed class UppyOnS3Fixture : S3PageFixture
             {
                 Rules =
                 [
-                    new CORSRule { AllowedOrigins = ["*"], AllowedMethods = ["GET", "PUT"], AllowedHeaders = ["*"], ExposeHeaders = ["ETag"], MaxAgeSeconds = 3000 },
+                    // The README's rule, for any origin (the page's port is chosen at start).
+                    new CORSRule { AllowedOrigins = ["*"], AllowedMethods = ["PUT"], AllowedHeaders = ["content-type", "content-md5"], ExposeHeaders = ["ETag"], MaxAgeSeconds = 3600 },
                 ],
             },
         });
