@@ -209,7 +209,7 @@ public abstract partial class StoreContract
     {
         var key = Key("described.bin");
         var metadata = new Dictionary<string, string> { ["original-name"] = "holiday video.mp4", ["owner"] = "alice" };
-        var uploadId = await Store.CreateMultipartUploadAsync(key, "video/mp4", metadata, Ct);
+        var uploadId = await Store.CreateMultipartUploadAsync(key, "video/mp4", metadata, null, Ct);
         var part = await UploadPartAsync(key, uploadId, 1, TestData.Bytes(1, 1000));
 
         await CompleteAsync(key, uploadId, part);

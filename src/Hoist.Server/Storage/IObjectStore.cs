@@ -17,8 +17,13 @@ public interface IObjectStore
     /// </summary>
     Task CheckWritableAsync(CancellationToken cancellationToken);
 
-    /// <summary>Starts a multipart upload and answers the store's upload id.</summary>
-    Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts a multipart upload and answers the store's upload id. <paramref name="partSize"/>, when the
+    /// caller knows it (Hoist's part plan), is the size of every part but the last, which is at most that:
+    /// a store may lay parts out where they end up in the object (the file system store writes each byte
+    /// once). It is a hint: parts of other sizes or numbers are still taken, at the cost of a copy.
+    /// </summary>
+    Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken);
 
     /// <summary>
     /// Streams one part (1..10,000) of exactly <paramref name="length"/> bytes. When

@@ -43,8 +43,8 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
         WithUnreadBodyAsync(body, key,
             unread => inner.PutObjectAsync(key, unread, length, contentType, metadata, cancellationToken), cancellationToken);
 
-    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        ObserveAsync(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken));
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken) =>
+        ObserveAsync(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, partSize, cancellationToken));
 
     public Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken) =>
         inner.UploadPartCopyAsync(key, uploadId, partNumber, sourceKey, cancellationToken);

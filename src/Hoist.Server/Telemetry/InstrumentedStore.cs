@@ -34,8 +34,8 @@ public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) 
     public Task CheckWritableAsync(CancellationToken cancellationToken) =>
         CallAsync("CheckWritable", null, null, 0, () => inner.CheckWritableAsync(cancellationToken));
 
-    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        CallAsync("CreateMultipartUpload", key, null, 0, () => inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken));
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken) =>
+        CallAsync("CreateMultipartUpload", key, null, 0, () => inner.CreateMultipartUploadAsync(key, contentType, metadata, partSize, cancellationToken));
 
     public Task<StoredPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken) =>
         CallAsync("UploadPart", key, uploadId, partNumber, () => inner.UploadPartAsync(key, uploadId, partNumber, body, length, expectedSha256, cancellationToken));

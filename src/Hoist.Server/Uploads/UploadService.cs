@@ -128,7 +128,7 @@ public sealed partial class UploadService(
         using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
         {
             await RequireUploadSlotAsync(limits, owner, cancellationToken);
-            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
+            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, plan.PartSize, cancellationToken);
         }
         metrics.UploadStarted();
         UploadScope.Name(owner, storeUploadId, key);

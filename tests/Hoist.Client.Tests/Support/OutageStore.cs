@@ -46,8 +46,8 @@ public sealed class OutageStore(IObjectStore inner) : IObjectStore, IDisposable
         return stored;
     }
 
-    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        Checked(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken));
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken) =>
+        Checked(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, partSize, cancellationToken));
 
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         CheckedAsync(() => inner.ListPartsAsync(key, uploadId, cancellationToken), cancellationToken);

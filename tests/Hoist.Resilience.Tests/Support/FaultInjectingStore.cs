@@ -63,8 +63,8 @@ public sealed class FaultInjectingStore(IObjectStore inner, Func<int, int, PartF
         }
     }
 
-    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        inner.CreateMultipartUploadAsync(key, contentType, metadata, cancellationToken);
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken) =>
+        inner.CreateMultipartUploadAsync(key, contentType, metadata, partSize, cancellationToken);
 
     public IAsyncEnumerable<StoredPart> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         inner.ListPartsAsync(key, uploadId, cancellationToken);

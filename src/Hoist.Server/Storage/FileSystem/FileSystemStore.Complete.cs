@@ -11,29 +11,52 @@ public sealed partial class FileSystemStore
         await using var gate = await LockAsync(directory, uploadId, cancellationToken);
         RequireOpen(directory, uploadId);
         // Under the lock, the part headers are the truth: a part replaced since the caller listed it no longer matches.
-        var stored = (await ReadPartsAsync(directory, uploadId, cancellationToken)).ToDictionary(p => p.PartNumber);
-        var chosen = CompleteRules.ChooseParts(parts, stored);
+        var located = (await ReadLocatedPartsAsync(directory, uploadId, cancellationToken)).ToDictionary(p => p.Part.PartNumber);
+        var chosen = CompleteRules.ChooseParts(parts, located.ToDictionary(p => p.Key, p => p.Value.Part));
+        var size = chosen.Sum(p => p.Size);
+        var etag = MultipartChecksums.ETag(chosen);
+        var checksum = MultipartChecksums.CompositeSha256(chosen);
+        var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, checksum);
+        var partSize = record.PartSize ?? 0;
+
+        if (FitsLayout(record, chosen) && await TryTakeDataFileAsync(directory, cancellationToken) is { } data)
+        {
+            // The data file already holds the placed parts where they belong: copy in only the parts
+            // stored as files, cut it to the object's size and rename it into place. (A complete names every
+            // stored part, so no placed part lies past the cut.)
+            await using (data)
+            {
+                if (chosen.FirstOrDefault(p => located[p.PartNumber].Placed && data.Length < PlacedOffset(partSize, p.PartNumber) + p.Size) is { } cut)
+                {
+                    throw new StoreException(StoreErrorCode.InvalidPart, $"Part {cut.PartNumber} is no longer stored; upload it again.");
+                }
+                foreach (var part in chosen.Where(p => !located[p.PartNumber].Placed))
+                {
+                    data.Position = PlacedOffset(partSize, part.PartNumber);
+                    await CopyPartAsync(directory, located[part.PartNumber], partSize, data, cancellationToken);
+                }
+                data.SetLength(size);
+                await data.FlushAsync(cancellationToken);
+                data.Flush(flushToDisk: true);
+                await CommitObjectAsync(key, DataPath(directory), meta, cancellationToken);
+            }
+            RemoveDirectory(directory, uploadId);
+            return new CompletedObject(key, etag, size, checksum);
+        }
 
         var temp = TempPath("object");
         try
         {
-            long size = 0;
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
-                output.SetLength(chosen.Sum(p => p.Size));
+                output.SetLength(size);
                 foreach (var part in chosen)
                 {
-                    await using var input = new FileStream(PartPath(directory, part.PartNumber), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                    input.Position = PartHeader.Size;
-                    await input.CopyToAsync(output, 1024 * 1024, cancellationToken);
-                    size += part.Size;
+                    await CopyPartAsync(directory, located[part.PartNumber], partSize, output, cancellationToken);
                 }
                 await output.FlushAsync(cancellationToken);
                 output.Flush(flushToDisk: true);
             }
-            var etag = MultipartChecksums.ETag(chosen);
-            var checksum = MultipartChecksums.CompositeSha256(chosen);
-            var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, checksum);
             await CommitObjectAsync(key, temp, meta, cancellationToken);
             RemoveDirectory(directory, uploadId);
             return new CompletedObject(key, etag, size, checksum);

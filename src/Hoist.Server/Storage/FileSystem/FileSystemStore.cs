@@ -68,16 +68,16 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        WritingAsync(() => CreateUploadCoreAsync(key, contentType, metadata, cancellationToken));
+    public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken) =>
+        WritingAsync(() => CreateUploadCoreAsync(key, contentType, metadata, partSize, cancellationToken));
 
-    private async Task<string> CreateUploadCoreAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    private async Task<string> CreateUploadCoreAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         var uploadId = FolderTag(key) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var staging = Path.Combine(_tmp, "new-" + uploadId);
         Directory.CreateDirectory(staging);
-        var record = new UploadRecord(key, contentType, ObjectMetadata.Normalize(metadata), DateTimeOffset.UtcNow);
+        var record = new UploadRecord(key, contentType, ObjectMetadata.Normalize(metadata), DateTimeOffset.UtcNow, partSize is > 0 ? partSize : null);
         await File.WriteAllTextAsync(Path.Combine(staging, UploadFile), JsonSerializer.Serialize(record, Json), cancellationToken);
         Directory.Move(staging, UploadDirectory(uploadId));
         return uploadId;
@@ -93,7 +93,11 @@ public sealed partial class FileSystemStore : IObjectStore
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
         }
-        var directory = await RequireUploadAsync(key, uploadId, cancellationToken);
+        var (directory, record) = await RequireUploadRecordAsync(key, uploadId, cancellationToken);
+        if (await TryPlacePartAsync(directory, uploadId, record, partNumber, body, length, expectedSha256, cancellationToken) is { } placed)
+        {
+            return placed;
+        }
         var temp = TempPath("part");
         try
         {
@@ -116,6 +120,8 @@ public sealed partial class FileSystemStore : IObjectStore
             {
                 RequireOpen(directory, uploadId);
                 File.Move(temp, PartPath(directory, partNumber), overwrite: true);
+                // The part is this file now, no longer the bytes placed in the upload's data file.
+                File.Delete(PlacedPath(directory, partNumber));
             }
             return header.ToStoredPart(partNumber, DateTimeOffset.UtcNow);
         }
@@ -335,13 +341,21 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    private static async Task<List<StoredPart>> ReadPartsAsync(string directory, string uploadId, CancellationToken cancellationToken)
+    private static async Task<List<StoredPart>> ReadPartsAsync(string directory, string uploadId, CancellationToken cancellationToken) =>
+        [.. (await ReadLocatedPartsAsync(directory, uploadId, cancellationToken)).Select(p => p.Part)];
+
+    /// <summary>
+    /// Every stored part with where its bytes are: a part file (<c>NNNNN.part</c>, header then bytes) or
+    /// the upload's data file at the part's planned offset (<c>NNNNN.placed</c>, the header alone).
+    /// Where both exist for a moment (a commit replaces one with the other under the lock), the newer counts.
+    /// </summary>
+    private static async Task<List<LocatedPart>> ReadLocatedPartsAsync(string directory, string uploadId, CancellationToken cancellationToken)
     {
-        var parts = new List<StoredPart>();
-        IEnumerable<string> files;
+        var parts = new Dictionary<int, LocatedPart>();
+        List<string> files;
         try
         {
-            files = Directory.EnumerateFiles(directory, "*.part").ToList();
+            files = Directory.EnumerateFiles(directory, "*.p*").ToList();
         }
         catch (DirectoryNotFoundException)
         {
@@ -349,18 +363,23 @@ public sealed partial class FileSystemStore : IObjectStore
         }
         foreach (var path in files)
         {
-            if (!int.TryParse(Path.GetFileNameWithoutExtension(path), out var number))
+            var placed = path.EndsWith(PlacedSuffix, StringComparison.Ordinal);
+            if ((!placed && !path.EndsWith(".part", StringComparison.Ordinal)) || !int.TryParse(Path.GetFileNameWithoutExtension(path), out var number))
             {
                 continue;
             }
             var header = await PartHeader.TryReadAsync(path, cancellationToken);
-            if (header is not null)
+            if (header is null)
             {
-                parts.Add(header.ToStoredPart(number, File.GetLastWriteTimeUtc(path)));
+                continue;
+            }
+            var found = new LocatedPart(header.ToStoredPart(number, File.GetLastWriteTimeUtc(path)), path, placed);
+            if (!parts.TryGetValue(number, out var other) || other.Part.LastModified < found.Part.LastModified)
+            {
+                parts[number] = found;
             }
         }
-        parts.Sort((a, b) => a.PartNumber.CompareTo(b.PartNumber));
-        return parts;
+        return [.. parts.Values.OrderBy(p => p.Part.PartNumber)];
     }
 
     /// <summary>Moves the folder aside in one rename (so no part can land in it afterwards), then deletes it.</summary>
@@ -461,7 +480,8 @@ public sealed partial class FileSystemStore : IObjectStore
         }
     }
 
-    private sealed record UploadRecord(string Key, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset Initiated);
+    /// <summary>An upload's <c>upload.json</c>, written once at create. <see cref="PartSize"/> is the create's layout hint.</summary>
+    private sealed record UploadRecord(string Key, string? ContentType, Dictionary<string, string> Metadata, DateTimeOffset Initiated, long? PartSize = null);
 
     private sealed record MetaFile(ObjectMeta Current, ObjectMeta? Previous);
 

@@ -5,7 +5,7 @@ namespace Hoist.Server.Storage.S3;
 
 public sealed partial class S3Store
 {
-    public async Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public async Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         var request = new InitiateMultipartUploadRequest { BucketName = _bucket, Key = ToS3Key(key), ContentType = NullIfEmpty(contentType) };

@@ -1,0 +1,159 @@
+namespace Hoist.Server.Storage.FileSystem;
+
+// Each byte written once (docs/store-contract.md, "Parts placed where they end up"). When the create
+// gave the part size, a part's bytes go straight into the upload's data file at (number - 1) × part
+// size, and a complete whose parts are 1..N of that layout renames the data file into the object
+// instead of copying every part. Whatever does not fit — a part re-sent over a placed one, a part
+// larger than the plan, two senders of one part, gaps in the numbers — takes the part-file path, and
+// the complete copies just those bytes.
+public sealed partial class FileSystemStore
+{
+    private const string DataFile = "data";
+    private const string PlacedSuffix = ".placed";
+
+    /// <summary>How long a complete waits for placed writes still running before it copies instead of renaming.</summary>
+    private static readonly TimeSpan PlacedWritersWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>A stored part and where its bytes are (see <see cref="ReadLocatedPartsAsync"/>).</summary>
+    private sealed record LocatedPart(StoredPart Part, string HeaderPath, bool Placed);
+
+    private static string DataPath(string directory) => Path.Combine(directory, DataFile);
+
+    private static string PlacedPath(string directory, int partNumber) => Path.Combine(directory, $"{partNumber:D5}{PlacedSuffix}");
+
+    private static long PlacedOffset(long partSize, int partNumber) => (partNumber - 1) * partSize;
+
+    /// <summary>
+    /// Writes the part into the data file where it belongs and commits its header, or answers null
+    /// without reading the body when it cannot be placed (the caller writes a part file instead).
+    /// A part is placed only where no placed part of that number is stored (its bytes must survive a
+    /// re-send that fails) and by one sender at a time (an exclusive claim file): so a placed write
+    /// only ever overwrites bytes nothing refers to. A data file open for writing holds a shared
+    /// flock, which a complete's exclusive one waits for.
+    /// </summary>
+    private async Task<StoredPart?> TryPlacePartAsync(string directory, string uploadId, UploadRecord record, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
+    {
+        if (record.PartSize is not { } partSize || length > partSize || PlacedOffset(partSize, partNumber) + length > S3Limits.MaxObjectSize)
+        {
+            return null;
+        }
+        var claim = Path.Combine(directory, $"{partNumber:D5}.claim");
+        await using (await LockAsync(directory, uploadId, cancellationToken))
+        {
+            RequireOpen(directory, uploadId);
+            if (File.Exists(PlacedPath(directory, partNumber)))
+            {
+                return null;
+            }
+            try
+            {
+                new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1).Dispose();
+            }
+            catch (IOException)
+            {
+                return null; // another sender places this part right now (or died doing it: the claim stays, parts go to files)
+            }
+        }
+        var headerTemp = TempPath("placed");
+        try
+        {
+            FileStream data;
+            try
+            {
+                data = new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+            }
+            catch (IOException)
+            {
+                return null; // a complete holds the data file, or the upload is gone: the part-file path answers
+            }
+            PartHeader header;
+            await using (data)
+            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: true))
+            {
+                data.Position = PlacedOffset(partSize, partNumber);
+                await checkedBody.CopyToAsync(data, 1024 * 1024, cancellationToken);
+                header = new PartHeader(length, checkedBody.Md5, checkedBody.Sha256);
+                await data.FlushAsync(cancellationToken);
+                data.Flush(flushToDisk: true);
+            }
+            await using (var file = new FileStream(headerTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(header.ToBytes(), cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            await using (await LockAsync(directory, uploadId, cancellationToken))
+            {
+                RequireOpen(directory, uploadId);
+                File.Move(headerTemp, PlacedPath(directory, partNumber), overwrite: true);
+                File.Delete(PartPath(directory, partNumber));
+            }
+            return header.ToStoredPart(partNumber, DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            File.Delete(headerTemp);
+            File.Delete(claim);
+        }
+    }
+
+    /// <summary>The parts are 1..N of the create's layout: each in its place, only the last one shorter.</summary>
+    private static bool FitsLayout(UploadRecord record, IReadOnlyList<StoredPart> chosen) =>
+        record.PartSize is { } partSize
+        && chosen.Select((part, index) => part.PartNumber == index + 1 && (index == chosen.Count - 1 ? part.Size <= partSize : part.Size == partSize)).All(fits => fits);
+
+    /// <summary>
+    /// The data file opened exclusively (no placed write running, none can start), or null when
+    /// writes are still running after <see cref="PlacedWritersWait"/>.
+    /// </summary>
+    private static async Task<FileStream?> TryTakeDataFileAsync(string directory, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + PlacedWritersWait;
+        var wait = 1;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(wait, cancellationToken);
+                wait = Math.Min(wait * 2, 50);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Opens the bytes of a stored part for reading, wherever they are.</summary>
+    private static FileStream OpenPartBytes(string directory, LocatedPart located, long partSize)
+    {
+        var stream = new FileStream(located.Placed ? DataPath(directory) : located.HeaderPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        stream.Position = located.Placed ? PlacedOffset(partSize, located.Part.PartNumber) : PartHeader.Size;
+        return stream;
+    }
+
+    /// <summary>Copies exactly a part's bytes; a data file cut short (an interrupted complete) is a part no longer stored.</summary>
+    private static async Task CopyPartAsync(string directory, LocatedPart located, long partSize, Stream output, CancellationToken cancellationToken)
+    {
+        await using var input = OpenPartBytes(directory, located, partSize);
+        if (input.Length - input.Position < located.Part.Size)
+        {
+            throw new StoreException(StoreErrorCode.InvalidPart, $"Part {located.Part.PartNumber} is no longer stored; upload it again.");
+        }
+        var buffer = new byte[1024 * 1024];
+        var left = located.Part.Size;
+        while (left > 0)
+        {
+            var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken);
+            if (read == 0)
+            {
+                throw new StoreException(StoreErrorCode.InvalidPart, $"Part {located.Part.PartNumber} is no longer stored; upload it again.");
+            }
+            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            left -= read;
+        }
+    }
+}
