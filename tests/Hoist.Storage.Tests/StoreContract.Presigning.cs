@@ -66,7 +66,7 @@ public abstract partial class StoreContract
             return; // a store without the capability: checked above
         }
         var key = Key("presigned/parts.bin");
-        var uploadId = await Store.CreateMultipartUploadAsync(key, "application/octet-stream", new Dictionary<string, string>(), Ct);
+        var uploadId = await Store.CreateMultipartUploadAsync(key, "application/octet-stream", new Dictionary<string, string>(), null, Ct);
         var one = TestData.Bytes(seed: 702, 3000);
         var two = TestData.Bytes(seed: 703, 2000);
         var plain = await presigning.PresignUploadPartAsync(key, uploadId, 1, DateTimeOffset.UtcNow.AddMinutes(5), null, Ct);

@@ -51,7 +51,7 @@ public static class S3ApiEndpoints
         var owner = Owner.Of(context);
         UploadScope.Name(owner);
         var request = await UploadEndpoints.ReadJsonAsync<S3CreateRequest>(context, cancellationToken);
-        var created = await uploads.CreateWithDeferredSizeAsync(owner, request.FileName ?? "", request.Type, cancellationToken);
+        var created = await uploads.CreateClientSizedAsync(owner, request.FileName ?? "", request.Type, cancellationToken);
         return TypedResults.Ok(new S3CreateResponse(created.Key, created.UploadId, BucketOf(storage)));
     }
 
@@ -114,7 +114,7 @@ public static class S3ApiEndpoints
     {
         var owner = Owner.Of(context);
         UploadScope.Name(owner);
-        var created = await uploads.CreateWithDeferredSizeAsync(owner, filename ?? "", type, cancellationToken);
+        var created = await uploads.CreateClientSizedAsync(owner, filename ?? "", type, cancellationToken);
         return TypedResults.Ok(new S3PostParameters(HttpMethods.Post, urls.ForObject(context.Request, created.UploadId),
             new Dictionary<string, string> { ["key"] = created.Key }, (long)urls.Lifetime.TotalSeconds));
     }

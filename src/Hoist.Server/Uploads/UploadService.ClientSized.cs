@@ -11,6 +11,10 @@ namespace Hoist.Server.Uploads;
 // and the server's size limit is checked on every part and on the whole.
 public sealed partial class UploadService
 {
+    /// <summary>Creates a client-sized upload: its key from the template, its size unknown (a deferred-size token), no part plan for the store.</summary>
+    public Task<CreateUploadResponse> CreateClientSizedAsync(string owner, string fileName, string? contentType, CancellationToken cancellationToken) =>
+        CreateCoreAsync(owner, new CreateUploadRequest(fileName, 0, contentType, null), deferSize: true, concat: null, cancellationToken, clientSized: true);
+
     /// <summary>Stores one part of a client-sized upload; <paramref name="md5"/>, when given, must be the MD5 of the bytes or nothing is stored.</summary>
     public Task<StoredPart> UploadClientSizedPartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? md5, CancellationToken cancellationToken)
     {

@@ -71,7 +71,7 @@ public sealed partial class UploadService(
     /// <summary>The largest size an upload created with a deferred size can reach: 10,000 parts of its part size, within the server's limit.</summary>
     public long MaxDeferredSize(long partSize) => Math.Min(options.Value.MaxFileSize, Math.Min(S3Limits.MaxObjectSize, S3Limits.MaxPartNumber * partSize));
 
-    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken)
+    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken, bool clientSized = false)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
@@ -128,7 +128,8 @@ public sealed partial class UploadService(
         using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
         {
             await RequireUploadSlotAsync(limits, owner, cancellationToken);
-            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, plan.PartSize, cancellationToken);
+            // Parts the client sizes (the /s3/ face) follow no plan: no layout hint for the store.
+            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, clientSized ? null : plan.PartSize, cancellationToken);
         }
         metrics.UploadStarted();
         UploadScope.Name(owner, storeUploadId, key);
