@@ -4,8 +4,9 @@ namespace Hoist.Client;
 public sealed class UploadOptions
 {
     /// <summary>
-    /// The name the server records (kept in the object's metadata; the key gets a sanitized form of its
-    /// last segment). Defaults to the file's name. May be a relative path such as <c>photos/2024/a.jpg</c>.
+    /// The name the server records (kept in the object's metadata; the key ends with a sanitized form of it,
+    /// its folders included with the default key template). Defaults to the file's name. May be a relative
+    /// path such as <c>photos/2024/a.jpg</c>: the key then ends <c>…/&lt;id&gt;/photos/2024/a.jpg</c>.
     /// </summary>
     public string? FileName { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hoist.Cli.Output;
 using Spectre.Console;
 
@@ -9,5 +10,16 @@ internal static class TransferViews
     public static ITransferView For(bool json) =>
         json ? new JsonTransferView()
         : Console.IsOutputRedirected ? new PlainTransferView()
-        : new LiveTransferView(AnsiConsole.Console);
+        : new LiveTransferView(Terminal());
+
+    /// <summary>The terminal, as wide as COLUMNS says when it is set (as shells and `script` do), else as the terminal reports.</summary>
+    private static IAnsiConsole Terminal()
+    {
+        var console = AnsiConsole.Console;
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns is >= 20 and <= 1000)
+        {
+            console.Profile.Width = columns;
+        }
+        return console;
+    }
 }

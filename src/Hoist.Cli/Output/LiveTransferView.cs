@@ -5,10 +5,12 @@ using Spectre.Console.Rendering;
 
 namespace Hoist.Cli.Output;
 
-/// <summary>On a terminal: a live bar per file and one for the whole run, with bytes, speed and time left.</summary>
+/// <summary>
+/// On a terminal: a live row per file and one for the whole run, each fitted to the terminal's width
+/// (<see cref="ProgressLine"/>: name, bar, %, size, speed, time left); a finished file shows its average speed.
+/// </summary>
 internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
 {
-    private const int NameWidth = 36;
     private readonly List<string> _problems = [];
     private ProgressContext? _context;
     private TransferMeter _overall = new(0);
@@ -26,25 +28,20 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
         await console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(
-                new TaskDescriptionColumn { Alignment = Justify.Left },
-                new ProgressBarColumn(),
-                new PercentageColumn(),
-                new MeterColumn(m => $"{Sizes.Bytes(m.Done)}/{Sizes.Bytes(m.Total)}", 21),
-                new MeterColumn(m => Sizes.Speed(m.BytesPerSecond), 12),
-                new MeterColumn(m => m.Done >= m.Total ? "" : $"{Sizes.Duration(m.Remaining)} left", 12))
+            .Columns(new RowColumn())
             .StartAsync(async context =>
             {
                 _context = context;
                 if (jobs.Count > 1)
                 {
-                    _total = context.AddTask(TotalDescription(), maxValue: Math.Max(1, _overall.Total));
-                    _total.Tag = _overall;
+                    _total = context.AddTask("Total", maxValue: Math.Max(1, _overall.Total));
+                    _total.Tag = new Row(TotalDescription(), _overall) { Bold = true };
                 }
                 await work();
+                _overall.Stop();
                 if (_total is not null)
                 {
-                    _total.Description = TotalDescription();
+                    ((Row)_total.Tag!).Name = TotalDescription();
                     _total.Value = _overall.Done;
                     _total.StopTask();
                 }
@@ -54,9 +51,10 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
     public IFileView Add(TransferJob job)
     {
         var meter = new TransferMeter(job.Size);
-        var task = _context!.AddTask(Markup.Escape(Shorten(job.Name)), maxValue: Math.Max(1, job.Size));
-        task.Tag = meter;
-        return new FileView(this, job, task, meter);
+        var row = new Row(job.Name, meter);
+        var task = _context!.AddTask(Markup.Escape(job.Name), maxValue: Math.Max(1, job.Size));
+        task.Tag = row;
+        return new FileView(this, job, task, meter, row);
     }
 
     public void Summarize(RunSummary summary)
@@ -73,7 +71,7 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
         console.MarkupLine(line);
     }
 
-    private string TotalDescription() => $"[bold]Total[/] ({_finished}/{_count} files)";
+    private string TotalDescription() => $"Total ({_finished}/{_count} files)";
 
     private void Finished(string? problem)
     {
@@ -87,14 +85,12 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
         }
         if (_total is not null)
         {
-            _total.Description = TotalDescription();
+            ((Row)_total.Tag!).Name = TotalDescription();
             _total.Value = _overall.Done;
         }
     }
 
-    private static string Shorten(string name) => name.Length <= NameWidth ? name : "…" + name[^(NameWidth - 1)..];
-
-    private sealed class FileView(LiveTransferView view, TransferJob job, ProgressTask task, TransferMeter meter) : IFileView
+    private sealed class FileView(LiveTransferView view, TransferJob job, ProgressTask task, TransferMeter meter, Row row) : IFileView
     {
         private readonly FileProgress _progress = new(meter, view._overall);
         private bool _completing;
@@ -106,14 +102,15 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
             task.Value = meter.Done;
             if (!_resumed && value.BytesResumed > 0)
             {
+                // Said in the name's room, after it: a long name is cut in its middle, the note stays.
                 _resumed = true;
-                task.Description = $"{Markup.Escape(Shorten(job.Name))} [grey](resumed at {value.BytesResumed * 100 / Math.Max(1, value.TotalBytes)}%)[/]";
+                row.Name = $"{job.Name} (resumed at {value.BytesResumed * 100 / Math.Max(1, value.TotalBytes)}%)";
             }
             if (!_completing && value.PartCount > 1 && value.PartsCompleted == value.PartCount)
             {
                 // Every part is stored; the server now assembles the object, which takes a moment for big files.
                 _completing = true;
-                task.Description = $"{Markup.Escape(Shorten(job.Name))} [grey](completing)[/]";
+                row.Note = "completing";
             }
             if (view._total is { } total)
             {
@@ -128,7 +125,8 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
         public void Completed(UploadResult result)
         {
             _progress.Finish(result.Size);
-            task.Description = $"[green]✓[/] {Markup.Escape(Shorten(job.Name))}";
+            meter.Stop();
+            row.Finish("✓ " + job.Name, "", Color.Green);
             // Hidden only now: a file whose bytes are all sent but which the server is still completing stays in view.
             task.HideWhenCompleted = view._hideFinished;
             task.Value = task.MaxValue;
@@ -139,14 +137,16 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
 
         public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null)
         {
-            task.Description = $"[red]✗ {Markup.Escape(Shorten(job.Name))}[/]";
+            meter.Stop();
+            row.Finish("✗ " + job.Name, "failed", Color.Red);
             task.StopTask();
             view.Finished($"[red]✗ {Markup.Escape(job.Name)}:[/] {Markup.Escape(reason)}" + (resume is null ? "" : $"{Sentence.End(reason)} Continue with: [bold]{Markup.Escape(resume)}[/]"));
         }
 
         public void Interrupted(string? uploadId, string? resume = null)
         {
-            task.Description = $"[yellow]‖ {Markup.Escape(Shorten(job.Name))}[/]";
+            meter.Stop();
+            row.Finish("‖ " + job.Name, "paused", Color.Yellow);
             task.StopTask();
             view.Finished(null);
         }
@@ -154,20 +154,46 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
         public void Skipped(string reason)
         {
             task.HideWhenCompleted = view._hideFinished;
-            task.Description = $"[grey]- {Markup.Escape(Shorten(job.Name))}[/]";
+            meter.Stop();
+            row.Finish("- " + job.Name, "skipped", Color.Grey);
             task.StopTask();
             view.Finished($"[grey]- {Markup.Escape(job.Name)}: {Markup.Escape(reason)}[/]");
         }
     }
 
-    /// <summary>A column computed from the task's <see cref="TransferMeter"/> (our speed skips resumed bytes; Spectre's would not).</summary>
-    private sealed class MeterColumn(Func<TransferMeter, string> text, int width) : ProgressColumn
+    /// <summary>What a row shows besides its meter; changed from the sending threads, read by the renderer.</summary>
+    private sealed class Row(string name, TransferMeter meter)
+    {
+        public volatile string Name = name;
+        public volatile string? Note;
+        public TransferMeter Meter { get; } = meter;
+        public Color? Color { get; private set; }
+        public bool Bold { get; init; }
+
+        public void Finish(string name, string note, Color color)
+        {
+            Color = color;
+            Note = note;
+            Name = name;
+        }
+    }
+
+    /// <summary>The whole row as one column, so that it fits the terminal (Spectre's own columns leave the bar 4 characters at 80).</summary>
+    private sealed class RowColumn : ProgressColumn
     {
         protected override bool NoWrap => true;
 
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            task.Tag is TransferMeter meter ? new Text(text(meter), new Style(Color.Grey)).RightJustified() : Text.Empty;
-
-        public override int? GetColumnWidth(RenderOptions options) => width;
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        {
+            if (task.Tag is not Row row)
+            {
+                return Text.Empty;
+            }
+            var meter = row.Meter;
+            // One cell short of the width: a line that fills the last column makes some terminals wrap.
+            var line = ProgressLine.Format(Math.Max(20, options.ConsoleSize.Width - 1),
+                new ProgressFigures(row.Name, meter.Done, meter.Total, meter.BytesPerSecond, meter.Remaining, row.Note ?? (meter.IsStopped ? "" : null)));
+            return new Text(line, new Style(row.Color, decoration: row.Bold ? Decoration.Bold : Decoration.None)) { Overflow = Overflow.Crop };
+        }
     }
 }

@@ -18,6 +18,24 @@ internal static class Sizes
         return unit == 0 ? $"{bytes:0} B" : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.0} {Units[unit]}");
     }
 
+    /// <summary>Done and total in the total's unit ("12.5/300.0 MiB"), so the pair stays short.</summary>
+    public static string Pair(long done, long total)
+    {
+        var unit = 0;
+        var scaled = (double)total;
+        while (scaled >= 1024 && unit < Units.Length - 1)
+        {
+            scaled /= 1024;
+            unit++;
+        }
+        if (unit == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{done}/{total} B");
+        }
+        var divisor = Math.Pow(1024, unit);
+        return string.Create(CultureInfo.InvariantCulture, $"{done / divisor:0.0}/{scaled:0.0} {Units[unit]}");
+    }
+
     public static string Speed(double? bytesPerSecond) => bytesPerSecond is { } speed ? $"{Bytes(speed)}/s" : "-";
 
     public static string Duration(TimeSpan? duration) => duration switch

@@ -4,7 +4,9 @@ namespace Hoist.Cli.Output;
 
 /// <summary>
 /// Bytes done, and the speed of the last few seconds, for one file or for all of them. Bytes found
-/// already stored when resuming count as done but not as speed.
+/// already stored when resuming count as done but not as speed. Once <see cref="Stop"/>ped (the file
+/// finished) the clock stands still and the speed is the session's average: bytes sent / time taken,
+/// not a recent figure that would keep falling while nothing moves.
 /// </summary>
 internal sealed class TransferMeter(long total)
 {
@@ -14,6 +16,7 @@ internal sealed class TransferMeter(long total)
     private readonly long _start = Stopwatch.GetTimestamp();
     private long _done;
     private long _transferred;
+    private long? _stopped;
 
     public long Total { get; set; } = total;
 
@@ -28,7 +31,36 @@ internal sealed class TransferMeter(long total)
         }
     }
 
-    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
+    public TimeSpan Elapsed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Stopwatch.GetElapsedTime(_start, _stopped ?? Stopwatch.GetTimestamp());
+            }
+        }
+    }
+
+    public bool IsStopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopped is not null;
+            }
+        }
+    }
+
+    /// <summary>The transfer ended (stored, failed or interrupted): the clock stops, the speed becomes the average.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopped ??= Stopwatch.GetTimestamp();
+        }
+    }
 
     public void Add(long done, long transferred)
     {
@@ -48,13 +80,18 @@ internal sealed class TransferMeter(long total)
         }
     }
 
-    /// <summary>Bytes per second over the last seconds, or since the start while that is all there is.</summary>
+    /// <summary>Bytes per second over the last seconds, or since the start while that is all there is; once stopped, the average.</summary>
     public double? BytesPerSecond
     {
         get
         {
             lock (_gate)
             {
+                if (_stopped is { } end)
+                {
+                    var taken = Stopwatch.GetElapsedTime(_start, end).TotalSeconds;
+                    return _transferred > 0 && taken > 0 ? _transferred / taken : null;
+                }
                 var now = Stopwatch.GetTimestamp();
                 if (_samples.Count >= 2 && Stopwatch.GetElapsedTime(_samples.Peek().Ticks, now) >= TimeSpan.FromSeconds(1)
                     && Stopwatch.GetElapsedTime(_samples.Last().Ticks, now) < Window)
@@ -75,7 +112,7 @@ internal sealed class TransferMeter(long total)
         {
             lock (_gate)
             {
-                var elapsed = Stopwatch.GetElapsedTime(_start).TotalSeconds;
+                var elapsed = Stopwatch.GetElapsedTime(_start, _stopped ?? Stopwatch.GetTimestamp()).TotalSeconds;
                 return elapsed > 0 ? _transferred / elapsed : 0;
             }
         }

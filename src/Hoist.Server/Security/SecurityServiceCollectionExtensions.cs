@@ -25,7 +25,8 @@ public static class SecurityServiceCollectionExtensions
             var limits = settings.Value;
             // Per owner and per address at once: a key cannot flood from many hosts, nor a host with many keys.
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                Partition(limits.RequestsPerMinutePerOwner, context => "owner:" + Owner.Of(context)),
+                // A share link's downloads are anybody's, not the "anonymous" owner's: only their address counts.
+                Partition(limits.RequestsPerMinutePerOwner, context => context.Request.Path.StartsWithSegments(HoistWire.Shared, StringComparison.Ordinal) ? null : "owner:" + Owner.Of(context)),
                 Partition(limits.RequestsPerMinutePerAddress, context => "ip:" + context.Connection.RemoteIpAddress));
             options.OnRejected = async (rejected, cancellationToken) =>
             {
@@ -54,11 +55,12 @@ public static class SecurityServiceCollectionExtensions
         return services;
     }
 
-    private static PartitionedRateLimiter<HttpContext> Partition(int perMinute, Func<HttpContext, string> key) =>
+    /// <summary>A token bucket per key; a request whose key is null, or outside the limited paths, is not counted here.</summary>
+    private static PartitionedRateLimiter<HttpContext> Partition(int perMinute, Func<HttpContext, string?> key) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            perMinute <= 0 || !IsLimited(context)
+            perMinute <= 0 || !IsLimited(context) || key(context) is not { } partition
                 ? RateLimitPartition.GetNoLimiter("unlimited")
-                : RateLimitPartition.GetTokenBucketLimiter(key(context), _ => new TokenBucketRateLimiterOptions
+                : RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, perMinute / 6),
                     TokensPerPeriod = Math.Max(1, perMinute / 60),

@@ -132,7 +132,9 @@ public sealed class KilledServerOnFileSystem(FileSystemFixture fixture, ITestOut
     public async Task Part_files_cut_off_by_a_kill_are_removed_by_the_sweeper_once_past_AbandonAfter()
     {
         var ct = Ct;
+        // Cut-off bytes are in temporary part files, or in the upload's data file where planned parts are placed.
         var temporary = Path.Combine(_fixture.Root, ".hoist", "tmp");
+        var uploads = Path.Combine(_fixture.Root, ".hoist", "uploads");
         var parts = TestData.Split(TestData.Bytes(seed: 72, 2 * TestData.PartSize), TestData.PartSize);
 
         await using (var server = await ServerProcess.StartAsync(_fixture.Settings(), ct))
@@ -141,7 +143,8 @@ public sealed class KilledServerOnFileSystem(FileSystemFixture fixture, ITestOut
             var upload = await api.CreateAsync("leftover.bin", 2 * TestData.PartSize, cancellationToken: ct);
             await KillWithPartsInFlightAsync(server, api, upload.UploadId, parts, new() { [1] = parts[0].Length / 2, [2] = parts[1].Length - 1 });
         }
-        Assert.True(Directory.EnumerateFileSystemEntries(temporary).Any(), "The kill left the parts' temporary files behind.");
+        Assert.True(Directory.EnumerateFileSystemEntries(temporary).Any() || Directory.EnumerateFiles(uploads, "data", SearchOption.AllDirectories).Any(f => new FileInfo(f).Length > 0),
+            "The kill left the parts' cut-off bytes behind (temporary files or the upload's data file).");
 
         // A server over the same folder whose clock is past AbandonAfter (24 h) since the kill.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromHours(25));
@@ -151,6 +154,7 @@ public sealed class KilledServerOnFileSystem(FileSystemFixture fixture, ITestOut
         await app.Services.GetRequiredService<AbandonedUploadSweeper>().SweepOnceAsync(ct);
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(temporary));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(uploads));
     }
 }
 

@@ -54,6 +54,39 @@ public sealed class RateLimitTests(FileSystemFixture fixture) : ApiTests(fixture
     }
 
     [Fact]
+    public async Task Share_link_downloads_are_counted_by_address_only_not_against_the_anonymous_owner()
+    {
+        await using var app = Fixture.CreateApp(ApiKeyOwners.Settings(new Dictionary<string, string?>
+        {
+            ["Hoist:RateLimits:RequestsPerMinutePerOwner"] = "60", // a burst of 10 for "anonymous", as for anyone
+            ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
+        }));
+        using var alice = app.CreateApi(ApiKeyOwners.AliceKey);
+        using var nobody = app.CreateApi(bearer: null);
+        var upload = await alice.CreateAsync("shared.bin", 3, cancellationToken: Ct);
+        await alice.PutPartAsync(upload.UploadId, 1, "abc"u8.ToArray(), cancellationToken: Ct);
+        var link = await alice.CreateLinkAsync(upload.Key, 600, Ct);
+
+        for (var i = 0; i < 25; i++)
+        {
+            using var download = await nobody.Http.GetAsync(new Uri(link.Url.PathAndQuery, UriKind.Relative), Ct);
+            Assert.True(download.StatusCode == HttpStatusCode.OK, $"download {i + 1}: {(int)download.StatusCode}");
+        }
+        // Unauthenticated API calls (401, counted as "anonymous") still find their whole burst, untouched by the downloads.
+        var refused = 0;
+        for (; refused < 60; refused++)
+        {
+            using var call = await CallAsync(nobody);
+            if (call.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                break;
+            }
+            Assert.Equal(HttpStatusCode.Unauthorized, call.StatusCode);
+        }
+        Assert.InRange(refused, 9, 59);
+    }
+
+    [Fact]
     public async Task An_address_over_its_limit_is_429_rate_limited_whichever_key_it_uses()
     {
         await using var app = Fixture.CreateApp(ApiKeyOwners.Settings(new Dictionary<string, string?>

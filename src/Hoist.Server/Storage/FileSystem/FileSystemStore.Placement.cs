@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Hoist.Server.Storage.FileSystem;
 
 // Each byte written once (docs/store-contract.md, "Parts placed where they end up"). When the create
@@ -27,9 +29,10 @@ public sealed partial class FileSystemStore
     /// Writes the part into the data file where it belongs and commits its header, or answers null
     /// without reading the body when it cannot be placed (the caller writes a part file instead).
     /// A part is placed only where no placed part of that number is stored (its bytes must survive a
-    /// re-send that fails) and by one sender at a time (an exclusive claim file): so a placed write
-    /// only ever overwrites bytes nothing refers to. A data file open for writing holds a shared
-    /// flock, which a complete's exclusive one waits for.
+    /// re-send that fails) and by one sender at a time (an flock on its claim file, which the kernel
+    /// releases if the process dies; claim files are never deleted, or two senders could each lock a
+    /// different file of one name): so a placed write only ever overwrites bytes nothing refers to. A
+    /// data file open for writing holds a shared flock, which a complete's exclusive one waits for.
     /// </summary>
     private async Task<StoredPart?> TryPlacePartAsync(string directory, string uploadId, UploadRecord record, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {
@@ -37,7 +40,7 @@ public sealed partial class FileSystemStore
         {
             return null;
         }
-        var claim = Path.Combine(directory, $"{partNumber:D5}.claim");
+        FileStream claim;
         await using (await LockAsync(directory, uploadId, cancellationToken))
         {
             RequireOpen(directory, uploadId);
@@ -47,14 +50,15 @@ public sealed partial class FileSystemStore
             }
             try
             {
-                new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1).Dispose();
+                claim = new FileStream(Path.Combine(directory, $"{partNumber:D5}.claim"), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1);
             }
             catch (IOException)
             {
-                return null; // another sender places this part right now (or died doing it: the claim stays, parts go to files)
+                return null; // another sender places this part right now
             }
         }
         var headerTemp = TempPath("placed");
+        await using var claimed = claim;
         try
         {
             FileStream data;
@@ -70,11 +74,21 @@ public sealed partial class FileSystemStore
             await using (data)
             await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: true))
             {
-                data.Position = PlacedOffset(partSize, partNumber);
-                await checkedBody.CopyToAsync(data, 1024 * 1024, cancellationToken);
-                header = new PartHeader(length, checkedBody.Md5, checkedBody.Sha256);
-                await data.FlushAsync(cancellationToken);
-                data.Flush(flushToDisk: true);
+                var offset = PlacedOffset(partSize, partNumber);
+                data.Position = offset;
+                try
+                {
+                    await checkedBody.CopyToAsync(data, 1024 * 1024, cancellationToken);
+                    header = new PartHeader(length, checkedBody.Md5, checkedBody.Sha256);
+                    await data.FlushAsync(cancellationToken);
+                    data.Flush(flushToDisk: true);
+                }
+                catch
+                {
+                    // Nothing refers to these bytes: give their space back (a full disk most of all).
+                    FreeRegion(data, offset, length);
+                    throw;
+                }
             }
             await using (var file = new FileStream(headerTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
@@ -92,9 +106,28 @@ public sealed partial class FileSystemStore
         finally
         {
             File.Delete(headerTemp);
-            File.Delete(claim);
         }
     }
+
+    /// <summary>Deallocates a region of a file, keeping its size (Linux's fallocate punch hole); elsewhere, or where the file system cannot, the bytes stay until the upload ends.</summary>
+    private static void FreeRegion(FileStream file, long offset, long length)
+    {
+        const int PunchHoleKeepSize = 0x02 | 0x01;
+        if (!OperatingSystem.IsLinux() || length <= 0)
+        {
+            return;
+        }
+        try
+        {
+            _ = Fallocate((int)file.SafeFileHandle.DangerousGetHandle(), PunchHoleKeepSize, offset, length);
+        }
+        catch (Exception e) when (e is IOException or EntryPointNotFoundException or DllNotFoundException)
+        {
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+    private static extern int Fallocate(int fd, int mode, long offset, long length);
 
     /// <summary>The parts are 1..N of the create's layout: each in its place, only the last one shorter.</summary>
     private static bool FitsLayout(UploadRecord record, IReadOnlyList<StoredPart> chosen) =>
