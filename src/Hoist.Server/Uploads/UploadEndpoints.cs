@@ -86,7 +86,7 @@ public static class UploadEndpoints
         return token;
     }
 
-    private static int ParsePartNumber(string value)
+    internal static int ParsePartNumber(string value)
     {
         if (value.Length is 0 or > 5 || !value.All(char.IsAsciiDigit) || !int.TryParse(value, out var number))
         {
@@ -110,15 +110,15 @@ public static class UploadEndpoints
     }
 
     /// <summary>Reads a small JSON body with our own limit and error codes (the framework's are neither small nor coded).</summary>
-    internal static async Task<T> ReadJsonAsync<T>(HttpContext context, CancellationToken cancellationToken)
+    internal static async Task<T> ReadJsonAsync<T>(HttpContext context, CancellationToken cancellationToken, long bodyLimit = JsonBodyLimit)
     {
-        if (context.Request.ContentLength > JsonBodyLimit)
+        if (context.Request.ContentLength > bodyLimit)
         {
-            throw ApiErrors.BodyTooLarge.With($"A JSON body may have at most {JsonBodyLimit} bytes.");
+            throw ApiErrors.BodyTooLarge.With($"A JSON body may have at most {bodyLimit} bytes.");
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = JsonBodyLimit;
+            limit.MaxRequestBodySize = bodyLimit;
         }
         try
         {

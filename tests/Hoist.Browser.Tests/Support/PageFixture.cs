@@ -26,6 +26,12 @@ public abstract class PageFixture : IAsyncLifetime
     /// <summary>Hoist:Storage:* for this fixture's store.</summary>
     protected abstract IReadOnlyDictionary<string, string?> StoreSettings { get; }
 
+    /// <summary>The API key the fixture's own calls (listing, downloads) send, when its server wants one.</summary>
+    public virtual string? Bearer => null;
+
+    /// <summary>Further settings of a fixture made for some tests (e.g. an allowed CORS origin).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
     public IBrowser Browser => _browser ?? throw NotStarted();
@@ -48,9 +54,17 @@ public abstract class PageFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
+        foreach (var (name, value) in ExtraSettings)
+        {
+            settings[name] = value;
+        }
         _server = new HoistServer(settings, Parts);
         BaseUri = _server.Start();
         _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromMinutes(2) };
+        if (Bearer is { } bearer)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
@@ -142,7 +156,7 @@ public abstract class PageFixture : IAsyncLifetime
 }
 
 /// <summary>The embedded FileSystemStore on a fresh temporary folder, deleted afterwards.</summary>
-public sealed class FileSystemPageFixture : PageFixture
+public class FileSystemPageFixture : PageFixture
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"hoist-browser-tests-{Guid.NewGuid():N}");
 
@@ -170,7 +184,7 @@ public sealed class FileSystemPageFixture : PageFixture
 /// Works under a prefix of its own and empties it afterwards. An unreachable server fails the
 /// tests with a message: they never skip.
 /// </summary>
-public sealed class S3PageFixture : PageFixture
+public class S3PageFixture : PageFixture
 {
     private const string EnvironmentPrefix = "Hoist__Storage__S3__";
 
@@ -196,6 +210,9 @@ public sealed class S3PageFixture : PageFixture
     }
 
     public override string StoreName => "S3";
+
+    /// <summary>The S3 server's settings (ServiceUrl, Bucket, Region, AccessKey, ...), as Hoist gets them.</summary>
+    protected IReadOnlyDictionary<string, string> S3Settings => _s3;
 
     protected override IReadOnlyDictionary<string, string?> StoreSettings =>
         _s3.Select(s => KeyValuePair.Create($"Hoist:Storage:S3:{s.Key}", (string?)s.Value))

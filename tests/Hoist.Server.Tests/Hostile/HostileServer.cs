@@ -46,6 +46,8 @@ public abstract class HostileServer : IAsyncLifetime
             ["Hoist:RateLimits:RequestsPerMinutePerAddress"] = "0",
             ["Hoist:Uploads:MaxConcurrentUploadsPerOwner"] = "0",
             ["Hoist:Uploads:SweepInterval"] = "00:00:00",
+            // Short, so that a row can use a Hoist-signed URL after it expires.
+            ["Hoist:Uploads:PresignedUrlLifetime"] = "00:00:01",
         }));
         _jwtApp = _store.CreateApp(new Dictionary<string, string?>(Jwts.Settings())
         {
