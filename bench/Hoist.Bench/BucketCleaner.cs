@@ -11,7 +11,7 @@ internal static class BucketCleaner
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var settings = S3TestSettings.FromEnvironment();
-        using var s3 = settings.CreateClient();
+        using var s3 = settings.CreateS3Client();
         var (objects, uploads) = await CleanAsync(s3, settings.Bucket, args.Required("prefix"));
         await CollectGarbageAsync(args.Optional("ceph-conf"));
         Console.WriteLine($"deleted {objects} objects, aborted {uploads} uploads");

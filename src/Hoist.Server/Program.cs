@@ -5,6 +5,7 @@ using Hoist.Server.Files;
 using Hoist.Server.Health;
 using Hoist.Server.Hosting;
 using Hoist.Server.Links;
+using Hoist.Server.S3Api;
 using Hoist.Server.Security;
 using Hoist.Server.Storage;
 using Hoist.Server.Telemetry;
@@ -22,6 +23,7 @@ try
     builder.Services.AddHoistStorage(builder.Configuration);
     builder.Services.AddHoistUploads();
     builder.Services.AddHoistTus();
+    builder.Services.AddHoistS3Api();
     builder.Services.AddHoistShareLinks();
     builder.Services.AddHoistAdmission();
     builder.Services.AddHoistAuth(builder.Configuration);
@@ -45,6 +47,7 @@ try
     app.MapHealth();
     app.MapUploads();
     app.MapTus();
+    app.MapS3Api();
     app.MapFiles();
     app.MapShareLinks();
 

@@ -9,6 +9,7 @@ internal static class HoistWire
 {
     public const string Uploads = "/api/uploads";
     public const string Files = "/api/files";
+    public const string Limits = "/api/limits";
 
     /// <summary>Where a Hoist-signed share link downloads a file without credentials (docs/api.md, "Share links").</summary>
     public const string Shared = "/api/shared";
@@ -77,7 +78,7 @@ internal static class ErrorCodes
     public const string InvalidKey = "invalid_key";
     public const string InvalidArgument = "invalid_argument";
 
-    // Share links
+    // Share links and other Hoist-signed URLs
     public const string InvalidExpiresIn = "invalid_expires_in";
     public const string LinkExpired = "link_expired";
     public const string LinkForged = "link_forged";
@@ -93,6 +94,11 @@ internal static class ErrorCodes
     public const string InsufficientStorage = "insufficient_storage";
     public const string QuotaExceeded = "quota_exceeded";
     public const string StoreError = "store_error";
+
+    // The /s3/ face (docs/uppy.md)
+    public const string S3KeyMismatch = "s3_key_mismatch";
+    public const string S3UploadPlanned = "s3_upload_planned";
+    public const string InvalidContentMd5 = "invalid_content_md5";
 
     // The tus face (docs/tus.md)
     public const string TusVersionUnsupported = "tus_version_unsupported";

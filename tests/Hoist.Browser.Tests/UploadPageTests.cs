@@ -98,7 +98,7 @@ public abstract class UploadPageTests(PageFixture fixture)
         await page.AddFilesAsync([tooLarge.Path, fine.Path]);
 
         await page.ExpectStatusAsync(tooLarge.Name, "failed");
-        await Assertions.Expect(page.Row(tooLarge.Name)).ToContainTextAsync($"The limit is {PageFixture.MaxFileSize} bytes.");
+        await Assertions.Expect(page.Row(tooLarge.Name)).ToContainTextAsync("The limit is 64 MiB (67,108,864 bytes).");
         await page.ExpectStatusAsync(fine.Name, "complete");
         Assert.DoesNotContain(await fixture.IncompleteUploadKeysAsync(), k => k.EndsWith("/" + tooLarge.Name, StringComparison.Ordinal));
         Assert.Empty(page.ErrorsBesideFailedRequests);

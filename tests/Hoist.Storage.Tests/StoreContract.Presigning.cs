@@ -57,4 +57,42 @@ public abstract partial class StoreContract
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, expired.StatusCode);
     }
+
+    [Fact]
+    public async Task A_presigned_part_PUT_stores_the_part_and_one_signed_with_an_MD5_refuses_other_bytes()
+    {
+        if (Fixture.Capabilities.Presigning is not { } presigning)
+        {
+            return; // a store without the capability: checked above
+        }
+        var key = Key("presigned/parts.bin");
+        var uploadId = await Store.CreateMultipartUploadAsync(key, "application/octet-stream", new Dictionary<string, string>(), null, Ct);
+        var one = TestData.Bytes(seed: 702, 3000);
+        var two = TestData.Bytes(seed: 703, 2000);
+        var plain = await presigning.PresignUploadPartAsync(key, uploadId, 1, DateTimeOffset.UtcNow.AddMinutes(5), null, Ct);
+        var withMd5 = await presigning.PresignUploadPartAsync(key, uploadId, 2, DateTimeOffset.UtcNow.AddMinutes(5), System.Security.Cryptography.MD5.HashData(two), Ct);
+
+        using var first = await Anybody.PutAsync(plain, new ByteArrayContent(one), Ct);
+        using var corrupted = await PutWithMd5Async(withMd5, [.. two.Reverse()], two);
+        using var unsigned = await Anybody.PutAsync(withMd5, new ByteArrayContent(two), Ct);
+        var afterRefusals = await Store.ListPartsAsync(key, uploadId, Ct).ToListAsync(Ct);
+        using var second = await PutWithMd5Async(withMd5, two, two);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(TestData.Md5Hex(one), first.Headers.ETag?.Tag.Trim('"'));
+        Assert.Equal(HttpStatusCode.BadRequest, corrupted.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        Assert.Equal([1], afterRefusals.Select(p => p.PartNumber));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var parts = await Store.ListPartsAsync(key, uploadId, Ct).ToListAsync(Ct);
+        Assert.Equal([(1, 3000L, TestData.Md5Hex(one)), (2, 2000L, TestData.Md5Hex(two))], parts.Select(p => (p.PartNumber, p.Size, p.ETag)));
+        await Store.AbortMultipartUploadAsync(key, uploadId, Ct);
+    }
+
+    private async Task<HttpResponseMessage> PutWithMd5Async(Uri url, byte[] body, byte[] md5Of)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentMD5 = System.Security.Cryptography.MD5.HashData(md5Of);
+        return await Anybody.PutAsync(url, content, Ct);
+    }
 }

@@ -1,3 +1,5 @@
+using Amazon.Runtime;
+using Amazon.S3;
 using Hoist.Server.Storage;
 
 namespace Hoist.Testing;
@@ -68,6 +70,17 @@ public sealed record S3TestSettings(string ServiceUrl, string Bucket, string Acc
         SecretKey = SecretKey is { Length: > 0 } secret ? secret : null,
         Prefix = Prefix,
     };
+
+    /// <summary>An AWS SDK client of this server, for what a test or the bench does beside Hoist (a bucket's CORS rule, a direct upload).</summary>
+    public AmazonS3Client CreateS3Client() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+    {
+        ServiceURL = ServiceUrl,
+        AuthenticationRegion = Region,
+        ForcePathStyle = ForcePathStyle,
+        // Ceph 16 refuses the SDK's default flexible checksums (a trailing CRC32) over http.
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
 
     /// <summary>Fails with a message saying what to do when the server does not answer HTTP (tests never skip for it).</summary>
     public async Task ProbeAsync()

@@ -28,10 +28,11 @@ public sealed class TestFiles : IDisposable
         return path;
     }
 
-    /// <summary>A file of random bytes, with its hash.</summary>
+    /// <summary>A file of random bytes, with its hash; a name with slashes ("album/2024/a.txt") makes a tree.</summary>
     public TestFile Random(string name, long size)
     {
         var path = Combine(name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var file = System.IO.File.Create(path))
         {
@@ -45,6 +46,14 @@ public sealed class TestFiles : IDisposable
             }
         }
         return new TestFile(path, name, size, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    /// <summary>A file with the given bytes (an image, say).</summary>
+    public TestFile Write(string name, byte[] bytes)
+    {
+        var path = Combine(name);
+        System.IO.File.WriteAllBytes(path, bytes);
+        return new TestFile(path, name, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     /// <summary>A file of the given size that takes no disk (a hole): for files the server refuses unread.</summary>

@@ -34,7 +34,7 @@ internal static class DirectUpload
         var partSize = args.Size("part-size", 8 * Sizes.MiB);
         var parallel = args.Int("parallel", 4);
         var settings = S3TestSettings.FromEnvironment();
-        using var s3 = settings.CreateClient();
+        using var s3 = settings.CreateS3Client();
         var size = new FileInfo(file).Length;
         return await ClientReport.MeasureAsync(size, async () =>
         {

@@ -198,7 +198,7 @@ internal sealed class BenchContext
         {
             return;
         }
-        using var s3 = S3.CreateClient();
+        using var s3 = S3.CreateS3Client();
         await BucketCleaner.CleanAsync(s3, S3.Bucket, KeyPrefix);
         await BucketCleaner.CollectGarbageAsync(CephConf);
     }

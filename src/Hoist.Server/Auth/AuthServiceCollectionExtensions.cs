@@ -104,7 +104,7 @@ public static class AuthServiceCollectionExtensions
         {
             await next(context);
             if (context.Response is { StatusCode: 401 or 403, HasStarted: false, ContentLength: null } response && response.ContentType is null
-                && (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context)))
+                && (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context) || S3Api.S3ApiEndpoints.IsS3Request(context)))
             {
                 var problem = response.StatusCode == 401
                     ? ApiErrors.Unauthorized.With("Send 'Authorization: Bearer <key>'.")

@@ -91,6 +91,11 @@ public static class ApiErrors
     public static readonly ApiError TusInvalidOffset = new(400, ErrorCodes.TusInvalidOffset, "Upload-Offset must be a whole number of bytes, zero or more.");
     public static readonly ApiError TusContentType = new(415, ErrorCodes.TusContentType, "Upload bytes must be sent as application/offset+octet-stream.");
     public static readonly ApiError TusOffsetMismatch = new(409, ErrorCodes.TusOffsetMismatch, "Upload-Offset is not the upload's offset.");
+    // The /s3/ face (docs/uppy.md)
+    public static readonly ApiError S3KeyMismatch = new(400, ErrorCodes.S3KeyMismatch, "The key does not belong to this upload.");
+    public static readonly ApiError S3UploadPlanned = new(409, ErrorCodes.S3UploadPlanned, "This upload has a part plan: send its parts through /api/uploads.");
+    public static readonly ApiError InvalidContentMd5 = new(400, ErrorCodes.InvalidContentMd5, "contentMd5 must be the base64 of a 16-byte MD5.");
+
     public static readonly ApiError TusConflict = new(409, ErrorCodes.TusConflict, "Another request changed this upload at the same time.");
     public static readonly ApiError TusUploadLengthExceeded = new(413, ErrorCodes.TusUploadLengthExceeded, "The body runs past the upload's length.");
     public static readonly ApiError TusChecksumAlgorithmUnsupported = new(400, ErrorCodes.TusChecksumAlgorithmUnsupported, "The Upload-Checksum algorithm is not supported.");

@@ -45,9 +45,10 @@ public static class SecurityServiceCollectionExtensions
             {
                 if (settings.Value.AllowedOrigins.Count > 0)
                 {
-                    // The tus face's headers too (docs/tus.md): a browser's tus client sends and reads them.
+                    // The tus face's headers too (docs/tus.md): a browser's tus client sends and reads them;
+                    // Uppy's S3 client reads a part PUT's ETag (docs/uppy.md).
                     policy.WithOrigins([.. settings.Value.AllowedOrigins]).AllowAnyMethod()
-                        .WithHeaders(["Authorization", "Content-Type", HoistWire.ChecksumHeader, .. Tus.TusProtocol.RequestHeaders])
+                        .WithHeaders(["Authorization", "Content-Type", "Content-MD5", HoistWire.ChecksumHeader, .. Tus.TusProtocol.RequestHeaders])
                         .WithExposedHeaders(["ETag", "Content-Range", "Retry-After", .. Tus.TusProtocol.ResponseHeaders]);
                 }
             }));
@@ -67,9 +68,9 @@ public static class SecurityServiceCollectionExtensions
                     QueueLimit = 0,
                 }));
 
-    /// <summary>The API and the tus endpoint count; the page, its files and the health checks do not.</summary>
+    /// <summary>The API, the tus endpoint and the /s3/ face count; the page, its files and the health checks do not.</summary>
     private static bool IsLimited(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context);
+        context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context) || S3Api.S3ApiEndpoints.IsS3Request(context);
 
     /// <summary>Headers that keep the page and anything served from this origin from being framed, sniffed or scripted.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>

@@ -6,6 +6,9 @@ namespace Hoist.Server.Uploads;
 
 public sealed record CreateUploadRequest(string? FileName, long? Size, string? ContentType, string? ChecksumAlgorithm);
 
+/// <summary>GET /api/limits: what an upload may be. Empty lists accept anything.</summary>
+public sealed record LimitsResponse(long MaxFileSize, IReadOnlyList<string> AllowedContentTypes, IReadOnlyList<string> AllowedExtensions, long PartSize);
+
 public sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt);
 
 /// <summary>A stored part. For a single-part upload the part completes the upload at once: <see cref="Completed"/> says so.</summary>

@@ -22,7 +22,15 @@ public static class UploadEndpoints
         uploads.MapGet("/{uploadId}/parts", ListPartsAsync);
         uploads.MapPost("/{uploadId}/complete", CompleteAsync);
         uploads.MapDelete("/{uploadId}", AbortAsync);
+        // What a client may send, so it can say so before sending (docs/api.md, "Limits").
+        app.MapGet(HoistWire.Limits, GetLimits).WithTags("Uploads").RequireAuthorization(Auth.AuthServiceCollectionExtensions.UploaderPolicy);
         return app;
+    }
+
+    private static Ok<LimitsResponse> GetLimits(Microsoft.Extensions.Options.IOptions<UploadOptions> options)
+    {
+        var limits = options.Value;
+        return TypedResults.Ok(new LimitsResponse(limits.MaxFileSize, limits.AllowedContentTypes, limits.AllowedExtensions, limits.PreferredPartSize));
     }
 
     private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, CancellationToken cancellationToken)
@@ -78,7 +86,7 @@ public static class UploadEndpoints
         return token;
     }
 
-    private static int ParsePartNumber(string value)
+    internal static int ParsePartNumber(string value)
     {
         if (value.Length is 0 or > 5 || !value.All(char.IsAsciiDigit) || !int.TryParse(value, out var number))
         {
@@ -102,15 +110,15 @@ public static class UploadEndpoints
     }
 
     /// <summary>Reads a small JSON body with our own limit and error codes (the framework's are neither small nor coded).</summary>
-    internal static async Task<T> ReadJsonAsync<T>(HttpContext context, CancellationToken cancellationToken)
+    internal static async Task<T> ReadJsonAsync<T>(HttpContext context, CancellationToken cancellationToken, long bodyLimit = JsonBodyLimit)
     {
-        if (context.Request.ContentLength > JsonBodyLimit)
+        if (context.Request.ContentLength > bodyLimit)
         {
-            throw ApiErrors.BodyTooLarge.With($"A JSON body may have at most {JsonBodyLimit} bytes.");
+            throw ApiErrors.BodyTooLarge.With($"A JSON body may have at most {bodyLimit} bytes.");
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = JsonBodyLimit;
+            limit.MaxRequestBodySize = bodyLimit;
         }
         try
         {

@@ -26,6 +26,12 @@ public sealed class UploadOptions
     /// <summary>How many incomplete uploads one owner may have at once; 0 means no limit.</summary>
     public int MaxConcurrentUploadsPerOwner { get; set; } = 100;
 
+    /// <summary>
+    /// How long a part URL handed out by the /s3/ face lives (a store's presigned URL, or one Hoist
+    /// signs for the file system store): long enough to start the PUT, which is checked on arrival.
+    /// </summary>
+    public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Where objects go. Placeholders: {owner} {yyyy} {MM} {dd} {id} {fileName}; it must start with {owner}/.</summary>
     public string KeyTemplate { get; set; } = Keys.ObjectKeyTemplate.Default;
 }

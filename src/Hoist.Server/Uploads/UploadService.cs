@@ -71,7 +71,7 @@ public sealed partial class UploadService(
     /// <summary>The largest size an upload created with a deferred size can reach: 10,000 parts of its part size, within the server's limit.</summary>
     public long MaxDeferredSize(long partSize) => Math.Min(options.Value.MaxFileSize, Math.Min(S3Limits.MaxObjectSize, S3Limits.MaxPartNumber * partSize));
 
-    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken)
+    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken, bool clientSized = false)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
@@ -128,7 +128,8 @@ public sealed partial class UploadService(
         using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
         {
             await RequireUploadSlotAsync(limits, owner, cancellationToken);
-            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, plan.PartSize, cancellationToken);
+            // Parts the client sizes (the /s3/ face) follow no plan: no layout hint for the store.
+            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, clientSized ? null : plan.PartSize, cancellationToken);
         }
         metrics.UploadStarted();
         UploadScope.Name(owner, storeUploadId, key);
@@ -163,6 +164,20 @@ public sealed partial class UploadService(
     {
         var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
+        var stored = await StorePartAsync(token, partNumber, body, length, sha256, cancellationToken);
+        var answer = ToPartResponse(stored, sha256);
+        if (plan.PartCount == 1)
+        {
+            // A file of one part needs nothing more: complete it now and save the client a round trip
+            // (and the store a listing: the part just stored is the only one).
+            return answer with { Completed = await CompleteAsync(token, cancellationToken, [stored]) };
+        }
+        return answer;
+    }
+
+    /// <summary>Streams a part, already checked, to the store: counted, logged, and an upload gone because it completed said so.</summary>
+    private async Task<StoredPart> StorePartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
+    {
         StoredPart stored;
         var received = new CountingStream(body);
         var started = metrics.PartStarted();
@@ -182,14 +197,7 @@ public sealed partial class UploadService(
         }
         metrics.PartEnded(started, received.BytesRead, stored.Size, null);
         LogPartStored(partNumber, stored.Size);
-        var answer = ToPartResponse(stored, sha256);
-        if (plan.PartCount == 1)
-        {
-            // A file of one part needs nothing more: complete it now and save the client a round trip
-            // (and the store a listing: the part just stored is the only one).
-            return answer with { Completed = await CompleteAsync(token, cancellationToken, [stored]) };
-        }
-        return answer;
+        return stored;
     }
 
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
@@ -230,10 +238,10 @@ public sealed partial class UploadService(
         }
     }
 
-    private async Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, IReadOnlyList<StoredPart>? known, CancellationToken cancellationToken)
+    private Task<CompleteUploadResponse> CompleteOnceAsync(UploadToken token, IReadOnlyList<StoredPart>? known, CancellationToken cancellationToken)
     {
         var plan = PlanOf(token);
-        try
+        return CompleteWithAsync(token, async () =>
         {
             var stored = new Dictionary<int, StoredPart>();
             await foreach (var part in known?.ToAsyncEnumerable() ?? store.ListPartsAsync(token.Key, token.StoreUploadId, cancellationToken))
@@ -247,12 +255,25 @@ public sealed partial class UploadService(
                     $"{missing.Count} of {plan.PartCount} parts are missing or have the wrong size: {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}.",
                     new Dictionary<string, object?> { ["missingParts"] = missing });
             }
-            var chosen = Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
+            return Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes the upload with the parts <paramref name="choose"/> picks (after its own checks), records
+    /// the post-finish event, and answers the object; a complete repeated after the first one succeeded
+    /// answers the same object.
+    /// </summary>
+    private async Task<CompleteUploadResponse> CompleteWithAsync(UploadToken token, Func<Task<List<StoredPart>>> choose, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var chosen = await choose();
             var completed = await store.CompleteMultipartUploadAsync(token.Key, token.StoreUploadId, chosen, cancellationToken);
             var answer = new CompleteUploadResponse(completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256);
             await FinishedAsync(token, answer, cancellationToken);
             metrics.UploadCompleted();
-            LogUploadCompleted(completed.Size, plan.PartCount);
+            LogUploadCompleted(completed.Size, chosen.Count);
             return answer;
         }
         catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)

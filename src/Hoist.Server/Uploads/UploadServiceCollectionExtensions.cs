@@ -16,6 +16,8 @@ public static class UploadServiceCollectionExtensions
             .Validate(o => o.MaxFileSize is >= 0 and <= Storage.S3Limits.MaxObjectSize,
                 "Hoist:Uploads:MaxFileSize must be between 0 and 5 TiB (S3's object limit).")
             .Validate(o => o.AbandonAfter > TimeSpan.Zero, "Hoist:Uploads:AbandonAfter must be positive.")
+            .Validate(o => o.PresignedUrlLifetime > TimeSpan.Zero && o.PresignedUrlLifetime <= Storage.IPresigningStore.MaxLifetime,
+                "Hoist:Uploads:PresignedUrlLifetime must be positive and at most 7 days (S3's limit for a presigned URL).")
             .Validate(o => o.SweepInterval >= TimeSpan.Zero, "Hoist:Uploads:SweepInterval must be zero (off) or positive.")
             .Validate(o => ObjectKeyTemplate.Problem(o.KeyTemplate) is null, "Hoist:Uploads:KeyTemplate is not usable: it must start with {owner}/, contain {id}, end with {fileName}, use no other placeholders than {yyyy}, {MM}, {dd} and {path}, and have {path} only as /{path}{fileName} at the end.")
             .ValidateOnStart();

@@ -81,6 +81,20 @@ public sealed class UploadTokenSigner
         return token;
     }
 
+    /// <summary>
+    /// The token of a request that carries no credentials but a Hoist-signed URL granting it (a part PUT
+    /// of the /s3/ face, docs/uppy.md): form, signature and expiry are checked; the owner is the token's.
+    /// </summary>
+    public UploadToken ReadGranted(string uploadId)
+    {
+        var token = Verify(uploadId);
+        if (token.ExpiresAt <= _time.GetUtcNow())
+        {
+            throw ApiErrors.UploadExpired.With($"It expired at {token.ExpiresAt:O}; start a new upload.");
+        }
+        return token;
+    }
+
     private UploadToken Verify(string uploadId)
     {
         var dot = uploadId.IndexOf('.', StringComparison.Ordinal);

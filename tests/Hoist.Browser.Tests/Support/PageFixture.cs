@@ -23,6 +23,14 @@ public abstract class PageFixture(TestStore store) : IAsyncLifetime
 
     public string StoreName => store.Name;
 
+    protected TestStore TestStore => store;
+
+    /// <summary>The API key the fixture's own calls (listing, downloads) send, when its server wants one.</summary>
+    public virtual string? Bearer => null;
+
+    /// <summary>Further settings of a fixture made for some tests (e.g. an allowed CORS origin).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
     public IBrowser Browser => _browser ?? throw NotStarted();
@@ -46,10 +54,18 @@ public abstract class PageFixture(TestStore store) : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
+        foreach (var (name, value) in ExtraSettings)
+        {
+            settings[name] = value;
+        }
         // The page and the API as shipped (Production, not the developer exception pages), on real Kestrel for the browser.
         _server = new HoistApp(settings, services => services.AddSingleton<IStartupFilter>(new PartTrafficStartupFilter(Parts)), environment: "Production");
         BaseUri = _server.StartOnKestrel();
         _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromMinutes(2) };
+        if (Bearer is { } bearer)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
@@ -85,9 +101,23 @@ public abstract class PageFixture(TestStore store) : IAsyncLifetime
         return await TestData.Sha256HexAsync(body, CancellationToken.None);
     }
 
+    /// <summary>Asserts that one stored file's key ends with the source's name and that it has the source's bytes.</summary>
+    public async Task AssertStoredAsync(TestFile source)
+    {
+        var key = Assert.Single(await ListKeysAsync(), k => k.EndsWith("/" + source.Name, StringComparison.Ordinal));
+        Assert.Equal((source.Sha256, source.Size), await DownloadSha256Async(key));
+    }
+
     /// <summary>GET /api/uploads/{uploadId}/parts: what the store holds of an upload.</summary>
     public async Task<UploadParts> ListPartsAsync(string uploadId) =>
         await Http.GetFromJsonAsync<UploadParts>($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts") ?? throw new InvalidOperationException("GET parts answered nothing.");
+
+    /// <summary>The status of GET /api/uploads/{uploadId}/parts: 200 while the upload is there, 404 once aborted.</summary>
+    public async Task<int> PartsStatusAsync(string uploadId)
+    {
+        using var response = await Http.GetAsync(new Uri($"api/uploads/{Uri.EscapeDataString(uploadId)}/parts", UriKind.Relative));
+        return (int)response.StatusCode;
+    }
 
     /// <summary>DELETE /api/uploads/{uploadId}, as another client (or the sweeper) would.</summary>
     public async Task AbortUploadAsync(string uploadId)
@@ -118,6 +148,10 @@ public abstract class PageFixture(TestStore store) : IAsyncLifetime
     private sealed record FileEntry(string Key, long Size);
 }
 
-public sealed class FileSystemPageFixture() : PageFixture(new FileSystemTestStore("hoist-browser-tests"));
+public class FileSystemPageFixture() : PageFixture(new FileSystemTestStore("hoist-browser-tests"));
 
-public sealed class S3PageFixture() : PageFixture(new S3TestStore("hoist-browser-tests"));
+public class S3PageFixture() : PageFixture(new S3TestStore("hoist-browser-tests"))
+{
+    /// <summary>The S3 server's settings, as Hoist gets them.</summary>
+    protected S3TestSettings S3Settings => ((S3TestStore)TestStore).S3;
+}

@@ -48,6 +48,9 @@ public sealed partial class UploadPage : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>The browser context of the page: its network can be cut (SetOfflineAsync).</summary>
+    public IBrowserContext Context => _context;
+
     /// <summary>Console errors and uncaught exceptions, in order.</summary>
     public IReadOnlyList<string> Errors
     {
@@ -63,7 +66,8 @@ public sealed partial class UploadPage : IAsyncDisposable
     /// <summary>Errors other than Chromium's line about a request that failed (for tests that make requests fail).</summary>
     public IReadOnlyList<string> ErrorsBesideFailedRequests => Errors.Where(e => !e.StartsWith("Failed to load resource", StringComparison.Ordinal)).ToList();
 
-    public static async Task<UploadPage> OpenAsync(PageFixture fixture, int width = 1280, int height = 900)
+    /// <summary>Opens the page; <paramref name="query"/> carries page settings (see page-settings.mjs), e.g. "retryBudgetSeconds=3".</summary>
+    public static async Task<UploadPage> OpenAsync(PageFixture fixture, int width = 1280, int height = 900, string query = "")
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -71,7 +75,7 @@ public sealed partial class UploadPage : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         var page = new UploadPage(context, await context.NewPageAsync());
-        await page.Page.GotoAsync("/");
+        await page.Page.GotoAsync(query.Length > 0 ? "/?" + query : "/");
         // The module has run once Dropzone made its file input.
         await page.Page.Locator("input.dz-hidden-input").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         return page;
@@ -119,5 +123,60 @@ public sealed partial class UploadPage : IAsyncDisposable
         return await Page.Locator("#files a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
     }
 
+    /// <summary>The answer of the POST /api/uploads that <paramref name="action"/> causes.</summary>
+    public async Task<PageUpload> CreatedUploadAsync(Func<Task> action)
+    {
+        var response = Page.WaitForResponseAsync(
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/api/uploads", StringComparison.Ordinal),
+            new PageWaitForResponseOptions { Timeout = (float)UploadTimeout.TotalMilliseconds });
+        await action();
+        var json = await (await response).JsonAsync() ?? throw new InvalidOperationException("POST /api/uploads answered nothing.");
+        return new PageUpload(json.GetProperty("uploadId").GetString()!, json.GetProperty("partCount").GetInt32());
+    }
+
+    /// <summary>Starts uploading a file, then reloads the page once <paramref name="storedParts"/> parts are stored and the next ones are in flight.</summary>
+    public async Task<PageUpload> InterruptedUploadAsync(PageFixture fixture, TestFile source, int storedParts)
+    {
+        using var gate = PartGate.Install(fixture, allowed: storedParts);
+        var created = await CreatedUploadAsync(() => AddFilesAsync([source.Path]));
+        await gate.AllowedPartsStored.WaitAsync(UploadTimeout);
+        await ReloadAsync();
+        await gate.AllHeldGivenUpAsync();
+        Assert.Contains(created.UploadId, (await RememberedUploadsAsync()).Values);
+        return created;
+    }
+
+    /// <summary>The URLs of the part requests the page makes from now on, as the browser reports them.</summary>
+    public List<string> RecordPartRequests() => RecordRequests("PUT", url => url.Contains("/parts/", StringComparison.Ordinal));
+
+    /// <summary>The URLs of the creates (POST /api/uploads) the page makes from now on.</summary>
+    public List<string> RecordCreates() => RecordRequests("POST", url => url.EndsWith("/api/uploads", StringComparison.Ordinal));
+
+    private List<string> RecordRequests(string method, Func<string, bool> matches)
+    {
+        var urls = new List<string>();
+        Page.Request += (_, request) =>
+        {
+            if (request.Method == method && matches(request.Url))
+            {
+                lock (urls)
+                {
+                    urls.Add(request.Url);
+                }
+            }
+        };
+        return urls;
+    }
+
+    /// <summary>The row of a remembered unfinished upload listed after a reload, by its file name.</summary>
+    public ILocator UnfinishedRow(string fileName) =>
+        Page.Locator("#unfinished-list li").Filter(new LocatorFilterOptions
+        {
+            Has = Page.Locator(".file-name", new PageLocatorOptions { HasTextRegex = new Regex($"^{Regex.Escape(fileName)}$") }),
+        });
+
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }
+
+/// <summary>The answer of POST /api/uploads, as a test needs it.</summary>
+public sealed record PageUpload(string UploadId, int PartCount);

@@ -22,6 +22,9 @@ public enum Setup
 
     /// <summary>A 10-byte upload, aborted.</summary>
     Aborted,
+
+    /// <summary>An upload begun through the /s3/ face (POST /s3/multipart: no part plan), nothing sent.</summary>
+    S3Open,
 }
 
 /// <summary>What a case may do to the store.</summary>

@@ -32,6 +32,7 @@ public static class HostileCases
         .. DeleteKeys(),
         .. ShareLinks(),
         .. Authentication(),
+        .. S3Face(),
     ];
 
     public static IReadOnlyDictionary<string, HostileCase> ById { get; } = All.ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -324,6 +325,7 @@ public static class HostileCases
         const string group = "authentication";
         yield return new(group, "no Authorization header", Setup.None, 401, "unauthorized", async c => await c.Nobody.CreateRawAsync(new { fileName = "a.txt", size = 1 }, c.Ct));
         yield return new(group, "an unknown key", Setup.None, 401, "unauthorized", c => CreateWithAuthorization(c, "Bearer not-a-key-anyone-was-given"));
+        yield return new(group, "the upload limits (`GET /api/limits`) with no credentials", Setup.None, 401, "unauthorized", async c => await c.Nobody.Http.GetAsync(new Uri("/api/limits", UriKind.Relative), c.Ct));
         yield return new(group, "Alice's key with one character changed", Setup.None, 401, "unauthorized", c => CreateWithAuthorization(c, "Bearer " + Security.ApiKeyOwners.AliceKey[..^1] + "X"));
         yield return new(group, "Alice's key in the Basic scheme", Setup.None, 401, "unauthorized", c =>
             CreateWithAuthorization(c, "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:" + Security.ApiKeyOwners.AliceKey))));
@@ -341,6 +343,37 @@ public static class HostileCases
         yield return new(group, "Alice's key in the query string", Setup.None, 401, "unauthorized", async c =>
             await c.Nobody.Http.PostAsync(new Uri($"/api/uploads?access_token={Security.ApiKeyOwners.AliceKey}", UriKind.Relative), Json("{\"fileName\": \"a.txt\", \"size\": 1}"u8.ToArray()), c.Ct));
     }
+
+    private static IEnumerable<HostileCase> S3Face()
+    {
+        const string group = "/s3/ face";
+        yield return new(group, "a `key` under another owner's prefix", Setup.S3Open, 400, "s3_key_mismatch", c =>
+            SignS3(c.Alice, c, "1", "bob/" + c.Upload!.Key["alice/".Length..]));
+        yield return new(group, "Alice's uploadId and key sent by Bob", Setup.S3Open, 404, "upload_not_found", c => SignS3(c.Bob, c, "1", c.Upload!.Key));
+        yield return new(group, "part number 0", Setup.S3Open, 400, "invalid_part_number", c => SignS3(c.Alice, c, "0", c.Upload!.Key));
+        yield return new(group, "part number 10001", Setup.S3Open, 400, "invalid_part_number", c => SignS3(c.Alice, c, "10001", c.Upload!.Key));
+        yield return new(group, "a Hoist-signed URL with a forged signature", Setup.S3Open, 403, "link_forged", async c =>
+        {
+            var expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+            using var form = new MultipartFormDataContent { { new StringContent(c.Upload!.Key), "key" }, { new ByteArrayContent([1, 2, 3]), "file", "blob" } };
+            return await c.Nobody.Http.PostAsync(new Uri($"/s3/objects/{c.UploadId}?expires={expires}&signature={Base64Url.EncodeToString(new byte[32])}", UriKind.Relative), form, c.Ct);
+        });
+        yield return new(group, "a Hoist-signed URL used after it expires (lifetime 1 s)", Setup.None, 410, "link_expired", async c =>
+        {
+            using var s3 = new Support.S3Face(c.Alice);
+            var parameters = await s3.ParamsAsync("late.txt", "text/plain", c.Ct);
+            await Task.Delay(TimeSpan.FromSeconds(2.5), c.Ct);
+            var late = await s3.PostFormAsync(parameters, [1, 2, 3], c.Ct);
+            // The upload /s3/params began is aborted, so that the store is as before.
+            var uploadId = Uri.UnescapeDataString(new Uri(parameters.Url).AbsolutePath.Split('/')[^1]);
+            using var aborted = await s3.AbortRawAsync(uploadId, parameters.Fields["key"], c.Ct);
+            Assert.Equal(HttpStatusCode.OK, aborted.StatusCode);
+            return late;
+        });
+    }
+
+    private static async Task<HttpResponseMessage?> SignS3(HoistApi api, HostileContext c, string partNumber, string key) =>
+        await api.Http.GetAsync(new Uri(Support.S3Face.Path(c.UploadId, partNumber, key), UriKind.Relative), c.Ct);
 
     // ---- how the rows send ----
 

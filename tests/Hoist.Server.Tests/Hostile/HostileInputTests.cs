@@ -106,6 +106,13 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
                     await alice.PutPartAsync(context.UploadId, 2, Big.AsMemory(TestData.PartSize), cancellationToken: Ct);
                 }
                 break;
+            case Setup.S3Open:
+                using (var s3 = new S3Face(alice))
+                {
+                    var created = await s3.CreateAsync("setup.bin", cancellationToken: Ct);
+                    context.Upload = new CreatedUpload(created.UploadId, created.Key, 0, 0, default);
+                }
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(setup));
         }
@@ -118,7 +125,12 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
     private async Task<Snapshot> SnapshotAsync(HostileContext context, Setup setup)
     {
         var files = ListFilesAsync();
-        var parts = setup is Setup.Open or Setup.OpenWithPart or Setup.Ready ? ListPartsAsync(context.UploadId) : Task.FromResult("");
+        var parts = setup switch
+        {
+            Setup.Open or Setup.OpenWithPart or Setup.Ready => ListPartsAsync(context.UploadId),
+            Setup.S3Open => ListS3PartsAsync(context),
+            _ => Task.FromResult(""),
+        };
         var uploads = ListUploadsAsync();
         // The store behind the app is wrapped in decorators: its folder comes from the fixture's settings.
         var temp = server.StoreFixture.StoreSettings.GetValueOrDefault("Hoist:Storage:FileSystem:Root") is { } root && server.StoreFixture is FileSystemFixture
@@ -145,6 +157,12 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
 
     private async Task<string> ListPartsAsync(string uploadId) =>
         Lines((await server.Alice.ListPartsAsync(uploadId, Ct)).Parts.Select(p => $"{p.PartNumber} {p.Size} {p.ETag}"));
+
+    private async Task<string> ListS3PartsAsync(HostileContext context)
+    {
+        using var s3 = new S3Face(server.Alice);
+        return Lines((await s3.ListPartsAsync(new S3Created(context.Upload!.Key, context.UploadId, null), Ct)).Select(p => $"{p.PartNumber} {p.Size} {p.ETag}"));
+    }
 
     private async Task<string> ListUploadsAsync()
     {
@@ -189,6 +207,12 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
         {
             using var aborted = await server.Alice.AbortRawAsync(context.UploadId, Ct);
             Assert.True(aborted.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotFound or HttpStatusCode.Conflict, $"abort: {(int)aborted.StatusCode}");
+        }
+        else if (setup == Setup.S3Open)
+        {
+            using var s3 = new S3Face(server.Alice);
+            using var aborted = await s3.AbortRawAsync(context.UploadId, context.Upload!.Key, Ct);
+            Assert.Equal(HttpStatusCode.OK, aborted.StatusCode);
         }
     }
 
@@ -286,6 +310,7 @@ public sealed class HostileCasesTable
         Setup.Ready => "5 MiB + 10 upload, both parts stored",
         Setup.Completed => "completed 10-byte upload",
         Setup.Aborted => "aborted 10-byte upload",
+        Setup.S3Open => "open /s3/ upload",
         _ => setup.ToString(),
     };
 

@@ -40,7 +40,11 @@ public abstract class HostileServer : IAsyncLifetime
     {
         _store = CreateStore();
         await _store.InitializeAsync();
-        _app = _store.CreateApp(StoreFixture.WithLimitsOff(ApiKeyOwners.Settings()));
+        _app = _store.CreateApp(StoreFixture.WithLimitsOff(ApiKeyOwners.Settings(new Dictionary<string, string?>
+        {
+            // Short, so that a row can use a Hoist-signed URL after it expires.
+            ["Hoist:Uploads:PresignedUrlLifetime"] = "00:00:01",
+        })));
         _jwtApp = _store.CreateApp(StoreFixture.WithLimitsOff(Jwts.Settings()));
         Address = _app.StartOnKestrel();
         Alice = Client(ApiKeyOwners.AliceKey);

@@ -76,12 +76,37 @@ public sealed class WebSafetyTests(FileSystemFixture fixture) : ApiTests(fixture
         Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    private async Task<HttpResponseMessage> PreflightAsync(HoistApi api, string method, string path, string origin)
+    [Theory]
+    [InlineData("POST", "/s3/multipart", "authorization,content-type")]
+    [InlineData("GET", "/s3/multipart/x.y/1", "authorization")]
+    [InlineData("DELETE", "/s3/multipart/x.y", "authorization")]
+    [InlineData("PUT", "/s3/parts/x.y/1", "content-md5")]
+    public async Task A_configured_origin_may_call_the_s3_face_and_read_a_parts_ETag(string method, string path, string requestHeaders)
+    {
+        await using var app = Fixture.CreateApp(new Dictionary<string, string?> { ["Hoist:Cors:AllowedOrigins:0"] = Elsewhere });
+        using var api = app.CreateApi();
+
+        using var allowed = await PreflightAsync(api, method, path, Elsewhere, requestHeaders);
+        using var other = await PreflightAsync(api, method, path, "https://evil.example", requestHeaders);
+        using var put = new HttpRequestMessage(HttpMethod.Put, "/s3/parts/x.y/1") { Content = new ByteArrayContent([1]) };
+        put.Headers.Add("Origin", Elsewhere);
+        using var answer = await api.Http.SendAsync(put, Ct);
+
+        Assert.Equal(Elsewhere, Assert.Single(allowed.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Contains(method, string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Methods")), StringComparison.Ordinal);
+        var headers = string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant();
+        Assert.All(requestHeaders.Split(','), header => Assert.Contains(header, headers, StringComparison.Ordinal));
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+        // Uppy reads each part's ETag from the PUT's answer: the refusal of this unsigned PUT shows it is exposed.
+        Assert.Contains("etag", string.Join(",", answer.Headers.GetValues("Access-Control-Expose-Headers")).ToLowerInvariant(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> PreflightAsync(HoistApi api, string method, string path, string origin, string requestHeaders = "authorization,content-type,x-hoist-checksum-sha256")
     {
         using var request = new HttpRequestMessage(HttpMethod.Options, path);
         request.Headers.Add("Origin", origin);
         request.Headers.Add("Access-Control-Request-Method", method);
-        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,x-hoist-checksum-sha256");
+        request.Headers.Add("Access-Control-Request-Headers", requestHeaders);
         var response = await api.Http.SendAsync(request, Ct);
         Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
         return response;

@@ -52,6 +52,6 @@ public sealed partial class WireNamesTests
         return directory?.FullName ?? throw new InvalidOperationException($"No Hoist.slnx above {AppContext.BaseDirectory}.");
     }
 
-    [GeneratedRegex(@"^\s+\w+: '([a-z_]+)',$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+\w+: '([a-z0-9_]+)',$", RegexOptions.Multiline)]
     private static partial Regex PageCode();
 }

@@ -18,19 +18,48 @@ public sealed partial class S3Store
     public async Task<Uri> PresignGetAsync(string key, DateTimeOffset expiresAt, string contentDisposition, string contentType, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
-        // The SDK refuses more than 7 days by its own clock: a time a few ms past that (rounded up by the caller) is cut to it.
-        var latest = DateTimeOffset.UtcNow + IPresigningStore.MaxLifetime - TimeSpan.FromSeconds(1);
         var presign = new GetPreSignedUrlRequest
         {
             BucketName = _bucket,
             Key = ToS3Key(key),
             Verb = HttpVerb.GET,
             Protocol = _presignProtocol,
-            Expires = (expiresAt < latest ? expiresAt : latest).UtcDateTime,
+            Expires = PresignedUntil(expiresAt),
         };
         presign.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
         presign.ResponseHeaderOverrides.ContentType = contentType;
         return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Object, null, cancellationToken));
+    }
+
+    /// <summary>A presigned UploadPart, for a client that PUTs the part to the store itself (docs/uppy.md).</summary>
+    public async Task<Uri> PresignUploadPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt, byte[]? contentMd5, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        ValidateUploadId(uploadId);
+        S3Limits.RequirePartNumber(partNumber);
+        var presign = new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = ToS3Key(key),
+            Verb = HttpVerb.PUT,
+            Protocol = _presignProtocol,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            Expires = PresignedUntil(expiresAt),
+        };
+        if (contentMd5 is not null)
+        {
+            // A signed header: S3 refuses a PUT without it (SignatureDoesNotMatch) and bytes that do not match it (BadDigest).
+            presign.Headers.ContentMD5 = Convert.ToBase64String(contentMd5);
+        }
+        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Upload, uploadId, cancellationToken));
+    }
+
+    /// <summary>The SDK refuses more than 7 days by its own clock: a time a few ms past that (rounded up by the caller) is cut to it.</summary>
+    private static DateTime PresignedUntil(DateTimeOffset expiresAt)
+    {
+        var latest = DateTimeOffset.UtcNow + IPresigningStore.MaxLifetime - TimeSpan.FromSeconds(1);
+        return (expiresAt < latest ? expiresAt : latest).UtcDateTime;
     }
 
     /// <summary>

@@ -92,6 +92,21 @@ export class HoistApi {
     return this.#send('GET', `${routes.files}${search}`);
   }
 
+  /** GET /api/limits → {maxFileSize, allowedContentTypes, allowedExtensions, partSize} */
+  limits() {
+    return this.#send('GET', routes.limits);
+  }
+
+  /** DELETE /api/files/{key}. */
+  deleteFile(key) {
+    return this.#send('DELETE', filePath(key));
+  }
+
+  /** POST /api/files/{key}/links → {url, expiresAt}: a URL that downloads the file without credentials until it expires. */
+  createLink(key, expiresIn) {
+    return this.#send('POST', `${filePath(key)}/links`, { expiresIn });
+  }
+
   fileUrl(key) {
     return this.url(filePath(key));
   }

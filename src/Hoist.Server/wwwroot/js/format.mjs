@@ -1,36 +1,29 @@
-// Sizes, speeds and durations for people, in the reader's locale (SI units: 1 MB = 1,000,000 bytes).
+// Sizes, speeds and durations for people, in the reader's locale. Binary units everywhere, as the
+// CLI and the server's messages use them: 1 KiB = 1,024 bytes, 1 MiB = 1,024 KiB.
 
-const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'];
-const formats = new Map();
-
-function format(value, unit) {
-  if (!formats.has(unit)) {
-    formats.set(unit, new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }));
-  }
-  return formats.get(unit).format(value);
-}
+const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 function scale(bytes) {
   let index = 0;
   let value = bytes;
-  while (value >= 1000 && index < units.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && index < units.length - 1) {
+    value /= 1024;
     index++;
   }
   return { value: index === 0 ? Math.round(value) : value, unit: units[index] };
 }
 
-const byteCount = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'byte', unitDisplay: 'long' });
-
+/** "0 bytes", "1 byte", "1.5 KiB", "60 MiB". */
 export function formatBytes(bytes) {
   const { value, unit } = scale(bytes);
-  // "0 bytes", not the short form's "0 byte".
-  return unit === 'byte' ? byteCount.format(value) : format(value, unit);
+  return `${number.format(value)} ${unit === 'bytes' && value === 1 ? 'byte' : unit}`;
 }
 
+/** "11.3 MiB/s". */
 export function formatRate(bytesPerSecond) {
   const { value, unit } = scale(bytesPerSecond);
-  return format(value, `${unit}-per-second`);
+  return `${number.format(value)} ${unit === 'bytes' ? 'bytes' : unit}/s`;
 }
 
 /** "12 s", "3 min 20 s", "2 h 5 min": precise enough for an estimate. */

@@ -5,12 +5,19 @@
 // reload), is hashed here and compared with the store's checksum of it: it is sent again only if
 // the file changed since. Stopping a sender (pause, cancel, a failed part) aborts every request it
 // has in flight at once and every wait between tries; the bytes of an aborted part do not count.
+//
+// A request can also be lost without an answer: the network went away while it was in flight (the
+// browser's `offline` event), or nothing moved for a long while (a dead connection). Such a request
+// is aborted and counts as "no answer" (status 0): the retry policy waits for the connection.
 
 import { describeProblem, problemOf } from './api.mjs';
 import { sameBytes, toBase64 } from './checksum.mjs';
-import { sleep } from './retry-policy.mjs';
+import { concurrencyLimit } from './concurrency.mjs';
+import { withRetries } from './retry-policy.mjs';
 import { checksumHeader } from './wire.mjs';
 
+/** How long a part request may go without sending a byte or getting its answer before it counts as lost. */
+const stallMs = 45_000;
 
 /** Why a sender ended without sending everything: it was told to stop. */
 export class Stopped extends Error {
@@ -45,6 +52,8 @@ export class PartSender {
   #jobs;
   #controller = new AbortController();
   #requests = new Set();
+  /** Requests aborted because they were lost, not because the sender stopped. */
+  #lost = new WeakSet();
   /** partNumber → bytes of its request the browser has sent so far */
   #loaded = new Map();
 
@@ -84,21 +93,29 @@ export class PartSender {
 
   /** Resolves once every part is stored; rejects with the last PartFailure of a part, or Stopped. */
   async run() {
-    const worker = async () => {
-      while (this.#jobs.length) {
-        this.#throwIfStopped();
-        await this.#do(this.#jobs.shift());
-      }
-    };
-    const workers = Array.from({ length: Math.max(1, Math.min(this.#parallel, this.#jobs.length)) }, worker);
+    const limit = concurrencyLimit(Math.max(1, this.#parallel));
+    const offline = () => this.#loseAll();
+    globalThis.addEventListener?.('offline', offline);
     try {
-      await Promise.all(workers);
+      await Promise.all(this.#jobs.map((job) => limit(() => this.#do(job))));
     } catch (error) {
       // One part gave up: the others stop too, so the file has nothing left in flight.
       this.stop();
       throw error;
+    } finally {
+      globalThis.removeEventListener?.('offline', offline);
     }
     this.#throwIfStopped();
+  }
+
+  /** Aborts every request in flight as lost: each is tried again once the connection is back. */
+  #loseAll() {
+    for (const xhr of [...this.#requests]) this.#lose(xhr);
+  }
+
+  #lose(xhr) {
+    this.#lost.add(xhr);
+    xhr.abort();
   }
 
   /** Aborts every request in flight and every wait; run() rejects with Stopped. */
@@ -124,31 +141,33 @@ export class PartSender {
   }
 
   async #do({ partNumber, stored }) {
+    this.#throwIfStopped();
     const blob = this.#blobOf(partNumber);
     const digest = await this.#digestOf(partNumber, blob);
     this.#throwIfStopped();
     if (stored && digest && sameBytes(digest, stored)) return;
     const headers = digest ? { [checksumHeader]: toBase64(digest) } : {};
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const answer = await this.#put(partNumber, blob, headers);
-        this.#onStored(partNumber, answer, blob.size);
-        return;
-      } catch (error) {
-        if (this.stopped || !(error instanceof PartFailure)) throw this.stopped ? new Stopped() : error;
-        error.attempts = attempt;
-        const delay = this.#retryPolicy.delayBeforeRetry(attempt, error);
-        if (delay === null) throw error;
-        this.#onRetry(error, attempt, delay);
-        await sleep(delay, this.#controller.signal);
-      }
+    try {
+      const answer = await withRetries(() => this.#put(partNumber, blob, headers), this.#retryPolicy, {
+        signal: this.#controller.signal,
+        onRetry: (attempt, delay, failure) => this.#onRetry(failure, attempt, delay),
+      });
+      this.#onStored(partNumber, answer, blob.size);
+    } catch (error) {
+      throw this.stopped ? new Stopped() : error;
     }
   }
 
   #put(partNumber, blob, headers) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
+      // Nothing sent and no answer for this long: the connection is dead, though no error came.
+      let lastActivity = Date.now();
+      const watchdog = setInterval(() => {
+        if (Date.now() - lastActivity > stallMs) this.#lose(xhr);
+      }, 5000);
       const settle = (action) => {
+        clearInterval(watchdog);
         this.#requests.delete(xhr);
         this.#loaded.delete(partNumber);
         action();
@@ -158,6 +177,7 @@ export class PartSender {
       xhr.setRequestHeader('Accept', 'application/json');
       for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
       xhr.upload.onprogress = (event) => {
+        lastActivity = Date.now();
         if (this.#requests.has(xhr)) this.#loaded.set(partNumber, event.loaded);
       };
       xhr.onload = () =>
@@ -173,7 +193,7 @@ export class PartSender {
           }
         });
       xhr.onerror = () => settle(() => reject(new PartFailure(partNumber, 0)));
-      xhr.onabort = () => settle(() => reject(new Stopped()));
+      xhr.onabort = () => settle(() => reject(this.#lost.has(xhr) && !this.stopped ? new PartFailure(partNumber, 0) : new Stopped()));
       this.#requests.add(xhr);
       xhr.send(blob);
     });

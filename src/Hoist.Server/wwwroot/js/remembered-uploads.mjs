@@ -2,9 +2,10 @@
 // reload or a crash resumes its upload instead of starting over.
 //
 // One localStorage entry holds them all, keyed by a fingerprint of the file: a SHA-256 over its
-// name, size, last-modified time and the SHA-256 of its first MiB. Only the fingerprint, the
-// uploadId and its expiry are kept: no names, no keys, nothing readable about the files. Every
-// call reads and writes the entry afresh, so two tabs see each other's changes.
+// name, size, last-modified time and the SHA-256 of its first MiB. Kept with it: the uploadId, its
+// expiry, when it began, and the file's name and size, so that the page can list the unfinished
+// uploads after a reload (UnfinishedUploads). Every call reads and writes the entry afresh, so two
+// tabs see each other's changes; a change here is told with a 'change' event.
 
 import { sha256, toBase64, toHex } from './checksum.mjs';
 
@@ -29,7 +30,7 @@ function localStorageOrNull() {
   }
 }
 
-export class RememberedUploads {
+export class RememberedUploads extends EventTarget {
   #storage;
   #maxEntries;
 
@@ -37,6 +38,7 @@ export class RememberedUploads {
    * @param {{storage?: Storage | null, maxEntries?: number}} [options]
    */
   constructor({ storage = localStorageOrNull(), maxEntries = 50 } = {}) {
+    super();
     this.#storage = storage;
     this.#maxEntries = maxEntries;
     this.#write(this.#read());
@@ -53,10 +55,18 @@ export class RememberedUploads {
     return entry ? { uploadId: entry.uploadId, expiresAt: entry.expiresAt } : null;
   }
 
-  remember(fingerprint, { uploadId, expiresAt }) {
+  /** Every live entry, the newest first: {fingerprint, uploadId, expiresAt, savedAt, name?, size?}. */
+  list() {
+    return Object.entries(this.#read())
+      .map(([fingerprint, entry]) => ({ fingerprint, ...entry }))
+      .sort((a, b) => (b.savedAt ?? 0) - (a.savedAt ?? 0));
+  }
+
+  remember(fingerprint, { uploadId, expiresAt, name, size }) {
     const entries = this.#read();
-    entries[fingerprint] = { uploadId, expiresAt, savedAt: Date.now() };
+    entries[fingerprint] = { uploadId, expiresAt, savedAt: Date.now(), name, size };
     this.#write(entries);
+    this.dispatchEvent(new Event('change'));
   }
 
   forget(fingerprint) {
@@ -64,6 +74,7 @@ export class RememberedUploads {
     if (!(fingerprint in entries)) return;
     delete entries[fingerprint];
     this.#write(entries);
+    this.dispatchEvent(new Event('change'));
   }
 
   /** The live entries: unreadable and expired ones are dropped as they are read. */

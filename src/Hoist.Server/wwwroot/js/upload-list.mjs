@@ -2,15 +2,18 @@
 // Rows come from a <template>; state is shown with data-status, classes and text, never inline styles.
 
 import { statusOf } from './hoist-dropzone.mjs';
+import { kindLabels, kindOf, relativePathOf } from './file-kind.mjs';
+import { FinishedFile } from './finished-file.mjs';
 import { formatBytes, formatDuration, formatRate } from './format.mjs';
+import { isUnreachable } from './retry-policy.mjs';
 import { RateMeter } from './rate-meter.mjs';
 
-const terminal = new Set(['complete', 'failed', 'canceled']);
+const terminal = new Set(['complete', 'failed', 'canceled', 'deleted']);
 const tickMs = 250;
 
-function percent(sent, total, status) {
+function percent(done, total, status) {
   if (status === 'complete') return 100;
-  return total > 0 ? Math.min(100, (100 * sent) / total) : 0;
+  return total > 0 ? Math.min(100, (100 * done) / total) : 0;
 }
 
 class UploadRow {
@@ -28,10 +31,25 @@ class UploadRow {
     this.note = find('.upload-note');
     this.toggle = find('.upload-toggle');
     this.action = find('.upload-action');
-    this.name.textContent = file.name;
-    this.name.title = file.name;
+    this.icon = find('.file-icon');
+    this.thumbnail = find('.file-thumbnail');
+    this.finished = find('.upload-finished');
+    this.link = find('.upload-link');
+    this.verified = find('.upload-verified');
+    this.copy = find('.upload-copy');
+    this.remove = find('.upload-delete');
+    this.keep = find('.upload-keep');
+    this.share = find('.upload-share');
+    this.message = find('.upload-message');
+    /** The name shown and sent: a folder's file keeps its relative path. */
+    this.label = relativePathOf(file);
+    this.name.textContent = this.label;
+    this.name.title = this.label;
+    const kind = kindOf(file);
+    this.icon.dataset.kind = kind;
+    this.icon.textContent = kindLabels[kind];
     this.size.textContent = formatBytes(file.size);
-    this.progress.setAttribute('aria-label', `Progress of ${file.name}`);
+    this.progress.setAttribute('aria-label', `Progress of ${this.label}`);
   }
 }
 
@@ -43,12 +61,13 @@ export class UploadList {
   #announcer;
   #clearButton;
   #pauseAllButton;
+  #startButton;
+  #finishedFile;
   #fallbackFocus;
   /** file → UploadRow, in the order the files were added */
   #rows = new Map();
   /** row element → UploadRow, for clicks */
   #rowOfElement = new WeakMap();
-  #overallMeter = new RateMeter();
   #timer = null;
   /** True while Pause all / Resume all runs: one announcement for all the files. */
   #bulk = false;
@@ -57,7 +76,7 @@ export class UploadList {
    * @param {import('./hoist-dropzone.mjs').HoistDropzone} uploader
    * @param {object} elements
    */
-  constructor(uploader, { list, template, overall, announcer, clearButton, pauseAllButton, fallbackFocus }) {
+  constructor(uploader, { list, template, overall, announcer, clearButton, pauseAllButton, startButton, finishedFile, fallbackFocus }) {
     this.#uploader = uploader;
     this.#list = list;
     this.#template = template;
@@ -65,6 +84,8 @@ export class UploadList {
     this.#announcer = announcer;
     this.#clearButton = clearButton;
     this.#pauseAllButton = pauseAllButton;
+    this.#startButton = startButton;
+    this.#finishedFile = finishedFile ?? new FinishedFile(null);
     this.#fallbackFocus = fallbackFocus;
 
     uploader.on('addedfile', (file) => this.#add(file));
@@ -79,17 +100,32 @@ export class UploadList {
     uploader.on('hoist:resumed', (file) => this.#finish(file, this.#bulk ? null : `${file.name} resumed.`));
     // Successes are summed up when the queue is done (#announceSummary); problems are told at once.
     uploader.on('success', (file) => this.#finish(file, null));
-    uploader.on('error', (file) => this.#finish(file, `${file.name} failed: ${this.#reason(file)}`));
+    // Dropzone also says 'error' when an image preview cannot be made: only a failed file is told.
+    uploader.on('error', (file) => statusOf(file) === 'failed' && this.#finish(file, `${relativePathOf(file)} failed: ${this.#reason(file)}`));
+    uploader.on('thumbnail', (file, dataUrl) => {
+      const row = this.#rows.get(file);
+      if (!row || typeof dataUrl !== 'string') return;
+      row.thumbnail.src = dataUrl;
+      row.thumbnail.hidden = false;
+      row.icon.hidden = true;
+    });
     uploader.on('canceled', (file) => this.#finish(file, `${file.name} canceled.`));
     uploader.on('removedfile', (file) => this.#remove(file));
     uploader.on('queuecomplete', () => this.#announceSummary());
 
-    list.addEventListener('click', (event) => {
-      const button = event.target.closest('.upload-action, .upload-toggle');
+    list.addEventListener('click', async (event) => {
+      const button = event.target.closest('button');
       const row = this.#rowOfElement.get(button?.closest('.upload'));
       if (!row) return;
-      if (button.classList.contains('upload-toggle')) this.#toggle(row);
-      else this.#act(row);
+      if (button === row.toggle) this.#toggle(row);
+      else if (button === row.action) this.#act(row);
+      else if (await this.#finishedFile.click(button, row, row.file, row.label)) this.#render(row.file);
+    });
+    startButton.addEventListener('click', () => {
+      const count = uploader.startAll();
+      if (count) this.#announce(`${count} ${count === 1 ? 'upload' : 'uploads'} started.`);
+      this.#renderOverall();
+      this.#start();
     });
     clearButton.addEventListener('click', () => this.#clearFinished());
     pauseAllButton.addEventListener('click', () => this.#pauseOrResumeAll());
@@ -100,7 +136,6 @@ export class UploadList {
     this.#rows.set(file, row);
     this.#rowOfElement.set(row.element, row);
     this.#list.append(row.element);
-    if (this.#activeCount() === 1) this.#overallMeter.reset();
     this.#render(file);
     this.#start();
   }
@@ -110,13 +145,12 @@ export class UploadList {
     if (!row) return;
     this.#rows.delete(file);
     row.element.remove();
-    this.#overallMeter.reset();
     this.#renderOverall();
   }
 
   #act(row) {
     const { file } = row;
-    if (terminal.has(statusOf(file))) {
+    if (terminal.has(statusOf(file)) || statusOf(file) === 'ready') {
       const rows = [...this.#rows.values()];
       const next = rows[rows.indexOf(row) + 1] ?? rows[rows.indexOf(row) - 1];
       this.#uploader.forget(file);
@@ -143,7 +177,6 @@ export class UploadList {
       this.#bulk = false;
     }
     if (count) this.#announce(`${count} ${count === 1 ? 'upload' : 'uploads'} ${pausing ? 'paused' : 'resumed'}.`);
-    this.#overallMeter.reset();
     this.#renderOverall();
     this.#start();
   }
@@ -165,27 +198,34 @@ export class UploadList {
     return file.hoist?.error ?? 'The upload failed.';
   }
 
-  #stateText(file, status, { sent, stored, total }) {
+  #stateText(file, status, { done, stored, total }) {
     const state = file.hoist;
     const phase = state?.phase;
-    const bytes = `${formatBytes(sent)} of ${formatBytes(total)}`;
+    const bytes = `${formatBytes(done)} of ${formatBytes(total)}`;
     switch (status) {
+      case 'ready':
+        return 'Ready to upload';
       case 'queued':
         return phase === 'creating' ? 'Preparing…' : 'Waiting…';
       case 'paused':
         // What is safe on the server, not what was on its way when the pause came.
         return stored > 0 ? `Paused · ${formatBytes(stored)} of ${formatBytes(total)} stored` : 'Paused';
+      case 'waiting': {
+        const { partNumber, until, status: failed } = state.retrying;
+        const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+        const next = seconds ? ` · next try in ${formatDuration(seconds)}` : '';
+        // What is safe on the server: nothing moves while the connection is away.
+        if (isUnreachable(failed)) return `Waiting for the connection… · ${formatBytes(stored)} of ${formatBytes(total)} stored${next}`;
+        return `${bytes} · part ${partNumber} failed, trying again${seconds ? ` in ${formatDuration(seconds)}` : ''}`;
+      }
       case 'uploading':
         if (phase === 'checking') return 'Checking what the server already has…';
         if (phase === 'completing') return 'Finishing…';
-        if (state?.retrying) {
-          const { partNumber, until } = state.retrying;
-          const seconds = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-          return `${bytes} · part ${partNumber} failed, trying again${seconds ? ` in ${formatDuration(seconds)}` : ''}`;
-        }
         return bytes;
       case 'complete':
-        return 'Uploaded';
+        return state?.verified ? 'Uploaded and verified' : 'Uploaded';
+      case 'deleted':
+        return 'Uploaded, then deleted';
       case 'failed':
         return this.#reason(file);
       default:
@@ -209,49 +249,44 @@ export class UploadList {
     const state = file.hoist;
     row.element.dataset.status = status;
     const progress = this.#uploader.progressOf(file);
-    const { sent, total } = progress;
-    row.progress.value = percent(sent, total, status);
+    const { done, sent, total } = progress;
+    row.progress.value = percent(done, total, status);
     row.state.textContent = this.#stateText(file, status, progress);
     const note = this.#noteText(file, status);
     row.note.textContent = note;
     row.note.hidden = !note;
 
+    // The speed measures what this visit sends, never what was stored before it.
+    row.rate = null;
     if (status === 'uploading' && state?.phase === 'sending') {
       row.meter.add(sent);
-      const rate = row.meter.rate;
-      const left = row.meter.secondsFor(total - sent);
-      row.speed.textContent = rate === null ? '' : formatRate(rate);
-      row.eta.textContent = left === null ? '' : `${formatDuration(left)} left`;
-    } else {
-      row.speed.textContent = '';
-      row.eta.textContent = '';
+      row.rate = row.meter.rate;
     }
+    const left = row.rate ? (total - done) / row.rate : null;
+    row.speed.textContent = row.rate === null ? '' : formatRate(row.rate);
+    row.eta.textContent = left === null ? '' : `${formatDuration(left)} left`;
 
+    this.#finishedFile.render(row, file, status, row.label);
     const finished = terminal.has(status);
     let toggle = null;
     if (this.#uploader.isRetryable(file)) toggle = 'Retry';
     else if (this.#uploader.isPaused(file)) toggle = 'Resume';
-    else if (!finished) toggle = 'Pause';
+    else if (!finished && status !== 'ready') toggle = 'Pause';
     row.toggle.hidden = toggle === null;
     if (toggle) {
       row.toggle.textContent = toggle;
-      row.toggle.setAttribute('aria-label', `${toggle} upload of ${file.name}`);
+      row.toggle.setAttribute('aria-label', `${toggle} upload of ${row.label}`);
       row.toggle.disabled = toggle === 'Pause' && !this.#uploader.isPausable(file);
     }
-    row.action.textContent = finished ? 'Dismiss' : 'Cancel';
-    row.action.setAttribute('aria-label', `${finished ? 'Dismiss' : 'Cancel upload of'} ${file.name}`);
-    row.action.disabled = !finished && !this.#uploader.isCancelable(file);
+    const action = finished ? 'Dismiss' : status === 'ready' ? 'Remove' : 'Cancel';
+    row.action.textContent = action;
+    row.action.setAttribute('aria-label', `${action === 'Dismiss' ? 'Dismiss' : `${action} upload of`} ${row.label}`);
+    row.action.disabled = action === 'Cancel' && !this.#uploader.isCancelable(file);
     if (overall) this.#renderOverall();
   }
 
-  #activeCount() {
-    let count = 0;
-    for (const file of this.#rows.keys()) if (!terminal.has(statusOf(file))) count++;
-    return count;
-  }
-
   #count() {
-    const counted = { complete: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, queued: 0 };
+    const counted = { complete: 0, deleted: 0, failed: 0, canceled: 0, paused: 0, uploading: 0, waiting: 0, queued: 0, ready: 0 };
     for (const file of this.#rows.keys()) counted[statusOf(file)]++;
     return counted;
   }
@@ -261,39 +296,41 @@ export class UploadList {
     const files = [...this.#rows.keys()];
     container.hidden = files.length === 0;
     const counted = this.#count();
-    let sent = 0;
+    // The rows' own figures, summed: the overall line never tells another story than the rows.
+    let done = 0;
     let total = 0;
-    // Everything sent, stopped files included: the speed must not dip when a file drops out.
-    let moved = 0;
+    let rate = null;
     for (const file of files) {
       const status = statusOf(file);
-      const p = this.#uploader.progressOf(file);
-      moved += p.sent;
       if (status === 'failed' || status === 'canceled') continue;
-      sent += p.sent;
+      const p = this.#uploader.progressOf(file);
+      done += p.done;
       total += p.total;
+      const rowRate = this.#rows.get(file).rate;
+      if (rowRate) rate = (rate ?? 0) + rowRate;
     }
+    const ready = counted.ready;
+    this.#startButton.hidden = ready === 0;
+    this.#startButton.textContent = `Upload ${ready} ${ready === 1 ? 'file' : 'files'}`;
+    counted.complete += counted.deleted;
     const active = files.length - counted.complete - counted.failed - counted.canceled;
     this.#clearButton.hidden = active === files.length;
     const pausable = files.some((file) => this.#uploader.isPausable(file));
     this.#pauseAllButton.hidden = !pausable && !counted.paused;
     this.#pauseAllButton.dataset.action = pausable ? 'pause' : 'resume';
     this.#pauseAllButton.textContent = pausable ? 'Pause all' : 'Resume all';
-    progress.value = active ? percent(sent, total) : counted.complete ? 100 : 0;
+    progress.value = active ? percent(done, total) : counted.complete ? 100 : 0;
     container.dataset.state = active ? (counted.paused === active ? 'paused' : 'active') : counted.failed ? 'failed' : 'done';
 
     if (active) {
-      // Nothing moving (all paused or waiting): no speed, and none measured across the pause.
-      if (!counted.uploading) this.#overallMeter.reset();
-      else this.#overallMeter.add(moved);
-      const rate = this.#overallMeter.rate;
-      const left = this.#overallMeter.secondsFor(total - sent);
+      const left = rate ? (total - done) / rate : null;
       const considered = files.length - counted.failed - counted.canceled;
       const pieces = [
         `${counted.complete} of ${considered} ${considered === 1 ? 'file' : 'files'} uploaded`,
-        `${formatBytes(sent)} of ${formatBytes(total)}`,
+        `${formatBytes(done)} of ${formatBytes(total)}`,
       ];
       if (counted.paused) pieces.push(`${counted.paused} paused`);
+      if (counted.waiting) pieces.push(`${counted.waiting} waiting for the connection`);
       if (rate !== null) pieces.push(formatRate(rate));
       if (left !== null) pieces.push(`${formatDuration(left)} left`);
       text.textContent = pieces.join(' · ');

@@ -6,6 +6,7 @@
 export const routes = Object.freeze({
   uploads: 'api/uploads',
   files: 'api/files',
+  limits: 'api/limits',
   healthz: 'healthz',
   readyz: 'readyz',
 });
@@ -65,6 +66,9 @@ export const codes = Object.freeze({
   insufficientStorage: 'insufficient_storage',
   quotaExceeded: 'quota_exceeded',
   storeError: 'store_error',
+  s3KeyMismatch: 's3_key_mismatch',
+  s3UploadPlanned: 's3_upload_planned',
+  invalidContentMd5: 'invalid_content_md5',
   tusVersionUnsupported: 'tus_version_unsupported',
   tusInvalidConcat: 'tus_invalid_concat',
   tusPartialUnfinished: 'tus_partial_unfinished',
