@@ -1,14 +1,11 @@
 namespace Hoist.Server.Storage;
 
 /// <summary>Reads at most <c>length</c> bytes from an inner stream, then reports its end; owns the inner stream.</summary>
-public sealed class BoundedReadStream(Stream inner, long length) : Stream
+public sealed class BoundedReadStream(Stream inner, long length) : ForwardOnlyReadStream
 {
     private readonly long _length = length;
     private long _remaining = length;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _length - _remaining; set => throw new NotSupportedException(); }
 
@@ -23,9 +20,6 @@ public sealed class BoundedReadStream(Stream inner, long length) : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         if (_remaining <= 0)
@@ -37,10 +31,6 @@ public sealed class BoundedReadStream(Stream inner, long length) : Stream
         return n;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -8,7 +8,7 @@ namespace Hoist.Server.Storage;
 /// does not match the expected SHA-256 throws instead of completing, so whatever consumes it
 /// (a file being written, an HTTP PUT to S3) is left unfinished and is discarded.
 /// </summary>
-public sealed class PartBodyStream : Stream
+public sealed class PartBodyStream : ForwardOnlyReadStream
 {
     private readonly Stream _source;
     private readonly long _length;
@@ -33,9 +33,6 @@ public sealed class PartBodyStream : Stream
     /// <summary>MD5 of the body (when asked for); available once it has been read to the end.</summary>
     public byte[] Md5 { get; private set; } = [];
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _length;
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
@@ -71,9 +68,6 @@ public sealed class PartBodyStream : Stream
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     /// <summary>Reads whatever is left (to the end) so the body is verified even if the consumer stopped early.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
@@ -103,10 +97,6 @@ public sealed class PartBodyStream : Stream
         _verified = true;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

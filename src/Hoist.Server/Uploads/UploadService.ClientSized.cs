@@ -81,16 +81,11 @@ public sealed partial class UploadService
     }
 
     /// <summary>A body whose MD5 must be the given one: the last read throws otherwise, so the store keeps nothing of it.</summary>
-    private sealed class Md5CheckedStream(Stream source, byte[] expected) : Stream
+    private sealed class Md5CheckedStream(Stream source, byte[] expected) : ForwardOnlyReadStream
     {
         private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         private bool _checked;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -111,10 +106,6 @@ public sealed partial class UploadService
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
