@@ -94,35 +94,11 @@ internal static class UppyServer
     };
 }
 
-/// <summary>Hoist on the file system store, set up for the Uppy page (<see cref="UppyServer"/>).</summary>
-public sealed class UppyOnFileSystemFixture : FileSystemPageFixture
-{
-    private UppyPage? _page;
-
-    public UppyPage Page => _page ?? throw new InvalidOperationException("Not started.");
-
-    public override string? Bearer => UppyServer.ApiKey;
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => UppyServer.Settings(Page);
-
-    public override async Task InitializeAsync()
-    {
-        _page = await UppyPage.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _page?.Dispose();
-    }
-}
-
 /// <summary>
-/// Hoist on the S3 store, set up for the Uppy page (<see cref="UppyServer"/>); the bucket gets the CORS rule
-/// the README gives (PUT, ETag exposed), so the browser may PUT parts to presigned URLs and read their ETags.
+/// Hoist set up for the Uppy page (<see cref="UppyServer"/>); on S3 the bucket gets the CORS rule the README
+/// gives (PUT, ETag exposed), so the browser may PUT parts to presigned URLs and read their ETags.
 /// </summary>
-public sealed class UppyOnS3Fixture : S3PageFixture
+public abstract class UppyFixture(TestStore store) : PageFixture(store)
 {
     private UppyPage? _page;
 
@@ -136,10 +112,14 @@ public sealed class UppyOnS3Fixture : S3PageFixture
     {
         _page = await UppyPage.StartAsync();
         await base.InitializeAsync();
-        using var s3 = S3Settings.CreateS3Client();
+        if (TestStore is not S3TestStore { S3: var settings })
+        {
+            return;
+        }
+        using var s3 = settings.CreateS3Client();
         await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
         {
-            BucketName = S3Settings.Bucket,
+            BucketName = settings.Bucket,
             Configuration = new CORSConfiguration
             {
                 Rules =
@@ -157,6 +137,10 @@ public sealed class UppyOnS3Fixture : S3PageFixture
         _page?.Dispose();
     }
 }
+
+public sealed class UppyOnFileSystemFixture() : UppyFixture(new FileSystemTestStore("hoist-browser-tests"));
+
+public sealed class UppyOnS3Fixture() : UppyFixture(new S3TestStore("hoist-browser-tests"));
 
 public sealed class UppyOnFileSystem(UppyOnFileSystemFixture fixture) : UppyTests(fixture, fixture.Page), IClassFixture<UppyOnFileSystemFixture>;
 

@@ -148,10 +148,6 @@ public abstract class PageFixture(TestStore store) : IAsyncLifetime
     private sealed record FileEntry(string Key, long Size);
 }
 
-public class FileSystemPageFixture() : PageFixture(new FileSystemTestStore("hoist-browser-tests"));
+public sealed class FileSystemPageFixture() : PageFixture(new FileSystemTestStore("hoist-browser-tests"));
 
-public class S3PageFixture() : PageFixture(new S3TestStore("hoist-browser-tests"))
-{
-    /// <summary>The S3 server's settings, as Hoist gets them.</summary>
-    protected S3TestSettings S3Settings => ((S3TestStore)TestStore).S3;
-}
+public sealed class S3PageFixture() : PageFixture(new S3TestStore("hoist-browser-tests"));
