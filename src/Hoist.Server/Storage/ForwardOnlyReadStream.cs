@@ -4,7 +4,8 @@ namespace Hoist.Server.Storage;
 /// The part every read-only, forward-only view of a body shares (request bodies pass through several:
 /// checked, counted, bounded, observed): it cannot seek or write, and the array overload of
 /// <see cref="ReadAsync(byte[], int, int, CancellationToken)"/> goes to the <see cref="Memory{T}"/> one
-/// each view implements.
+/// each view implements (as does the synchronous <see cref="Read(byte[], int, int)"/>, unless a view reads
+/// its source synchronously itself).
 /// </summary>
 public abstract class ForwardOnlyReadStream : Stream
 {
@@ -18,6 +19,9 @@ public abstract class ForwardOnlyReadStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

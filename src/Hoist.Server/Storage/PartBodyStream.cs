@@ -65,9 +65,6 @@ public sealed class PartBodyStream : ForwardOnlyReadStream
     public override int Read(Span<byte> buffer) =>
         throw new NotSupportedException("Part bodies are read asynchronously.");
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     /// <summary>Reads whatever is left (to the end) so the body is verified even if the consumer stopped early.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {

@@ -170,15 +170,9 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
     private partial void LogRetry(string what, int attempt, int maxAttempts, TimeSpan delay, string reason);
 
     /// <summary>A pass-through view of a request body that remembers whether anyone asked it for bytes.</summary>
-    private sealed class ReadWatchingStream(Stream inner) : Stream
+    private sealed class ReadWatchingStream(Stream inner) : ForwardOnlyReadStream
     {
         public bool WasRead { get; private set; }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -186,19 +180,11 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
             return inner.ReadAsync(buffer, cancellationToken);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override int Read(byte[] buffer, int offset, int count)
         {
             WasRead = true;
             return inner.Read(buffer, offset, count);
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 

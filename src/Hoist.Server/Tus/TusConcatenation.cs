@@ -123,7 +123,7 @@ public sealed partial class TusConcatenation(IObjectStore store, UploadService u
     private partial void LogPartialNotDeleted(string key, string reason);
 
     /// <summary>Stored objects read one after the other, each opened when the one before it ends.</summary>
-    private sealed class ObjectsStream(IObjectStore store, IReadOnlyList<string> keys) : ReadOnlyStream
+    private sealed class ObjectsStream(IObjectStore store, IReadOnlyList<string> keys) : ForwardOnlyReadStream
     {
         private int _next;
         private ObjectContent? _current;

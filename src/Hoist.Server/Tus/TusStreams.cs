@@ -4,7 +4,7 @@ using Hoist.Server.Storage;
 namespace Hoist.Server.Tus;
 
 /// <summary>The next <c>length</c> bytes of a stream it does not own; never reads past them (a request body goes on to the next part).</summary>
-internal sealed class SliceStream(Stream inner, long length) : ReadOnlyStream
+internal sealed class SliceStream(Stream inner, long length) : ForwardOnlyReadStream
 {
     private long _remaining = length;
 
@@ -21,7 +21,7 @@ internal sealed class SliceStream(Stream inner, long length) : ReadOnlyStream
 }
 
 /// <summary>Streams read one after the other (none owned): a stored tail, then the request's bytes.</summary>
-internal sealed class ConcatStream(params Stream?[] streams) : ReadOnlyStream
+internal sealed class ConcatStream(params Stream?[] streams) : ForwardOnlyReadStream
 {
     private int _current;
 
@@ -48,7 +48,7 @@ internal sealed class ConcatStream(params Stream?[] streams) : ReadOnlyStream
 /// throws <see cref="StoreErrorCode.BadDigest"/> instead of handing over the last bytes, so whatever
 /// consumes it (a scratch put) never completes and keeps nothing.
 /// </summary>
-internal sealed class DigestCheckingStream(Stream inner, long length, HashAlgorithmName algorithm, byte[] expected) : ReadOnlyStream
+internal sealed class DigestCheckingStream(Stream inner, long length, HashAlgorithmName algorithm, byte[] expected) : ForwardOnlyReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(algorithm);
     private long _read;
@@ -82,27 +82,4 @@ internal sealed class DigestCheckingStream(Stream inner, long length, HashAlgori
         }
         base.Dispose(disposing);
     }
-}
-
-/// <summary>A forward-only, read-only stream: subclasses implement <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
-internal abstract class ReadOnlyStream : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -105,7 +105,6 @@ public sealed partial class UploadService
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
         protected override void Dispose(bool disposing)
         {
