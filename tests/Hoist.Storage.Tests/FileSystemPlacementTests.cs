@@ -28,7 +28,7 @@ public sealed class FileSystemPlacementTests : IAsyncLifetime
     private string UploadFolder(string uploadId) => Path.Combine(Root, ".hoist", "uploads", uploadId);
 
     private static string[] Names(string folder) =>
-        [.. Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n != ".lock" && n != "upload.json" && !n!.EndsWith(".claim", StringComparison.Ordinal)).Order(StringComparer.Ordinal)!];
+        [.. Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n is not (".lock" or "upload.json" or "data.lock") && !n!.EndsWith(".claim", StringComparison.Ordinal)).Order(StringComparer.Ordinal)!];
 
     [Fact]
     public async Task Planned_parts_go_into_the_data_file_and_the_complete_makes_it_the_object()

@@ -19,25 +19,28 @@ public sealed partial class FileSystemStore
         var meta = new ObjectMeta(etag, size, record.ContentType, record.Metadata, DateTimeOffset.UtcNow, checksum);
         var partSize = record.PartSize ?? 0;
 
-        if (FitsLayout(record, chosen) && await TryTakeDataFileAsync(directory, cancellationToken) is { } data)
+        if (FitsLayout(record, chosen) && await TryTakeDataLockAsync(directory, cancellationToken) is { } dataLock)
         {
             // The data file already holds the placed parts where they belong: copy in only the parts
             // stored as files, cut it to the object's size and rename it into place. (A complete names every
             // stored part, so no placed part lies past the cut.)
-            await using (data)
+            await using (dataLock)
             {
-                if (chosen.FirstOrDefault(p => located[p.PartNumber].Placed && data.Length < PlacedOffset(partSize, p.PartNumber) + p.Size) is { } cut)
+                await using (var data = new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, 1, FileOptions.Asynchronous))
                 {
-                    throw new StoreException(StoreErrorCode.InvalidPart, $"Part {cut.PartNumber} is no longer stored; upload it again.");
+                    if (chosen.FirstOrDefault(p => located[p.PartNumber].Placed && data.Length < PlacedOffset(partSize, p.PartNumber) + p.Size) is { } cut)
+                    {
+                        throw new StoreException(StoreErrorCode.InvalidPart, $"Part {cut.PartNumber} is no longer stored; upload it again.");
+                    }
+                    foreach (var part in chosen.Where(p => !located[p.PartNumber].Placed))
+                    {
+                        data.Position = PlacedOffset(partSize, part.PartNumber);
+                        await CopyPartAsync(directory, located[part.PartNumber], partSize, data, cancellationToken);
+                    }
+                    data.SetLength(size);
+                    await data.FlushAsync(cancellationToken);
+                    data.Flush(flushToDisk: true);
                 }
-                foreach (var part in chosen.Where(p => !located[p.PartNumber].Placed))
-                {
-                    data.Position = PlacedOffset(partSize, part.PartNumber);
-                    await CopyPartAsync(directory, located[part.PartNumber], partSize, data, cancellationToken);
-                }
-                data.SetLength(size);
-                await data.FlushAsync(cancellationToken);
-                data.Flush(flushToDisk: true);
                 await CommitObjectAsync(key, DataPath(directory), meta, cancellationToken);
             }
             RemoveDirectory(directory, uploadId);

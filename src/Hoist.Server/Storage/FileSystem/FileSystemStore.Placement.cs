@@ -11,6 +11,7 @@ namespace Hoist.Server.Storage.FileSystem;
 public sealed partial class FileSystemStore
 {
     private const string DataFile = "data";
+    private const string DataLockFile = "data.lock";
     private const string PlacedSuffix = ".placed";
 
     /// <summary>How long a complete waits for placed writes still running before it copies instead of renaming.</summary>
@@ -20,6 +21,13 @@ public sealed partial class FileSystemStore
     private sealed record LocatedPart(StoredPart Part, string HeaderPath, bool Placed);
 
     private static string DataPath(string directory) => Path.Combine(directory, DataFile);
+
+    /// <summary>
+    /// Placed writes hold a shared flock on <c>data.lock</c>, a complete that renames <c>data</c> an
+    /// exclusive one. Not on <c>data</c> itself: once renamed it is the object, which readers open at once.
+    /// </summary>
+    private static FileStream OpenDataLock(string directory, bool exclusive) =>
+        new(Path.Combine(directory, DataLockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, exclusive ? FileShare.None : FileShare.ReadWrite, 1);
 
     private static string PlacedPath(string directory, int partNumber) => Path.Combine(directory, $"{partNumber:D5}{PlacedSuffix}");
 
@@ -32,7 +40,8 @@ public sealed partial class FileSystemStore
     /// re-send that fails) and by one sender at a time (an flock on its claim file, which the kernel
     /// releases if the process dies; claim files are never deleted, or two senders could each lock a
     /// different file of one name): so a placed write only ever overwrites bytes nothing refers to. A
-    /// data file open for writing holds a shared flock, which a complete's exclusive one waits for.
+    /// placed write holds a shared flock on the data lock (<see cref="OpenDataLock"/>), which a
+    /// complete's exclusive one waits for.
     /// </summary>
     private async Task<StoredPart?> TryPlacePartAsync(string directory, string uploadId, UploadRecord record, int partNumber, Stream body, long length, byte[]? expectedSha256, CancellationToken cancellationToken)
     {
@@ -61,17 +70,18 @@ public sealed partial class FileSystemStore
         await using var claimed = claim;
         try
         {
-            FileStream data;
+            FileStream dataLock, data;
             try
             {
-                data = new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+                dataLock = OpenDataLock(directory, exclusive: false);
             }
             catch (IOException)
             {
                 return null; // a complete holds the data file, or the upload is gone: the part-file path answers
             }
             PartHeader header;
-            await using (data)
+            await using (dataLock)
+            await using (data = new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.Asynchronous))
             await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: true))
             {
                 var offset = PlacedOffset(partSize, partNumber);
@@ -135,10 +145,10 @@ public sealed partial class FileSystemStore
         && chosen.Select((part, index) => part.PartNumber == index + 1 && (index == chosen.Count - 1 ? part.Size <= partSize : part.Size == partSize)).All(fits => fits);
 
     /// <summary>
-    /// The data file opened exclusively (no placed write running, none can start), or null when
-    /// writes are still running after <see cref="PlacedWritersWait"/>.
+    /// The data lock held exclusively (no placed write running, none can start), or null when writes
+    /// are still running after <see cref="PlacedWritersWait"/>.
     /// </summary>
-    private static async Task<FileStream?> TryTakeDataFileAsync(string directory, CancellationToken cancellationToken)
+    private static async Task<FileStream?> TryTakeDataLockAsync(string directory, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + PlacedWritersWait;
         var wait = 1;
@@ -146,7 +156,7 @@ public sealed partial class FileSystemStore
         {
             try
             {
-                return new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
+                return OpenDataLock(directory, exclusive: true);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
