@@ -80,21 +80,38 @@ public sealed partial class FileSystemStore
     /// </summary>
     private static async Task<FileStream> LockAsync(string directory, string uploadId, CancellationToken cancellationToken)
     {
-        var wait = 1;
+        try
+        {
+            return (await WaitForFlockAsync(() => new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1), null, cancellationToken))!;
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            throw StoreException.NoSuchUpload(uploadId);
+        }
+    }
+
+    /// <summary>
+    /// Opens a lock file, trying again with backoff while another holder's flock refuses it (an
+    /// IOException that is not a missing file or folder); null once <paramref name="limit"/> has passed.
+    /// </summary>
+    private static async Task<FileStream?> WaitForFlockAsync(Func<FileStream> open, TimeSpan? limit, CancellationToken cancellationToken)
+    {
+        var deadline = limit is { } wait ? DateTime.UtcNow + wait : DateTime.MaxValue;
+        var delay = 1;
         while (true)
         {
             try
             {
-                return new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+                return open();
             }
-            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+            catch (IOException e) when (e is not (DirectoryNotFoundException or FileNotFoundException))
             {
-                throw StoreException.NoSuchUpload(uploadId);
-            }
-            catch (IOException)
-            {
-                await Task.Delay(wait, cancellationToken);
-                wait = Math.Min(wait * 2, 20);
+                if (DateTime.UtcNow >= deadline)
+                {
+                    return null;
+                }
+                await Task.Delay(delay, cancellationToken);
+                delay = Math.Min(delay * 2, 20);
             }
         }
     }

@@ -105,12 +105,7 @@ public sealed partial class FileSystemStore
                 await file.WriteAsync(header.ToBytes(), cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            await using (await LockAsync(directory, uploadId, cancellationToken))
-            {
-                RequireOpen(directory, uploadId);
-                File.Move(headerTemp, PlacedPath(directory, partNumber), overwrite: true);
-                File.Delete(PartPath(directory, partNumber));
-            }
+            await CommitPartAsync(directory, uploadId, partNumber, headerTemp, placed: true, cancellationToken);
             return header.ToStoredPart(partNumber, DateTimeOffset.UtcNow);
         }
         finally
@@ -148,27 +143,8 @@ public sealed partial class FileSystemStore
     /// The data lock held exclusively (no placed write running, none can start), or null when writes
     /// are still running after <see cref="PlacedWritersWait"/>.
     /// </summary>
-    private static async Task<FileStream?> TryTakeDataLockAsync(string directory, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + PlacedWritersWait;
-        var wait = 1;
-        while (true)
-        {
-            try
-            {
-                return OpenDataLock(directory, exclusive: true);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(wait, cancellationToken);
-                wait = Math.Min(wait * 2, 50);
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-        }
-    }
+    private static Task<FileStream?> TryTakeDataLockAsync(string directory, CancellationToken cancellationToken) =>
+        WaitForFlockAsync(() => OpenDataLock(directory, exclusive: true), PlacedWritersWait, cancellationToken);
 
     /// <summary>Opens the bytes of a stored part for reading, wherever they are.</summary>
     private static FileStream OpenPartBytes(string directory, LocatedPart located, long partSize)

@@ -114,20 +114,27 @@ public sealed partial class FileSystemStore : IObjectStore
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            // The rename is the part's commit, taken under the upload's lock: a complete copies the
-            // very parts it described, and an upload completed or aborted meanwhile takes no part.
-            await using (await LockAsync(directory, uploadId, cancellationToken))
-            {
-                RequireOpen(directory, uploadId);
-                File.Move(temp, PartPath(directory, partNumber), overwrite: true);
-                // The part is this file now, no longer the bytes placed in the upload's data file.
-                File.Delete(PlacedPath(directory, partNumber));
-            }
+            await CommitPartAsync(directory, uploadId, partNumber, temp, placed: false, cancellationToken);
             return header.ToStoredPart(partNumber, DateTimeOffset.UtcNow);
         }
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Commits a written part: its file (a part file, or the header of a placed part) renamed into place
+    /// under the upload's lock, and the other kind of that number removed in the same step. So a complete
+    /// copies the very parts it described, and an upload completed or aborted meanwhile takes no part.
+    /// </summary>
+    private static async Task CommitPartAsync(string directory, string uploadId, int partNumber, string written, bool placed, CancellationToken cancellationToken)
+    {
+        await using (await LockAsync(directory, uploadId, cancellationToken))
+        {
+            RequireOpen(directory, uploadId);
+            File.Move(written, placed ? PlacedPath(directory, partNumber) : PartPath(directory, partNumber), overwrite: true);
+            File.Delete(placed ? PartPath(directory, partNumber) : PlacedPath(directory, partNumber));
         }
     }
 
