@@ -55,7 +55,7 @@ export class HoistApi {
     return new URL(path, this.#base).href;
   }
 
-  /** POST /api/uploads → {uploadId, key, partSize, partCount, expiresAt} */
+  /** POST /api/uploads → {uploadId, key, partSize, partCount, expiresAt, direct?} */
   createUpload({ fileName, size, contentType, checksumAlgorithm }) {
     return this.#send('POST', routes.uploads, { fileName, size, contentType, checksumAlgorithm });
   }
@@ -64,7 +64,16 @@ export class HoistApi {
     return this.url(`${routes.uploads}/${encodeURIComponent(uploadId)}/parts/${partNumber}`);
   }
 
-  /** GET /api/uploads/{uploadId}/parts → {parts, partSize, partCount, size} */
+  /**
+   * POST /api/uploads/{uploadId}/part-urls (direct mode): where to PUT parts straight to the store.
+   * @param {{partNumber: number, contentMd5: string}[]} parts 1 to 100
+   * @returns {Promise<{parts: {partNumber: number, url: string, headers: Record<string, string>}[], expiresAt: string}>}
+   */
+  partUrls(uploadId, parts, { signal } = {}) {
+    return this.#send('POST', `${routes.uploads}/${encodeURIComponent(uploadId)}/part-urls`, { parts }, signal);
+  }
+
+  /** GET /api/uploads/{uploadId}/parts → {parts, partSize, partCount, size, direct?} */
   listParts(uploadId, { signal } = {}) {
     return this.#send('GET', `${routes.uploads}/${encodeURIComponent(uploadId)}/parts`, undefined, signal);
   }

@@ -1,5 +1,9 @@
 // SHA-256 with WebCrypto. crypto.subtle exists only in secure contexts (HTTPS, localhost): where it
 // is missing the page uploads without part checksums rather than not at all.
+//
+// MD5 for direct mode (docs/api.md, "Direct mode"): the store checks each part against its
+// Content-MD5 and names parts and objects by MD5s. WebCrypto has no MD5, so hash-wasm's (an npm
+// library copied to wwwroot/lib at build) is loaded the first time an MD5 is needed.
 
 export const checksumsAvailable = Boolean(globalThis.crypto?.subtle);
 
@@ -17,6 +21,10 @@ export function toBase64(bytes) {
 
 export function fromBase64(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+export function fromHex(text) {
+  return Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
 
 export function toHex(bytes) {
@@ -37,4 +45,31 @@ export async function compositeSha256(partDigests) {
   partDigests.forEach((digest, i) => joined.set(digest, i * 32));
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
   return `${toBase64(digest)}-${partDigests.length}`;
+}
+
+let hashWasm = null;
+
+/** The MD5 of bytes, as bytes. */
+export async function md5(bytes) {
+  hashWasm ??= import('../lib/hash-wasm/index.esm.min.js');
+  const { md5: md5Hex } = await hashWasm;
+  return fromHex(await md5Hex(bytes));
+}
+
+/** SHA-256 (when `withSha256`) and MD5 of a Blob, read once: {sha256: Uint8Array | null, md5: Uint8Array}. */
+export async function sha256AndMd5(blob, withSha256) {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const [sha, md] = await Promise.all([withSha256 ? crypto.subtle.digest('SHA-256', bytes) : null, md5(bytes)]);
+  return { sha256: sha ? new Uint8Array(sha) : null, md5: md };
+}
+
+/**
+ * The ETag S3 gives an object completed from parts: the hex MD5 of the concatenated binary part
+ * MD5s, then "-N". What the stored object's etag must be when the store holds exactly these parts.
+ * @param {Uint8Array[]} partMd5s in part order
+ */
+export async function multipartEtag(partMd5s) {
+  const joined = new Uint8Array(partMd5s.length * 16);
+  partMd5s.forEach((digest, i) => joined.set(digest, i * 16));
+  return `${toHex(await md5(joined))}-${partMd5s.length}`;
 }

@@ -6,13 +6,17 @@
 // - run(): lists the stored parts when anything may be there (GET …/parts), sends the missing ones
 //   (PartSender), completes and verifies the whole-object checksum. An upload that is gone (404,
 //   aborted or swept) or expired (410) is started over with a new one;
+// - in direct mode (the server answers "direct": true) the parts go straight to the store
+//   (direct-mode.mjs), each with its MD5; the object is verified by its multipart ETag, the MD5 of
+//   the part MD5s, since the server has no SHA-256 of a part it did not see;
 // - stop(): ends a run with nothing left in flight; the upload stays on the server for the next run.
 //
 // It reports what changes through `onChange(kind)` ('phase' | 'retry'), and keeps the figures a
 // view shows: what the store holds, what is in flight, what this page sent.
 
 import { ApiError } from './api.mjs';
-import { compositeSha256, fromBase64, sha256 } from './checksum.mjs';
+import { compositeSha256, fromBase64, fromHex, multipartEtag, sha256, sha256AndMd5, toHex } from './checksum.mjs';
+import { directFailures, PartUrls } from './direct-mode.mjs';
 import { PartFailure, PartSender, Stopped } from './part-sender.mjs';
 import { relativePathOf } from './file-kind.mjs';
 import { fingerprintOf } from './remembered-uploads.mjs';
@@ -43,9 +47,13 @@ export class UploadTransfer {
   fingerprint = null;
   /** True when parts may be stored that this page does not know of: list them before sending. */
   mustCheck = false;
-  /** SHA-256 of each part as this page hashed it, by part index. */
-  partDigests = [];
-  /** Parts the store holds, as far as the page knows: part number → the store's SHA-256 or null. */
+  /** {sha256, md5} of each part as this page hashed it, by part index (md5 in direct mode only). */
+  partHashes = [];
+  /** The server offers direct mode for this upload: parts may go straight to the store. */
+  direct = false;
+  /** Parts go straight to the store now: direct, and sending directly has not failed in this session. */
+  sendsDirect = false;
+  /** Parts the store holds, as far as the page knows: part number → the store's {sha256, md5} of it, or null. */
   stored = new Map();
   /** Bytes the store holds. */
   storedBytes = 0;
@@ -246,8 +254,10 @@ export class UploadTransfer {
       mustCheck: false,
       stored: new Map(),
       storedBytes: 0,
-      partDigests: [],
+      partHashes: [],
+      direct: created.direct === true,
     });
+    this.sendsDirect = this.direct && !directFailures.failed;
     this.#completedByPart = null;
     if (this.fingerprint) this.#memory.remember(this.fingerprint, { ...created, name: this.fileName, size: file.size });
   }
@@ -276,17 +286,26 @@ export class UploadTransfer {
       await this.#startOver('The earlier upload was for a different file, so it starts over.');
       return;
     }
-    Object.assign(this, { partSize: listing.partSize, partCount: listing.partCount, mustCheck: false });
+    Object.assign(this, { partSize: listing.partSize, partCount: listing.partCount, mustCheck: false, direct: listing.direct === true });
+    this.sendsDirect = this.direct && !directFailures.failed;
     const sizeOf = (n) => Math.min(this.partSize, file.size - (n - 1) * this.partSize);
     this.stored = new Map();
     this.storedBytes = 0;
     for (const part of listing.parts) {
       if (part.partNumber < 1 || part.partNumber > this.partCount || part.size !== sizeOf(part.partNumber)) continue;
-      this.stored.set(part.partNumber, part.checksumSha256 ? fromBase64(part.checksumSha256) : null);
+      this.stored.set(part.partNumber, this.#storedHashes(part));
       this.storedBytes += part.size;
     }
     if (adopted && this.storedBytes > 0) this.resumedPercent = Math.floor((100 * this.storedBytes) / file.size);
     this.#onChange('phase');
+  }
+
+  /** What the store says of a stored part's bytes: its SHA-256 when Hoist saw it, else (direct mode) its ETag, the MD5. */
+  #storedHashes(part) {
+    const sha = part.checksumSha256 ? fromBase64(part.checksumSha256) : null;
+    const etag = (part.etag ?? '').replaceAll('"', '');
+    const md5 = !sha && this.direct && /^[0-9a-f]{32}$/i.test(etag) ? fromHex(etag) : null;
+    return sha || md5 ? { sha256: sha, md5 } : null;
   }
 
   async #startOver(note) {
@@ -304,7 +323,7 @@ export class UploadTransfer {
     for (let n = 1; n <= this.partCount; n++) {
       if (!this.stored.has(n)) send.push(n);
       // Stored by an earlier page: compare the store's checksum with the file's bytes before trusting it.
-      else if (this.#checksums && this.stored.get(n) && !this.partDigests[n - 1]) check.set(n, this.stored.get(n));
+      else if (this.#comparable(this.stored.get(n)) && !this.partHashes[n - 1]) check.set(n, this.stored.get(n));
     }
     run.sender = new PartSender({
       api: this.#api,
@@ -314,7 +333,13 @@ export class UploadTransfer {
       check,
       parallel: this.#parallelParts,
       retryPolicy: this.#retryPolicy,
-      digestOf: (partNumber, blob) => this.#digestOf(run, partNumber, blob),
+      hashesOf: (partNumber, blob) => this.#hashesOf(run, partNumber, blob),
+      direct: this.sendsDirect ? new PartUrls(this.#api, this.uploadId) : null,
+      onDirectFailed: () => {
+        // A CORS refusal looks the same for every file: the later ones go through Hoist at once.
+        this.sendsDirect = false;
+        directFailures.remember();
+      },
       onStored: (partNumber, answer, size) => {
         if (!this.stored.has(partNumber)) this.storedBytes += size;
         this.sentBytes += size;
@@ -331,32 +356,56 @@ export class UploadTransfer {
     return run.sender.run();
   }
 
-  async #digestOf(run, partNumber, blob) {
-    if (!this.#checksums) return null;
-    const digests = this.partDigests;
+  /** Whether a stored part's bytes can be compared with the file's here: by SHA-256 with checksums, or by MD5 in direct mode. */
+  #comparable(stored) {
+    return Boolean(stored && ((this.#checksums && stored.sha256) || (this.direct && stored.md5)));
+  }
+
+  /** The part's {sha256, md5}: SHA-256 with checksums, MD5 in direct mode (both from one read). */
+  async #hashesOf(run, partNumber, blob) {
+    const wantSha = this.#checksums;
+    const wantMd5 = this.direct;
+    const known = this.partHashes[partNumber - 1];
+    if ((!wantSha || known?.sha256) && (!wantMd5 || known?.md5)) return known ?? { sha256: null, md5: null };
     // WebCrypto hashes a whole buffer, so a part is read into memory to be hashed; doing one or
     // two at a time keeps memory at a part or two, however many are in flight and however large.
-    digests[partNumber - 1] ??= await this.#limitDigests(async () => {
+    const hashes = await this.#limitDigests(async () => {
       if (run.controller.signal.aborted) throw new Stopped();
       try {
-        return await sha256(blob);
+        return wantMd5 ? await sha256AndMd5(blob, wantSha) : { sha256: await sha256(blob), md5: null };
       } catch (error) {
         throw new Error(`Part ${partNumber} could not be read from the disk (${error.message}). Was the file changed or removed?`);
       }
     });
-    return digests[partNumber - 1];
+    this.partHashes[partNumber - 1] = hashes;
+    return hashes;
+  }
+
+  async #allHashes(run) {
+    const all = [];
+    for (let n = 1; n <= this.partCount; n++) {
+      all.push(await this.#hashesOf(run, n, this.file.slice((n - 1) * this.partSize, n * this.partSize)));
+    }
+    return all;
   }
 
   /** Compares the stored object with the file. A mismatch is final: the object is already complete. */
   async #verify(result, run) {
     const { file } = this;
     if (result.size !== file.size) throw new Mismatch(`The stored file has ${result.size} bytes, but ${file.size} were sent.`);
-    if (!this.#checksums || !result.checksumSha256) return;
-    const digests = [];
-    for (let n = 1; n <= this.partCount; n++) {
-      digests.push(this.partDigests[n - 1] ?? (await this.#digestOf(run, n, file.slice((n - 1) * this.partSize, n * this.partSize))));
+    const bySha = this.#checksums && Boolean(result.checksumSha256);
+    // Direct mode: the server has no SHA-256 of parts sent directly; the store's ETag stands in.
+    const byEtag = this.direct && Boolean(result.etag) && this.partCount > 0;
+    if (!bySha && !byEtag) return;
+    const hashes = await this.#allHashes(run);
+    if (bySha && (await compositeSha256(hashes.map((h) => h.sha256))) !== result.checksumSha256) throw new Mismatch('The stored file does not have the checksum of the bytes sent.');
+    if (byEtag) {
+      const etag = result.etag.replaceAll('"', '').toLowerCase();
+      const md5s = hashes.map((h) => h.md5);
+      // An object made of parts has S3's multipart ETag; one stored whole (a single part) its MD5.
+      const expected = etag.includes('-') ? await multipartEtag(md5s) : toHex(md5s[0]);
+      if (etag !== expected) throw new Mismatch('The stored file does not have the MD5s of the bytes sent.');
     }
-    if ((await compositeSha256(digests)) !== result.checksumSha256) throw new Mismatch('The stored file does not have the checksum of the bytes sent.');
     this.verified = true;
   }
 }
