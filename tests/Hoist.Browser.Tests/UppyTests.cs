@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Amazon.S3.Model;
 using Hoist.Browser.Tests.Support;
 using Microsoft.Playwright;
 
@@ -116,19 +115,8 @@ public abstract class UppyFixture(TestStore store) : PageFixture(store)
         {
             return;
         }
-        using var s3 = settings.CreateS3Client();
-        await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
-        {
-            BucketName = settings.Bucket,
-            Configuration = new CORSConfiguration
-            {
-                Rules =
-                [
-                    // The README's rule, for any origin (the page's port is chosen at start).
-                    new CORSRule { AllowedOrigins = ["*"], AllowedMethods = ["PUT"], AllowedHeaders = ["content-type", "content-md5"], ExposeHeaders = ["ETag"], MaxAgeSeconds = 3600 },
-                ],
-            },
-        });
+        // The README's rule, for any origin (the page's port is chosen at start).
+        await settings.AllowBrowserPutsAsync();
     }
 
     public override async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using Hoist.Server.Storage;
 
 namespace Hoist.Testing;
@@ -81,6 +82,44 @@ public sealed record S3TestSettings(string ServiceUrl, string Bucket, string Acc
         RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
         ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
     });
+
+    /// <summary>Creates the bucket when it is not there yet (a bucket of a test's own, e.g. one whose CORS rule the test changes).</summary>
+    public async Task EnsureBucketAsync()
+    {
+        using var s3 = CreateS3Client();
+        try
+        {
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = Bucket });
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            // There from an earlier run.
+        }
+    }
+
+    /// <summary>
+    /// The bucket CORS rule the README gives for browsers that PUT parts to presigned URLs: PUT from
+    /// <paramref name="origin"/>, Content-MD5 and Content-Type allowed, ETag exposed.
+    /// </summary>
+    public async Task AllowBrowserPutsAsync(string origin = "*")
+    {
+        using var s3 = CreateS3Client();
+        await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
+        {
+            BucketName = Bucket,
+            Configuration = new CORSConfiguration
+            {
+                Rules = [new CORSRule { AllowedOrigins = [origin], AllowedMethods = ["PUT"], AllowedHeaders = ["content-type", "content-md5"], ExposeHeaders = ["ETag"], MaxAgeSeconds = 3600 }],
+            },
+        });
+    }
+
+    /// <summary>Removes the bucket's CORS rules: a browser may no longer send to it from another origin.</summary>
+    public async Task RemoveCorsAsync()
+    {
+        using var s3 = CreateS3Client();
+        await s3.DeleteCORSConfigurationAsync(new DeleteCORSConfigurationRequest { BucketName = Bucket });
+    }
 
     /// <summary>Fails with a message saying what to do when the server does not answer HTTP (tests never skip for it).</summary>
     public async Task ProbeAsync()

@@ -89,9 +89,11 @@ public sealed class FileSystemTestStore(string purpose) : TestStore
 /// The S3Store on the real S3 server (<see cref="S3TestSettings"/>), under a prefix of its own per
 /// store, emptied afterwards. An unreachable server fails the tests with a message: they never skip.
 /// </summary>
-public sealed class S3TestStore(string purpose) : TestStore
+/// <param name="purpose">the start of the store's key prefix</param>
+/// <param name="bucket">a bucket other than the test server's own (created when missing), for tests that change a bucket's settings</param>
+public sealed class S3TestStore(string purpose, string? bucket = null) : TestStore
 {
-    public S3TestSettings S3 { get; } = S3TestSettings.FromEnvironment()
+    public S3TestSettings S3 { get; } = (bucket is null ? S3TestSettings.FromEnvironment() : S3TestSettings.FromEnvironment() with { Bucket = bucket })
         .Under($"{purpose}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}/");
 
     public override string Name => "S3";
@@ -103,6 +105,10 @@ public sealed class S3TestStore(string purpose) : TestStore
     public override async Task InitializeAsync()
     {
         await S3.ProbeAsync();
+        if (bucket is not null)
+        {
+            await S3.EnsureBucketAsync();
+        }
         var store = Open();
         try
         {

@@ -8,30 +8,49 @@ namespace Hoist.Browser.Tests.Support;
 
 /// <summary>
 /// The part requests (PUT /api/uploads/{id}/parts/{n}) as the test server receives them, before
-/// the app sees them: a test holds them or answers them with a fault. Done in the server rather
+/// the app sees them: a test holds them or answers them with a fault. In direct mode the same for
+/// the requests for part URLs (POST /api/uploads/{id}/part-urls), since the parts go to the store. Done in the server rather
 /// than with Playwright's routing, which carries every routed body through its driver and makes
 /// the uploads several times slower.
 /// </summary>
 public sealed partial class PartTraffic
 {
     private Func<PartCall, Task>? _handler;
+    private Func<PartCall, Task>? _partUrlsHandler;
 
     /// <summary>Sends every part request through <paramref name="handler"/> until disposed.</summary>
     public IDisposable Use(Func<PartCall, Task> handler)
     {
-        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
+        Claim(ref _handler, handler);
+        return new Unuse(() => Interlocked.CompareExchange(ref _handler, null, handler));
+    }
+
+    /// <summary>Sends every request for part URLs through <paramref name="handler"/> until disposed (its PartNumber is 0).</summary>
+    public IDisposable UseForPartUrls(Func<PartCall, Task> handler)
+    {
+        Claim(ref _partUrlsHandler, handler);
+        return new Unuse(() => Interlocked.CompareExchange(ref _partUrlsHandler, null, handler));
+    }
+
+    private static void Claim(ref Func<PartCall, Task>? slot, Func<PartCall, Task> handler)
+    {
+        if (Interlocked.CompareExchange(ref slot, handler, null) is not null)
         {
             throw new InvalidOperationException("Another handler is in use.");
         }
-        return new Unuse(() => Interlocked.CompareExchange(ref _handler, null, handler));
     }
 
     internal async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var handler = Volatile.Read(ref _handler);
-        if (handler is not null && HttpMethods.IsPut(context.Request.Method) && PartPath().Match(context.Request.Path.Value ?? "") is { Success: true } match)
+        var path = context.Request.Path.Value ?? "";
+        if (Volatile.Read(ref _handler) is { } handler && HttpMethods.IsPut(context.Request.Method) && PartPath().Match(path) is { Success: true } match)
         {
             await handler(new PartCall(context, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), next));
+            return;
+        }
+        if (Volatile.Read(ref _partUrlsHandler) is { } partUrlsHandler && HttpMethods.IsPost(context.Request.Method) && PartUrlsPath().IsMatch(path))
+        {
+            await partUrlsHandler(new PartCall(context, 0, next));
             return;
         }
         await next(context);
@@ -39,6 +58,9 @@ public sealed partial class PartTraffic
 
     [GeneratedRegex("^/api/uploads/[^/]+/parts/([0-9]{1,5})$")]
     private static partial Regex PartPath();
+
+    [GeneratedRegex("^/api/uploads/[^/]+/part-urls$")]
+    private static partial Regex PartUrlsPath();
 
     private sealed class Unuse(Action action) : IDisposable
     {

@@ -149,6 +149,12 @@ public sealed partial class UploadPage : IAsyncDisposable
     /// <summary>The URLs of the part requests the page makes from now on, as the browser reports them.</summary>
     public List<string> RecordPartRequests() => RecordRequests("PUT", url => url.Contains("/parts/", StringComparison.Ordinal));
 
+    /// <summary>The URLs of every PUT the page makes from now on, to Hoist or (direct mode) to the store.</summary>
+    public List<string> RecordPuts() => RecordRequests("PUT", _ => true);
+
+    /// <summary>The URLs of the requests for part URLs (direct mode) the page makes from now on.</summary>
+    public List<string> RecordPartUrlRequests() => RecordRequests("POST", url => url.EndsWith("/part-urls", StringComparison.Ordinal));
+
     /// <summary>The URLs of the creates (POST /api/uploads) the page makes from now on.</summary>
     public List<string> RecordCreates() => RecordRequests("POST", url => url.EndsWith("/api/uploads", StringComparison.Ordinal));
 
