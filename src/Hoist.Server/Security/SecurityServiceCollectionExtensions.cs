@@ -19,6 +19,7 @@ public static class SecurityServiceCollectionExtensions
         // Read through IOptions when first needed, not from the configuration as it stands while services are added.
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
         services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
+        services.AddSingleton<ContentSecurityPolicy>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, settings) =>
         {
@@ -73,17 +74,19 @@ public static class SecurityServiceCollectionExtensions
         context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Tus.TusEndpoints.IsTusRequest(context) || S3Api.S3ApiEndpoints.IsS3Request(context);
 
     /// <summary>Headers that keep the page and anything served from this origin from being framed, sniffed or scripted.</summary>
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var policy = app.ApplicationServices.GetRequiredService<ContentSecurityPolicy>();
+        return app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = await policy.ValueAsync();
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            return next(context);
+            await next(context);
         });
+    }
 }

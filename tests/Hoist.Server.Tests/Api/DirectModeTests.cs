@@ -199,6 +199,31 @@ public abstract class DirectModeTests(StoreFixture fixture) : ApiTests(fixture)
         Assert.Equal(TestData.Sha256Hex(file), (await api.DownloadSha256Async(upload.Key, Ct)).Sha256);
     }
 
+    [Fact]
+    public async Task The_page_may_call_the_public_store_and_compile_WebAssembly_only_in_direct_mode()
+    {
+        var publicUrl = OnS3 ? S3TestSettings.FromEnvironment()!.ServiceUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) : "http://localhost:1";
+        using var direct = DirectApi(new Dictionary<string, string?> { ["Hoist:Storage:S3:PublicServiceUrl"] = publicUrl });
+
+        var directives = await CspDirectivesAsync(direct);
+        var proxied = await CspDirectivesAsync(Api);
+
+        // The page PUTs parts to the store as the part URLs name it, and hashes them with MD5 in WebAssembly.
+        var expected = OnS3
+            ? (Script: "script-src 'self' 'wasm-unsafe-eval'", Connect: $"connect-src 'self' {new Uri(publicUrl).GetLeftPart(UriPartial.Authority)}")
+            : (Script: "script-src 'self'", Connect: "connect-src 'self'");
+        Assert.Contains(expected.Script, directives);
+        Assert.Contains(expected.Connect, directives);
+        Assert.Contains("script-src 'self'", proxied);
+        Assert.Contains("connect-src 'self'", proxied);
+    }
+
+    private async Task<IReadOnlyList<string>> CspDirectivesAsync(HoistApi api)
+    {
+        using var response = await api.Http.GetAsync(new Uri("/", UriKind.Relative), Ct);
+        return Assert.Single(response.Headers.GetValues("Content-Security-Policy")).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    }
+
     private static object Body(params (int PartNumber, ReadOnlyMemory<byte> Bytes)[] parts) =>
         new { parts = parts.Select(p => new { partNumber = p.PartNumber, contentMd5 = Convert.ToBase64String(MD5.HashData(p.Bytes.Span)) }).ToList() };
 

@@ -47,19 +47,53 @@ export async function compositeSha256(partDigests) {
   return `${toBase64(digest)}-${partDigests.length}`;
 }
 
-let hashWasm = null;
+/** hash-wasm's md5 once it answered a first call, or null where it cannot run. */
+let md5Ready = null;
+let md5Failed = false;
+
+/**
+ * Loads hash-wasm and makes it compile its WebAssembly with one call that every other waits for: a
+ * failed compile (a policy forbidding WebAssembly) leaves its internal lock taken, so a second call
+ * made meanwhile would never end.
+ */
+function md5Function() {
+  md5Ready ??= import('../lib/hash-wasm/index.esm.min.js')
+    .then(async ({ md5 }) => {
+      await md5(new Uint8Array(0));
+      return md5;
+    })
+    .catch(() => {
+      md5Failed = true;
+      return null;
+    });
+  return md5Ready;
+}
+
+/** False once MD5 could not be had here (the library did not load, or a policy forbids WebAssembly). */
+export function md5Available() {
+  return !md5Failed;
+}
+
+/** The MD5 of bytes, as bytes; null where it cannot be had (md5Available). */
+export async function md5OrNull(bytes) {
+  const md5Hex = await md5Function();
+  return md5Hex ? fromHex(await md5Hex(bytes)) : null;
+}
 
 /** The MD5 of bytes, as bytes. */
 export async function md5(bytes) {
-  hashWasm ??= import('../lib/hash-wasm/index.esm.min.js');
-  const { md5: md5Hex } = await hashWasm;
-  return fromHex(await md5Hex(bytes));
+  const digest = await md5OrNull(bytes);
+  if (!digest) throw new Error('MD5 cannot be computed in this browser.');
+  return digest;
 }
 
-/** SHA-256 (when `withSha256`) and MD5 of a Blob, read once: {sha256: Uint8Array | null, md5: Uint8Array}. */
+/**
+ * SHA-256 (when `withSha256`) and MD5 of a Blob, read once: {sha256: Uint8Array | null, md5: Uint8Array | null}.
+ * The MD5 is null where it cannot be had (md5Available): the part then goes through Hoist.
+ */
 export async function sha256AndMd5(blob, withSha256) {
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const [sha, md] = await Promise.all([withSha256 ? crypto.subtle.digest('SHA-256', bytes) : null, md5(bytes)]);
+  const [sha, md] = await Promise.all([withSha256 ? crypto.subtle.digest('SHA-256', bytes) : null, md5OrNull(bytes)]);
   return { sha256: sha ? new Uint8Array(sha) : null, md5: md };
 }
 

@@ -170,6 +170,8 @@ export class PartSender {
 
   /** One try: straight to the store while direct mode holds, else (or once it failed) through Hoist. */
   async #sendOnce(partNumber, blob, hashes) {
+    // No MD5 to sign the URL with (WebAssembly forbidden here): through Hoist, as when the store refuses.
+    if (this.#direct && !hashes.md5) this.#fallBack();
     if (this.#direct) {
       try {
         return await this.#sendDirect(partNumber, blob, hashes.md5);
