@@ -134,6 +134,70 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         Assert.Empty(page.Errors);
     }
 
+    [Fact]
+    public async Task A_paused_direct_upload_sends_nothing_until_it_is_resumed_and_a_refused_request_for_urls_is_tried_again()
+    {
+        using var files = new TestFiles();
+        var source = files.Random("direct-paused.bin", 25 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        var puts = page.RecordPuts();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var asked = 0;
+        var givenUp = 0;
+        // The first request for part URLs is refused as a busy server would (503: tried again), the
+        // second answered, the later ones held until the test lets them through.
+        using var urls = fixture.Parts.UseForPartUrls(async call =>
+        {
+            var nth = Interlocked.Increment(ref asked);
+            if (nth == 1)
+            {
+                await call.RefuseAsync(503, "server_busy", "The server is busy; try again.");
+                return;
+            }
+            if (nth > 2 && !await call.HoldAsync(release.Task))
+            {
+                Interlocked.Increment(ref givenUp);
+                return;
+            }
+            await call.PassAsync();
+        });
+        var created = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
+        var stored = await StoredPartsOnceSettledAsync(created.UploadId, puts);
+
+        await page.RowButton(source.Name, "Pause").ClickAsync();
+
+        await page.ExpectStatusAsync(source.Name, "paused");
+        var pausedPuts = page.RecordPuts();
+        // The held requests for URLs were aborted with the pause, and nothing goes out while it is paused.
+        await WaitUntilAsync(() => Volatile.Read(ref givenUp) == Volatile.Read(ref asked) - 2, "the held requests for part URLs to be given up");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(pausedPuts);
+        Assert.Equal(stored, (await fixture.ListPartsAsync(created.UploadId)).Parts.Count);
+
+        release.TrySetResult();
+        await page.RowButton(source.Name, "Resume").ClickAsync();
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        await Assertions.Expect(page.Row(source.Name).Locator(".upload-verified")).ToBeVisibleAsync();
+        Assert.Equal(created.PartCount - stored, pausedPuts.Count);
+        Assert.All(pausedPuts, url => Assert.Equal(fixture.StoreAuthority, new Uri(url).Authority));
+        await fixture.AssertStoredAsync(source);
+        Assert.Empty(page.ErrorsBesideFailedRequests);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited in vain for {what}.");
+            }
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>Waits until every part PUT so far is stored (at least one); how many that is.</summary>
     private async Task<int> StoredPartsOnceSettledAsync(string uploadId, List<string> puts)
     {

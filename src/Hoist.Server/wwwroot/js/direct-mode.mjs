@@ -67,6 +67,7 @@ export function storeProblemOf(xhr) {
 export class PartUrls {
   #api;
   #uploadId;
+  #signal;
   /** partNumber → {url, headers, contentMd5, expiresAtMs} */
   #known = new Map();
   /** Parts waiting for the next request: {partNumber, contentMd5, resolve, reject}. */
@@ -76,10 +77,12 @@ export class PartUrls {
   /**
    * @param {import('./api.mjs').HoistApi} api
    * @param {string} uploadId
+   * @param {AbortSignal} signal the run's: a pause or a cancel aborts the requests in flight
    */
-  constructor(api, uploadId) {
+  constructor(api, uploadId, signal) {
     this.#api = api;
     this.#uploadId = uploadId;
+    this.#signal = signal;
   }
 
   /**
@@ -115,6 +118,7 @@ export class PartUrls {
         const answer = await this.#api.partUrls(
           this.#uploadId,
           batch.map(({ partNumber, contentMd5 }) => ({ partNumber, contentMd5 })),
+          { signal: this.#signal },
         );
         const expiresAtMs = Date.parse(answer.expiresAt);
         for (const part of answer.parts) {

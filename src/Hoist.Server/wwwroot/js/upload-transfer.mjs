@@ -334,7 +334,7 @@ export class UploadTransfer {
       parallel: this.#parallelParts,
       retryPolicy: this.#retryPolicy,
       hashesOf: (partNumber, blob) => this.#hashesOf(run, partNumber, blob),
-      direct: this.sendsDirect ? new PartUrls(this.#api, this.uploadId) : null,
+      direct: this.sendsDirect ? new PartUrls(this.#api, this.uploadId, run.controller.signal) : null,
       onDirectFailed: () => {
         // A CORS refusal looks the same for every file: the later ones go through Hoist at once.
         this.sendsDirect = false;
