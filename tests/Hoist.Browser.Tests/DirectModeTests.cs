@@ -169,7 +169,7 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         await page.ExpectStatusAsync(source.Name, "paused");
         var pausedPuts = page.RecordPuts();
         // The held requests for URLs were aborted with the pause, and nothing goes out while it is paused.
-        await WaitUntilAsync(() => Volatile.Read(ref givenUp) == Volatile.Read(ref asked) - 2, "the held requests for part URLs to be given up");
+        await WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref givenUp) == Volatile.Read(ref asked) - 2), "the held requests for part URLs to be given up");
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Empty(pausedPuts);
         Assert.Equal(stored, (await fixture.ListPartsAsync(created.UploadId)).Parts.Count);
@@ -185,10 +185,53 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         Assert.Empty(page.ErrorsBesideFailedRequests);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    [Fact]
+    public async Task A_direct_upload_cut_off_waits_for_the_network_and_goes_on_to_the_store_not_through_Hoist()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
+        using var files = new TestFiles();
+        var source = files.Random("direct-offline.bin", 60 * MiB);
+        await using var page = await UploadPage.OpenAsync(fixture);
+        var puts = page.RecordPuts();
+        var throughHoist = 0;
+        using var counting = fixture.Parts.Use(async call =>
+        {
+            Interlocked.Increment(ref throughHoist);
+            await call.PassAsync();
+        });
+        var created = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
+
+        // Cut off with a part stored and others on their way to the store.
+        var storedBefore = 0;
+        await WaitUntilAsync(async () =>
+        {
+            storedBefore = (await fixture.ListPartsAsync(created.UploadId)).Parts.Count;
+            lock (puts)
+            {
+                return storedBefore >= 1 && puts.Count > storedBefore;
+            }
+        }, "a part stored and another in flight");
+        await page.Context.SetOfflineAsync(true);
+        Assert.InRange(storedBefore, 1, created.PartCount - 1);
+
+        await page.ExpectStatusAsync(source.Name, "waiting");
+        await Assertions.Expect(page.Row(source.Name)).ToContainTextAsync("Waiting for the connection…");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await page.Context.SetOfflineAsync(false);
+
+        await page.ExpectStatusAsync(source.Name, "complete");
+        await Assertions.Expect(page.Row(source.Name).Locator(".upload-verified")).ToBeVisibleAsync();
+        // No answer while offline is not a store that refuses the page: the parts still went to the store.
+        Assert.Equal(0, Volatile.Read(ref throughHoist));
+        Assert.All(puts, url => Assert.Equal(fixture.StoreAuthority, new Uri(url).Authority));
+        Assert.Equal(Enumerable.Range(1, created.PartCount), puts.Select(PartNumberOf).Distinct().Order());
+        await fixture.AssertStoredAsync(source);
+        Assert.Empty(page.ErrorsBesideFailedRequests);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
