@@ -132,7 +132,8 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
             task.Value = task.MaxValue;
             task.StopTask();
             // As sha256sum prints it, to compare with.
-            view.Finished(result.Sha256 is null ? null : $"[grey]{result.Sha256}  {Markup.Escape(job.Name)}[/]");
+            view.Finished(result.Sha256 is null ? null : $"[grey]{result.Sha256}  {Markup.Escape(job.Name)}[/]"
+                + (result.DirectFallback is null ? "" : $"\n[yellow]{Markup.Escape(job.Name)}: {Markup.Escape(DirectNote.Of(result)!)}[/]"));
         }
 
         public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null)
