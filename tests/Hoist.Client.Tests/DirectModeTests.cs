@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Hoist.Client.Tests.Support;
+
+namespace Hoist.Client.Tests;
+
+/// <summary>
+/// Direct mode (docs/api.md) on the real S3 server: HoistClient PUTs the parts straight to the store
+/// through presigned URLs, and Hoist only creates, signs and completes. What the store holds is read
+/// back behind Hoist's back; that no part passed through Hoist is seen on the client's side (no part
+/// PUT to Hoist) and on the store's (every part PUT to it, without the client's token).
+/// </summary>
+public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3DirectFixture>, IDisposable
+{
+    private const int MiB = 1024 * 1024;
+
+    /// <summary>Three full parts and a tail: four parts.</summary>
+    private const int FileSize = (3 * TestData.PartSize) + (300 * 1024) + 7;
+
+    private readonly TestFiles _files = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
+
+    private CancellationToken Ct => _timeout.Token;
+
+    public void Dispose()
+    {
+        _files.Dispose();
+        _timeout.Dispose();
+    }
+
+    [Fact]
+    public async Task A_direct_upload_sends_every_part_to_the_store_and_the_store_holds_the_file()
+    {
+        var path = _files.File("direct.bin", FileSize, seed: 130);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        var hoistParts = new PartCounter();
+        var storeRequests = new StoreRequests();
+        var progress = new ProgressLog<UploadProgress>();
+
+        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).UploadFileAsync(path, new UploadOptions { Progress = progress }, Ct);
+
+        Assert.Equal((4, 4, 4), (result.PartCount, result.PartsSent, result.PartsSentDirect));
+        Assert.Equal(0, hoistParts.Count);
+        Assert.Equal([1, 2, 3, 4], storeRequests.Stored);
+        Assert.Equal(0, storeRequests.Authorized);
+        Assert.Null(result.DirectFallback);
+        // Parts sent directly have no SHA-256 on the server: the multipart ETag, computed here from the bytes alone, is the proof.
+        Assert.Null(result.ChecksumSha256);
+        Assert.True(result.ChecksumVerified);
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+        Assert.Equal(TestData.MultipartETag(bytes, TestData.PartSize), result.ETag.Trim('"'));
+        Assert.Equal(result.LocalETag, result.ETag.Trim('"'));
+        Assert.Equal(TestData.Sha256Hex(bytes), result.Sha256);
+        Assert.Equal((TestData.Sha256Hex(bytes), (long)FileSize), await store.StoredAsync(result.Key, Ct));
+        Assert.Equal(FileSize, progress.Reports[^1].BytesUploaded);
+        Assert.Equal(4, progress.Reports[^1].PartsCompleted);
+        Assert.True(progress.Reports.Zip(progress.Reports.Skip(1)).All(p => p.Second.BytesUploaded >= p.First.BytesUploaded), "progress went backwards");
+    }
+
+    [Fact]
+    public async Task An_interrupted_direct_upload_resumes_sending_only_the_missing_parts_to_the_store()
+    {
+        var path = _files.File("resumed.bin", (5 * TestData.PartSize) + 1234, seed: 131);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        var uploadId = await UploadUntilCancelledAsync(app, path, partsBeforeCancel: 2);
+        var client = DirectStoreFixture.Client(app);
+        var before = await SettledPartsAsync(client, uploadId);
+        Assert.InRange(before.Parts.Count, 2, 5);
+        Assert.True(before.IsDirect);
+        Assert.All(before.Parts, p => Assert.Null(p.ChecksumSha256));
+
+        var hoistParts = new PartCounter();
+        var storeRequests = new StoreRequests();
+        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).ResumeFileAsync(uploadId, path, null, Ct);
+
+        var missing = Enumerable.Range(1, 6).Except(before.Parts.Select(p => p.PartNumber)).ToList();
+        Assert.Equal(missing, storeRequests.Stored);
+        Assert.Equal(0, hoistParts.Count);
+        Assert.Equal((missing.Count, missing.Count), (result.PartsSent, result.PartsSentDirect));
+        Assert.True(result.ChecksumVerified);
+        Assert.Equal(TestData.MultipartETag(await File.ReadAllBytesAsync(path, Ct), TestData.PartSize), result.ETag.Trim('"'));
+        Assert.Equal((TestData.Sha256HexOfFile(path), new FileInfo(path).Length), await store.StoredAsync(result.Key, Ct));
+    }
+
+    [Fact]
+    public async Task When_the_store_URLs_lead_nowhere_the_parts_go_through_Hoist_and_the_result_says_they_fell_back()
+    {
+        var path = _files.File("fallback.bin", FileSize, seed: 132);
+        var dead = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        await using var app = store.CreateApp(DirectStoreFixture.Direct(new Dictionary<string, string?> { ["Hoist:Storage:S3:PublicServiceUrl"] = dead }));
+        var hoistParts = new PartCounter();
+        var storeRequests = new StoreRequests();
+
+        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).UploadFileAsync(path, null, Ct);
+
+        Assert.Equal((4, 0), (result.PartsSent, result.PartsSentDirect));
+        Assert.Equal(4, hoistParts.Count);
+        Assert.NotEmpty(storeRequests.Puts);
+        Assert.All(storeRequests.Puts, p => Assert.Null(p.Status));
+        Assert.NotNull(result.DirectFallback);
+        // Every part went through Hoist: the object has its checksum, and its ETag is checked as well.
+        Assert.Equal(TestData.CompositeSha256(await File.ReadAllBytesAsync(path, Ct), TestData.PartSize), result.ChecksumSha256);
+        Assert.True(result.ChecksumVerified);
+        Assert.Equal(result.LocalETag, result.ETag.Trim('"'));
+        Assert.Equal((TestData.Sha256HexOfFile(path), (long)FileSize), await store.StoredAsync(result.Key, Ct));
+    }
+
+    [Fact]
+    public async Task Bytes_damaged_on_the_way_to_the_store_are_refused_as_BadDigest_and_sent_again()
+    {
+        var path = _files.File("damaged.bin", FileSize, seed: 133);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        var storeRequests = new StoreRequests(damageFirst: true);
+
+        var result = await DirectStoreFixture.Client(app, null, storeRequests).UploadFileAsync(path, null, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, storeRequests.Puts[0].Status);
+        Assert.Equal([1, 2, 3, 4], storeRequests.Stored);
+        Assert.Equal(1, result.Retries);
+        Assert.Equal(4, result.PartsSentDirect);
+        Assert.Equal((TestData.Sha256HexOfFile(path), (long)FileSize), await store.StoredAsync(result.Key, Ct));
+    }
+
+    [Fact]
+    public async Task A_part_URL_used_with_other_bytes_or_without_its_MD5_is_refused_by_the_store_and_nothing_is_stored()
+    {
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        using var api = DirectStoreFixture.Api(app);
+        var part = TestData.Bytes(134, TestData.PartSize);
+        var other = TestData.Bytes(135, TestData.PartSize);
+        var upload = await api.CreateAsync("forged.bin", (2L * TestData.PartSize) + 10, cancellationToken: Ct);
+        using var outside = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var md5 = Convert.ToBase64String(MD5.HashData(part));
+        using var answer = await api.Http.PostAsJsonAsync(new Uri($"/api/uploads/{upload.UploadId}/part-urls", UriKind.Relative),
+            new { parts = new[] { new { partNumber = 1, contentMd5 = md5 } } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var url = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("parts")[0];
+        var target = new Uri(url.GetProperty("url").GetString()!);
+        Assert.Equal(md5, url.GetProperty("headers").GetProperty("Content-MD5").GetString());
+
+        HttpRequestMessage Put(byte[] bytes, bool withMd5)
+        {
+            var content = new ByteArrayContent(bytes);
+            if (withMd5)
+            {
+                content.Headers.TryAddWithoutValidation("Content-MD5", md5);
+            }
+            return new HttpRequestMessage(HttpMethod.Put, target) { Content = content };
+        }
+
+        using (var forged = await outside.SendAsync(Put(other, withMd5: true), Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+            Assert.Contains("BadDigest", await forged.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        using (var unsigned = await outside.SendAsync(Put(other, withMd5: false), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        }
+        Assert.Empty((await api.ListPartsAsync(upload.UploadId, Ct)).Parts);
+
+        using (var right = await outside.SendAsync(Put(part, withMd5: true), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        }
+        var stored = Assert.Single((await api.ListPartsAsync(upload.UploadId, Ct)).Parts);
+        Assert.Equal((1, (long)TestData.PartSize, TestData.Md5Hex(part)), (stored.PartNumber, stored.Size, stored.ETag.Trim('"')));
+        using var abort = await api.AbortRawAsync(upload.UploadId, Ct);
+    }
+
+    [Fact]
+    public async Task A_client_that_refuses_direct_mode_sends_every_part_through_Hoist()
+    {
+        var path = _files.File("refused.bin", FileSize, seed: 136);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        var hoistParts = new PartCounter();
+        var storeRequests = new StoreRequests();
+
+        var result = await DirectStoreFixture.Client(app, new HoistClientOptions { AllowDirect = false }, storeRequests, hoistParts).UploadFileAsync(path, null, Ct);
+
+        Assert.Equal((4, 0), (hoistParts.Count, result.PartsSentDirect));
+        Assert.Empty(storeRequests.Puts);
+        Assert.Equal(TestData.CompositeSha256(await File.ReadAllBytesAsync(path, Ct), TestData.PartSize), result.ChecksumSha256);
+        Assert.Null(result.LocalETag);
+        Assert.True(result.ChecksumVerified);
+    }
+
+    private static async Task<string> UploadUntilCancelledAsync(HoistApp app, string path, int partsBeforeCancel)
+    {
+        using var cancel = new CancellationTokenSource();
+        string? uploadId = null;
+        var options = new UploadOptions
+        {
+            Parallelism = 1,
+            Progress = new ProgressLog<UploadProgress> { OnReport = p => _ = p.PartsCompleted >= partsBeforeCancel ? cancel.CancelAsync() : Task.CompletedTask },
+            Created = (created, _) =>
+            {
+                uploadId = created.UploadId;
+                return Task.CompletedTask;
+            },
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DirectStoreFixture.Client(app).UploadFileAsync(path, options, cancel.Token));
+        return uploadId!;
+    }
+
+    /// <summary>The stored parts once a PUT cut by the cancellation can no longer land (the listing stays the same for a while).</summary>
+    private async Task<UploadStatus> SettledPartsAsync(HoistClient client, string uploadId)
+    {
+        var last = await client.GetUploadStatusAsync(uploadId, Ct);
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(100, Ct);
+            var now = await client.GetUploadStatusAsync(uploadId, Ct);
+            if (now.Parts.Select(p => p.PartNumber).SequenceEqual(last.Parts.Select(p => p.PartNumber)))
+            {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+}
