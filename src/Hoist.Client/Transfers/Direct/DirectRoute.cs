@@ -1,4 +1,5 @@
 using System.Net;
+using Hoist.Wire;
 using Hoist.Client.Http;
 
 namespace Hoist.Client.Transfers.Direct;
@@ -36,7 +37,7 @@ internal sealed class DirectRoute(HoistClient client, PartUrls urls, Action retr
             {
                 url = await urls.GetAsync(partNumber, md5, cancellationToken);
             }
-            catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == DirectUnavailable)
+            catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == ErrorCodes.DirectUnavailable)
             {
                 // The server no longer offers direct mode (reconfigured, or another node): the Hoist route still works.
                 Close(e);
@@ -65,8 +66,6 @@ internal sealed class DirectRoute(HoistClient client, PartUrls urls, Action retr
         }
         return false;
     }
-
-    private const string DirectUnavailable = "direct_unavailable";
 
     private void Close(Exception e) => Interlocked.CompareExchange(ref _closedBecause, e.Message, null);
 
