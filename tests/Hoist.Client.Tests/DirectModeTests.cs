@@ -123,6 +123,23 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
     }
 
     [Fact]
+    public async Task A_part_URL_that_expired_before_its_PUT_is_asked_again()
+    {
+        var path = _files.File("expired.bin", FileSize, seed: 138);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct(new Dictionary<string, string?> { ["Hoist:Uploads:PresignedUrlLifetime"] = "00:00:02" }));
+        var storeRequests = new StoreRequests(delayFirst: TimeSpan.FromSeconds(4));
+
+        var result = await DirectStoreFixture.Client(app, null, storeRequests).UploadFileAsync(path, null, Ct);
+
+        // The store refused the stale URL (403); the part went again with a new one.
+        var refused = Assert.Single(storeRequests.Puts, p => p.Status == HttpStatusCode.Forbidden);
+        Assert.Equal(2, storeRequests.Puts.Count(p => p.PartNumber == refused.PartNumber));
+        Assert.Equal([1, 2, 3, 4], storeRequests.Stored);
+        Assert.Equal(4, result.PartsSentDirect);
+        Assert.Equal((TestData.Sha256HexOfFile(path), (long)FileSize), await store.StoredAsync(result.Key, Ct));
+    }
+
+    [Fact]
     public async Task A_client_that_refuses_direct_mode_sends_every_part_through_Hoist()
     {
         var path = _files.File("refused.bin", FileSize, seed: 136);

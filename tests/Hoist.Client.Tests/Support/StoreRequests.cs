@@ -7,10 +7,12 @@ namespace Hoist.Client.Tests.Support;
 /// Watches the requests a client sends straight to the store (direct mode): which parts were PUT, how the
 /// store answered, and whether any carried an Authorization header (none may: the URL is its own authority).
 /// With <paramref name="damageFirst"/>, the first PUT's bytes are changed on the way (one byte flipped, same
-/// length), the one fault a real network cannot be made to produce on demand.
+/// length), the one fault a real network cannot be made to produce on demand. With <paramref name="delayFirst"/>,
+/// the first PUT leaves that much later (its URL may expire meanwhile).
 /// </summary>
-public sealed class StoreRequests(bool damageFirst = false) : DelegatingHandler
+public sealed class StoreRequests(bool damageFirst = false, TimeSpan? delayFirst = null) : DelegatingHandler
 {
+    private int _delayed;
     private readonly List<(int PartNumber, HttpStatusCode? Status)> _puts = [];
     private int _damaged;
     private int _authorized;
@@ -49,6 +51,10 @@ public sealed class StoreRequests(bool damageFirst = false) : DelegatingHandler
                 damaged.Headers.TryAddWithoutValidation(name, values);
             }
             request.Content = damaged;
+        }
+        if (delayFirst is { } delay && Interlocked.Exchange(ref _delayed, 1) == 0)
+        {
+            await Task.Delay(delay, cancellationToken);
         }
         HttpStatusCode? status = null;
         try
