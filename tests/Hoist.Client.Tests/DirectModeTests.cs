@@ -82,6 +82,26 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
     }
 
     [Fact]
+    public async Task Resuming_a_direct_upload_found_complete_verifies_it_by_its_ETag_and_sends_nothing()
+    {
+        var path = _files.File("complete.bin", FileSize, seed: 139);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        var first = await DirectStoreFixture.Client(app).UploadFileAsync(path, null, Ct);
+        var storeRequests = new StoreRequests();
+        var hoistParts = new PartCounter();
+
+        var again = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts)
+            .ResumeFileAsync(first.UploadId, path, new UploadOptions { PartSize = TestData.PartSize }, Ct);
+
+        Assert.Null(again.ChecksumSha256);
+        Assert.True(again.ChecksumVerified);
+        Assert.Equal((first.Key, first.ETag, 0), (again.Key, again.ETag, again.PartsSent));
+        Assert.Equal(again.LocalETag, again.ETag.Trim('"'));
+        Assert.Empty(storeRequests.Puts);
+        Assert.Equal(0, hoistParts.Count);
+    }
+
+    [Fact]
     public async Task When_the_store_URLs_lead_nowhere_the_parts_go_through_Hoist_and_the_result_says_they_fell_back()
     {
         var path = _files.File("fallback.bin", FileSize, seed: 132);
