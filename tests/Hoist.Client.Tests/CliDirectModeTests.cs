@@ -62,6 +62,20 @@ public sealed class CliDirectModeTests(S3DirectFixture store) : IClassFixture<S3
         Assert.Equal(FileSize, after.Value(PartsReceived) - before.Value(PartsReceived));
     }
 
+    [Fact]
+    public async Task When_the_store_cannot_be_reached_the_CLI_says_how_many_parts_went_through_Hoist()
+    {
+        var path = _files.File("cli-fallback.bin", FileSize, seed: 143);
+        var dead = $"http://127.0.0.1:{ChildProcess.FreePort()}";
+        await using var server = await ServerProcess.StartAsync(store.Settings(DirectStoreFixture.Direct(new Dictionary<string, string?> { ["Hoist:Storage:S3:PublicServiceUrl"] = dead })));
+
+        var run = await Upload(server, path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("0 of 4 parts sent directly, 4 through Hoist (the store could not be reached: ", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"sha256 {TestData.Sha256HexOfFile(path)}", run.Output, StringComparison.Ordinal);
+    }
+
     private Task<HoistCli.Run> Upload(ServerProcess server, string path, params string[] more) =>
         HoistCli.RunAsync(["upload", path, "--server", server.Address.OriginalString, "--token", DirectStoreFixture.ApiKey, "--state", State, .. more]);
 }
