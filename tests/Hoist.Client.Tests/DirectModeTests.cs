@@ -125,6 +125,21 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
     }
 
     [Fact]
+    public async Task A_store_that_does_not_answer_the_connection_makes_the_parts_fall_back_at_once_not_after_the_retries()
+    {
+        var path = _files.File("silent.bin", FileSize, seed: 144);
+        await using var app = store.CreateApp(DirectStoreFixture.Direct());
+        var hoistParts = new PartCounter();
+        var storeRequests = new StoreRequests(unreachable: true);
+
+        var result = await DirectStoreFixture.Client(app, new HoistClientOptions { Retry = { MaxAttempts = 2 } }, storeRequests, hoistParts).UploadFileAsync(path, null, Ct);
+
+        Assert.Equal((4, 0, 0), (hoistParts.Count, result.PartsSentDirect, result.Retries));
+        Assert.Contains("ConnectTimeout", result.DirectFallback, StringComparison.Ordinal);
+        Assert.True(result.ChecksumVerified);
+    }
+
+    [Fact]
     public async Task Bytes_damaged_on_the_way_to_the_store_are_refused_as_BadDigest_and_sent_again()
     {
         var path = _files.File("damaged.bin", FileSize, seed: 133);

@@ -66,6 +66,11 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options,
                     ExceptionDispatchInfo.Throw(integrity);
                     throw;
                 }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested && !_policy.RetryNetworkErrors)
+                {
+                    // The handler's ConnectTimeout (a cancellation around a TimeoutException): nothing answers there, a network error for the caller to act on.
+                    throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {target?.Authority}: {e.InnerException?.Message ?? e.Message}", e);
+                }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     // The try's own timeout cut it (a stalled connection).

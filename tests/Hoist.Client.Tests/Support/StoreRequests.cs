@@ -8,9 +8,10 @@ namespace Hoist.Client.Tests.Support;
 /// store answered, and whether any carried an Authorization header (none may: the URL is its own authority).
 /// With <paramref name="damageFirst"/>, the first PUT's bytes are changed on the way (one byte flipped, same
 /// length), the one fault a real network cannot be made to produce on demand. With <paramref name="delayFirst"/>,
-/// the first PUT leaves that much later (its URL may expire meanwhile).
+/// the first PUT leaves that much later (its URL may expire meanwhile). With <paramref name="unreachable"/>, every
+/// PUT fails as a connection attempt that times out.
 /// </summary>
-public sealed class StoreRequests(bool damageFirst = false, TimeSpan? delayFirst = null) : DelegatingHandler
+public sealed class StoreRequests(bool damageFirst = false, TimeSpan? delayFirst = null, bool unreachable = false) : DelegatingHandler
 {
     private int _delayed;
     private readonly List<(int PartNumber, HttpStatusCode? Status)> _puts = [];
@@ -55,6 +56,15 @@ public sealed class StoreRequests(bool damageFirst = false, TimeSpan? delayFirst
         if (delayFirst is { } delay && Interlocked.Exchange(ref _delayed, 1) == 0)
         {
             await Task.Delay(delay, cancellationToken);
+        }
+        if (unreachable)
+        {
+            lock (_puts)
+            {
+                _puts.Add((partNumber, null));
+            }
+            // What SocketsHttpHandler throws when its ConnectTimeout passes (a store that drops the packets): this machine cannot make one.
+            throw new TaskCanceledException("The operation was canceled.", new TimeoutException("A connection could not be established within the configured ConnectTimeout."));
         }
         HttpStatusCode? status = null;
         try
