@@ -27,7 +27,8 @@ public readonly record struct UploadProgress(long BytesUploaded, long TotalBytes
 /// <param name="ETag">The stored object's ETag (S3's rules: MD5 of the part MD5s, then "-N").</param>
 /// <param name="ChecksumSha256">
 /// The whole-object checksum the server answered (base64 SHA-256 over the parts' binary SHA-256s, then "-N");
-/// null only in the result of a <see cref="HoistVerificationException"/>.
+/// null in the result of a <see cref="HoistVerificationException"/>, and in direct mode when parts went
+/// straight to the store (which keeps no SHA-256 of theirs: <see cref="LocalETag"/> is then the proof).
 /// </param>
 /// <param name="LocalChecksumSha256">
 /// The same composite checksum, computed here from the bytes read; null only in the result of a
