@@ -33,15 +33,15 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         var path = _files.File("direct.bin", FileSize, seed: 130);
         await using var app = store.CreateApp(DirectStoreFixture.Direct());
         var hoistParts = new PartCounter();
-        var storeRequests = new StoreRequests();
+        var storeTraffic = new StoreTraffic();
         var progress = new ProgressLog<UploadProgress>();
 
-        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).UploadFileAsync(path, new UploadOptions { Progress = progress }, Ct);
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts).UploadFileAsync(path, new UploadOptions { Progress = progress }, Ct);
 
         Assert.Equal((4, 4, 4), (result.PartCount, result.PartsSent, result.PartsSentDirect));
         Assert.Equal(0, hoistParts.Count);
-        Assert.Equal([1, 2, 3, 4], storeRequests.Stored);
-        Assert.Equal(0, storeRequests.Authorized);
+        Assert.Equal([1, 2, 3, 4], storeTraffic.Stored);
+        Assert.Equal(0, storeTraffic.Authorized);
         Assert.Null(result.DirectFallback);
         // Parts sent directly have no SHA-256 on the server: the multipart ETag, computed here from the bytes alone, is the proof.
         Assert.Null(result.ChecksumSha256);
@@ -69,11 +69,11 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         Assert.All(before.Parts, p => Assert.Null(p.ChecksumSha256));
 
         var hoistParts = new PartCounter();
-        var storeRequests = new StoreRequests();
-        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).ResumeFileAsync(uploadId, path, null, Ct);
+        var storeTraffic = new StoreTraffic();
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts).ResumeFileAsync(uploadId, path, null, Ct);
 
         var missing = Enumerable.Range(1, 6).Except(before.Parts.Select(p => p.PartNumber)).ToList();
-        Assert.Equal(missing, storeRequests.Stored);
+        Assert.Equal(missing, storeTraffic.Stored);
         Assert.Equal(0, hoistParts.Count);
         Assert.Equal((missing.Count, missing.Count), (result.PartsSent, result.PartsSentDirect));
         Assert.True(result.ChecksumVerified);
@@ -87,17 +87,17 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         var path = _files.File("complete.bin", FileSize, seed: 139);
         await using var app = store.CreateApp(DirectStoreFixture.Direct());
         var first = await DirectStoreFixture.Client(app).UploadFileAsync(path, null, Ct);
-        var storeRequests = new StoreRequests();
+        var storeTraffic = new StoreTraffic();
         var hoistParts = new PartCounter();
 
-        var again = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts)
+        var again = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts)
             .ResumeFileAsync(first.UploadId, path, new UploadOptions { PartSize = TestData.PartSize }, Ct);
 
         Assert.Null(again.ChecksumSha256);
         Assert.True(again.ChecksumVerified);
         Assert.Equal((first.Key, first.ETag, 0), (again.Key, again.ETag, again.PartsSent));
         Assert.Equal(again.LocalETag, again.ETag.Trim('"'));
-        Assert.Empty(storeRequests.Puts);
+        Assert.Empty(storeTraffic.Puts);
         Assert.Equal(0, hoistParts.Count);
     }
 
@@ -108,14 +108,14 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         var dead = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         await using var app = store.CreateApp(DirectStoreFixture.Direct(new Dictionary<string, string?> { ["Hoist:Storage:S3:PublicServiceUrl"] = dead }));
         var hoistParts = new PartCounter();
-        var storeRequests = new StoreRequests();
+        var storeTraffic = new StoreTraffic();
 
-        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).UploadFileAsync(path, null, Ct);
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts).UploadFileAsync(path, null, Ct);
 
         Assert.Equal((4, 0), (result.PartsSent, result.PartsSentDirect));
         Assert.Equal(4, hoistParts.Count);
-        Assert.NotEmpty(storeRequests.Puts);
-        Assert.All(storeRequests.Puts, p => Assert.Null(p.Status));
+        Assert.NotEmpty(storeTraffic.Puts);
+        Assert.All(storeTraffic.Puts, p => Assert.Null(p.Status));
         Assert.NotNull(result.DirectFallback);
         // Every part went through Hoist: the object has its checksum, and its ETag is checked as well.
         Assert.Equal(TestData.CompositeSha256(await File.ReadAllBytesAsync(path, Ct), TestData.PartSize), result.ChecksumSha256);
@@ -130,9 +130,9 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         var path = _files.File("silent.bin", FileSize, seed: 144);
         await using var app = store.CreateApp(DirectStoreFixture.Direct());
         var hoistParts = new PartCounter();
-        var storeRequests = new StoreRequests(unreachable: true);
+        var storeTraffic = new StoreTraffic(unreachable: true);
 
-        var result = await DirectStoreFixture.Client(app, new HoistClientOptions { Retry = { MaxAttempts = 2 } }, storeRequests, hoistParts).UploadFileAsync(path, null, Ct);
+        var result = await DirectStoreFixture.Client(app, new HoistClientOptions { Retry = { MaxAttempts = 2 } }, storeTraffic, hoistParts).UploadFileAsync(path, null, Ct);
 
         Assert.Equal((4, 0, 0), (hoistParts.Count, result.PartsSentDirect, result.Retries));
         Assert.Contains("ConnectTimeout", result.DirectFallback, StringComparison.Ordinal);
@@ -144,14 +144,14 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
     {
         var path = _files.File("damaged.bin", FileSize, seed: 133);
         await using var app = store.CreateApp(DirectStoreFixture.Direct());
-        var storeRequests = new StoreRequests(damageFirst: true);
+        var storeTraffic = new StoreTraffic(damageFirst: true);
 
-        var result = await DirectStoreFixture.Client(app, null, storeRequests).UploadFileAsync(path, null, Ct);
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic).UploadFileAsync(path, null, Ct);
 
         // The store refused the damaged bytes (their MD5 is not the one the URL is signed with) and took the part sent again.
-        var refused = Assert.Single(storeRequests.Puts, p => p.Status == HttpStatusCode.BadRequest);
-        Assert.Equal(2, storeRequests.Puts.Count(p => p.PartNumber == refused.PartNumber));
-        Assert.Equal([1, 2, 3, 4], storeRequests.Stored);
+        var refused = Assert.Single(storeTraffic.Puts, p => p.Status == HttpStatusCode.BadRequest);
+        Assert.Equal(2, storeTraffic.Puts.Count(p => p.PartNumber == refused.PartNumber));
+        Assert.Equal([1, 2, 3, 4], storeTraffic.Stored);
         Assert.Equal(1, result.Retries);
         Assert.Equal(4, result.PartsSentDirect);
         Assert.Equal((TestData.Sha256HexOfFile(path), (long)FileSize), await store.StoredAsync(result.Key, Ct));
@@ -162,14 +162,14 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
     {
         var path = _files.File("expired.bin", FileSize, seed: 138);
         await using var app = store.CreateApp(DirectStoreFixture.Direct(new Dictionary<string, string?> { ["Hoist:Uploads:PresignedUrlLifetime"] = "00:00:02" }));
-        var storeRequests = new StoreRequests(delayFirst: TimeSpan.FromSeconds(4));
+        var storeTraffic = new StoreTraffic(delayFirst: TimeSpan.FromSeconds(4));
 
-        var result = await DirectStoreFixture.Client(app, null, storeRequests).UploadFileAsync(path, null, Ct);
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic).UploadFileAsync(path, null, Ct);
 
         // The store refused the stale URL (403); the part went again with a new one.
-        var refused = Assert.Single(storeRequests.Puts, p => p.Status == HttpStatusCode.Forbidden);
-        Assert.Equal(2, storeRequests.Puts.Count(p => p.PartNumber == refused.PartNumber));
-        Assert.Equal([1, 2, 3, 4], storeRequests.Stored);
+        var refused = Assert.Single(storeTraffic.Puts, p => p.Status == HttpStatusCode.Forbidden);
+        Assert.Equal(2, storeTraffic.Puts.Count(p => p.PartNumber == refused.PartNumber));
+        Assert.Equal([1, 2, 3, 4], storeTraffic.Stored);
         Assert.Equal(4, result.PartsSentDirect);
         Assert.Equal((TestData.Sha256HexOfFile(path), (long)FileSize), await store.StoredAsync(result.Key, Ct));
     }
@@ -180,12 +180,12 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         var path = _files.File("refused.bin", FileSize, seed: 136);
         await using var app = store.CreateApp(DirectStoreFixture.Direct());
         var hoistParts = new PartCounter();
-        var storeRequests = new StoreRequests();
+        var storeTraffic = new StoreTraffic();
 
-        var result = await DirectStoreFixture.Client(app, new HoistClientOptions { AllowDirect = false }, storeRequests, hoistParts).UploadFileAsync(path, null, Ct);
+        var result = await DirectStoreFixture.Client(app, new HoistClientOptions { AllowDirect = false }, storeTraffic, hoistParts).UploadFileAsync(path, null, Ct);
 
         Assert.Equal((4, 0), (hoistParts.Count, result.PartsSentDirect));
-        Assert.Empty(storeRequests.Puts);
+        Assert.Empty(storeTraffic.Puts);
         Assert.Equal(TestData.CompositeSha256(await File.ReadAllBytesAsync(path, Ct), TestData.PartSize), result.ChecksumSha256);
         Assert.Null(result.LocalETag);
         Assert.True(result.ChecksumVerified);
@@ -243,14 +243,14 @@ public sealed class DirectModeOnFileSystemTests(FileSystemDirectFixture store) :
         using var created = await api.CreateRawAsync(new { fileName = "probe.bin", size = 10 });
         var answer = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
         var hoistParts = new PartCounter();
-        var storeRequests = new StoreRequests();
+        var storeTraffic = new StoreTraffic();
 
-        var result = await DirectStoreFixture.Client(app, null, storeRequests, hoistParts).UploadFileAsync(path);
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts).UploadFileAsync(path);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.False(answer.TryGetProperty("direct", out _), answer.ToString());
         Assert.Equal((3, 3, 0), (hoistParts.Count, result.PartsSent, result.PartsSentDirect));
-        Assert.Empty(storeRequests.Puts);
+        Assert.Empty(storeTraffic.Puts);
         Assert.True(result.ChecksumVerified);
         Assert.NotNull(result.ChecksumSha256);
         Assert.Equal((TestData.Sha256HexOfFile(path), new FileInfo(path).Length), await store.StoredAsync(result.Key, CancellationToken.None));

@@ -11,7 +11,7 @@ namespace Hoist.Client.Tests.Support;
 /// the first PUT leaves that much later (its URL may expire meanwhile). With <paramref name="unreachable"/>, every
 /// PUT fails as a connection attempt that times out.
 /// </summary>
-public sealed class StoreRequests(bool damageFirst = false, TimeSpan? delayFirst = null, bool unreachable = false) : DelegatingHandler
+public sealed class StoreTraffic(bool damageFirst = false, TimeSpan? delayFirst = null, bool unreachable = false) : DelegatingHandler
 {
     private int _delayed;
     private readonly List<(int PartNumber, HttpStatusCode? Status)> _puts = [];
