@@ -5,13 +5,16 @@
 # Usage: bash bench/run.sh [--size 1G] [--runs 3] [--sweep] [--load] [--fs] [options]
 #
 #   (default)        the S3 comparison, interleaved (direct, direct-transfer-utility, hoist,
-#                    tus-stream, tus-chunked, then again):
+#                    hoist-direct, tus-stream, tus-chunked, then again):
 #                      direct       the ceiling: the AWS SDK for .NET presigns each UploadPart and
 #                                   HttpClient streams the file slice (unsigned payload, as the Hoist
 #                                   server itself sends parts), 8 MiB parts, 4 in flight
 #                      direct-transfer-utility  direct with the SDK's TransferUtility (chunk-signed
 #                                   SigV4 streaming)
 #                      hoist        HoistClient -> Hoist server (Release, own process) -> S3
+#                      hoist-direct HoistClient -> S3 in direct mode (Hoist__Uploads__Direct=true: the
+#                                   server creates, signs the part URLs and completes; no part
+#                                   bytes reach it), so its CPU-s/GiB is the cost of signing alone
 #                      tus-stream   @tus/server 2 + @tus/s3-store 2 <- tus-js-client 4, one streaming PATCH
 #                      tus-chunked  the same with 8 MiB PATCHes (chunkSize), as a resumable client sends
 #   --size SIZE      the random file (made once, kept in the work folder); default 1G
@@ -23,7 +26,7 @@
 #                    (--load-files 50 --load-size 20M --load-concurrency 8)
 #   --no-compare     skip the default comparison (e.g. --no-compare --load)
 #   --only LIST      which configurations the comparison runs; default
-#                    direct,direct-transfer-utility,hoist,tus-stream,tus-chunked.
+#                    direct,direct-transfer-utility,hoist,hoist-direct,tus-stream,tus-chunked.
 #                    direct-MODE is a direct upload in another mode: direct-sdk (UploadPartRequest
 #                    from the file, chunk-signed), direct-sdk-unchunked (UseChunkEncoding = false),
 #                    direct-transfer-utility, direct-presigned

@@ -90,6 +90,11 @@ internal static partial class CliOptions
         },
     };
 
+    public static Option<bool> NoDirect() => new("--no-direct")
+    {
+        Description = "Send every part through the Hoist server even when it offers direct mode (parts PUT straight to the store through presigned URLs).",
+    };
+
     /// <summary>The default of --retry-for: the client library's.</summary>
     public static readonly TimeSpan DefaultRetryFor = new RetryOptions().RetryFor;
 
@@ -152,7 +157,7 @@ internal static partial class CliOptions
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
 
     /// <summary>A client over an HttpClient of its own: no overall timeout (each try has one), connections refreshed now and then.</summary>
-    public static HoistClient CreateClient(Uri server, string? token, TimeSpan retryFor, long? bytesPerSecond = null) =>
+    public static HoistClient CreateClient(Uri server, string? token, TimeSpan retryFor, long? bytesPerSecond = null, bool allowDirect = true) =>
         new(new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(15),
@@ -160,7 +165,14 @@ internal static partial class CliOptions
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
-        }, new HoistClientOptions { ServerUrl = server, Token = token, MaxBytesPerSecond = bytesPerSecond, Retry = new RetryOptions { RetryFor = retryFor } });
+        }, new HoistClientOptions
+        {
+            ServerUrl = server,
+            Token = token,
+            MaxBytesPerSecond = bytesPerSecond,
+            Retry = new RetryOptions { RetryFor = retryFor },
+            AllowDirect = allowDirect,
+        });
 
     private static Option<int> Range(Option<int> option, int min, int max)
     {

@@ -95,7 +95,10 @@ public sealed partial class HoistClient
         {
             var parts = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Get, UploadUri(uploadId, "parts")), ApiJson.Default.PartsResponse, null, cancellationToken);
             return new UploadStatus(parts.Size, parts.PartSize, parts.PartCount,
-                parts.Parts.Select(p => new UploadedPart(p.PartNumber, p.Size, p.ETag, p.ChecksumSha256)).OrderBy(p => p.PartNumber).ToList(), false);
+                parts.Parts.Select(p => new UploadedPart(p.PartNumber, p.Size, p.ETag, p.ChecksumSha256)).OrderBy(p => p.PartNumber).ToList(), false)
+            {
+                IsDirect = parts.Direct == true,
+            };
         }
         catch (HoistApiException e) when (e.StatusCode == HttpStatusCode.Conflict && e.Code == ErrorCodes.UploadCompleted)
         {
@@ -131,7 +134,7 @@ public sealed partial class HoistClient
         {
             await notify(new UploadCreated(created.UploadId, created.Key, source.Length, created.PartSize, created.PartCount, created.ExpiresAt), cancellationToken);
         }
-        var transfer = new UploadTransfer(this, source, plan, options, retries);
+        var transfer = new UploadTransfer(this, source, plan, options, retries, direct: created.Direct == true && Options.AllowDirect);
         try
         {
             return await transfer.SendAndCompleteAsync(Enumerable.Range(1, plan.PartCount).ToList(), cancellationToken);
@@ -159,7 +162,7 @@ public sealed partial class HoistClient
         {
             throw new InvalidOperationException($"The server planned {status.PartCount} parts of {status.PartSize} bytes for {status.Size} bytes: that cannot be right.");
         }
-        var transfer = new UploadTransfer(this, source, plan, options, 0);
+        var transfer = new UploadTransfer(this, source, plan, options, 0, direct: status.IsDirect && Options.AllowDirect);
         var missing = await transfer.CheckStoredAsync(status.Parts, cancellationToken);
         return await transfer.SendAndCompleteAsync(missing, cancellationToken);
     }
@@ -179,7 +182,9 @@ public sealed partial class HoistClient
         }
         var count = PartCountOf(done.ChecksumSha256) ?? PartCountOf(done.ETag) ?? 1;
         var unverified = new UploadResult(uploadId, done.Key, done.Size, done.ETag, done.ChecksumSha256, null, false, count, 0, 0);
-        if (done.ChecksumSha256 is null)
+        // Parts sent directly to the store leave no checksum (docs/api.md, direct mode): a client that accepts direct mode takes the multipart ETag as the proof.
+        var byETag = done.ChecksumSha256 is null && Options.AllowDirect && PartCountOf(done.ETag) is not null;
+        if (done.ChecksumSha256 is null && !byETag)
         {
             throw new HoistVerificationException(
                 $"The upload is complete as {done.Key} with the file's size ({done.Size} bytes), but the server answered no SHA-256 for it, so its content could not be compared with the file's.", unverified);
@@ -192,7 +197,7 @@ public sealed partial class HoistClient
                 ? $"The upload is complete as {done.Key} in {count} parts, whose size is not known here: pass the part size it was created with (UploadOptions.PartSize) to compare its checksum with the file's."
                 : $"The upload is complete as {done.Key} in {count} parts; parts of {partSize} bytes cut the file into {(source.Length + partSize - 1) / partSize}: the part size given is not the upload's.", unverified);
         }
-        var result = await new UploadTransfer(this, source, plan, options, 0).VerifyCompletedAsync(done, cancellationToken);
+        var result = await new UploadTransfer(this, source, plan, options, 0, direct: byETag).VerifyCompletedAsync(done, cancellationToken);
         options.Progress?.Report(new UploadProgress(done.Size, done.Size, count, count, done.Size));
         return result;
     }

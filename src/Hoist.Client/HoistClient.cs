@@ -16,7 +16,9 @@ namespace Hoist.Client;
 /// <see cref="RetryOptions.RetryFor"/>, 2 minutes by default), and the whole-object checksum the server
 /// answers is compared with the one computed here (an answer without one is an error,
 /// <see cref="HoistVerificationException"/>). At most
-/// parallelism x part size bytes of the file are in memory at once.
+/// parallelism x part size bytes of the file are in memory at once. When the server offers direct mode
+/// (and <see cref="HoistClientOptions.AllowDirect"/>), the parts go straight to the store through
+/// presigned URLs, each with its MD5, and the object's multipart ETag is verified as well.
 /// </remarks>
 public sealed partial class HoistClient
 {

@@ -27,6 +27,20 @@ public sealed class HoistClientOptions
 
     /// <summary>When and how failed requests are tried again.</summary>
     public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// Accept direct mode when the server offers it (its create answer says <c>"direct": true</c>): parts
+    /// are then PUT straight to the store through presigned URLs, and Hoist only plans, signs and
+    /// completes. Default true. False sends every part through Hoist, as with a server without direct mode.
+    /// </summary>
+    public bool AllowDirect { get; set; } = true;
+
+    /// <summary>
+    /// The client that PUTs parts to the store's presigned URLs in direct mode. It must not add
+    /// credentials of its own (the URL carries its authority). Null (the default) uses a plain one
+    /// shared by every <see cref="HoistClient"/>.
+    /// </summary>
+    public HttpClient? StoreHttpClient { get; set; }
 }
 
 /// <summary>

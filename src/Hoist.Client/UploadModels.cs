@@ -27,15 +27,17 @@ public readonly record struct UploadProgress(long BytesUploaded, long TotalBytes
 /// <param name="ETag">The stored object's ETag (S3's rules: MD5 of the part MD5s, then "-N").</param>
 /// <param name="ChecksumSha256">
 /// The whole-object checksum the server answered (base64 SHA-256 over the parts' binary SHA-256s, then "-N");
-/// null only in the result of a <see cref="HoistVerificationException"/>.
+/// null in the result of a <see cref="HoistVerificationException"/>, and in direct mode when parts went
+/// straight to the store (which keeps no SHA-256 of theirs: <see cref="LocalETag"/> is then the proof).
 /// </param>
 /// <param name="LocalChecksumSha256">
 /// The same composite checksum, computed here from the bytes read; null only in the result of a
 /// <see cref="HoistVerificationException"/> whose part plan was unknown.
 /// </param>
 /// <param name="ChecksumVerified">
-/// True when the server answered a checksum and it equals <paramref name="LocalChecksumSha256"/>: always,
-/// for a result the upload methods return. One that could not be verified throws
+/// True when the server answered a checksum and it equals <paramref name="LocalChecksumSha256"/>, or, in
+/// direct mode when the server answered none (parts that went straight to the store have no SHA-256
+/// there), when the stored object's ETag equals <see cref="LocalETag"/>: always, for a result the upload methods return. One that could not be verified throws
 /// <see cref="HoistVerificationException"/> instead (its <see cref="HoistVerificationException.Result"/> has false here).
 /// </param>
 /// <param name="PartCount">The parts of the file.</param>
@@ -59,6 +61,23 @@ public sealed record UploadResult(
     /// reads the file once more, sequentially, for it.
     /// </summary>
     public string? Sha256 { get; init; }
+
+    /// <summary>
+    /// Of <see cref="PartsSent"/>, the parts that went straight to the store (direct mode); the others went through Hoist.
+    /// </summary>
+    public int PartsSentDirect { get; init; }
+
+    /// <summary>
+    /// Why the upload left the direct route (the store could not be reached from here: the first failure's
+    /// message), after which its parts went through Hoist; null when it did not (or was not in direct mode).
+    /// </summary>
+    public string? DirectFallback { get; init; }
+
+    /// <summary>
+    /// In direct mode: S3's multipart ETag computed here from the parts' MD5s (hex MD5 of the binary part
+    /// MD5s, then "-N"), which the stored object's <see cref="ETag"/> equals; null otherwise.
+    /// </summary>
+    public string? LocalETag { get; init; }
 }
 
 /// <summary>What the server holds of an upload in progress.</summary>
@@ -69,6 +88,9 @@ public sealed record UploadResult(
 /// <param name="IsCompleted">True when the upload is already complete (then <paramref name="Parts"/> is empty).</param>
 public sealed record UploadStatus(long Size, long PartSize, int PartCount, IReadOnlyList<UploadedPart> Parts, bool IsCompleted)
 {
+    /// <summary>The server offers direct mode for this upload: parts may be PUT straight to the store.</summary>
+    public bool IsDirect { get; init; }
+
     /// <summary>Bytes stored so far (all of them once complete).</summary>
     public long BytesStored => IsCompleted ? Size : Parts.Sum(p => p.Size);
 }
@@ -77,5 +99,5 @@ public sealed record UploadStatus(long Size, long PartSize, int PartCount, IRead
 /// <param name="PartNumber">1 to <see cref="UploadStatus.PartCount"/>.</param>
 /// <param name="Size">Its size in bytes.</param>
 /// <param name="ETag">Its ETag: the hex MD5 of its bytes on S3 and the embedded store.</param>
-/// <param name="ChecksumSha256">The base64 SHA-256 of its bytes, when the store keeps it.</param>
+/// <param name="ChecksumSha256">The base64 SHA-256 of its bytes, when the store keeps it (not for a part sent directly to the store).</param>
 public sealed record UploadedPart(int PartNumber, long Size, string ETag, string? ChecksumSha256);

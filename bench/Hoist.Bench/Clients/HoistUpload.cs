@@ -2,7 +2,7 @@ using Hoist.Client;
 
 namespace Hoist.Bench.Clients;
 
-/// <summary>The "hoist" configuration: the Hoist client (src/Hoist.Client) uploading one file to a Hoist server.</summary>
+/// <summary>The "hoist" and "hoist-direct" configurations: the Hoist client (src/Hoist.Client) uploading one file to a Hoist server (which offers direct mode or not).</summary>
 internal static class HoistUpload
 {
     public static async Task<int> RunAsync(BenchArgs args)
@@ -21,7 +21,7 @@ internal static class HoistUpload
             {
                 throw new InvalidOperationException("The server answered no whole-file checksum to verify.");
             }
-            return new ClientReport(result.Size, 0, 0) { Key = result.Key, ChecksumSha256 = result.ChecksumSha256, Detail = $"retries={result.Retries}" };
+            return new ClientReport(result.Size, 0, 0) { Key = result.Key, ChecksumSha256 = result.ChecksumSha256, Detail = $"retries={result.Retries} direct={result.PartsSentDirect}/{result.PartCount}" + (result.DirectFallback is null ? "" : " fell-back") };
         });
     }
 

@@ -125,6 +125,10 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
                 ratios[$"{Configurations.Hoist}/{other}"] = hoist.MiBPerSecond / o.MiBPerSecond;
             }
         }
+        if (Find(s, Configurations.HoistDirect) is { } hoistDirect && Find(s, Configurations.Direct) is { } direct)
+        {
+            ratios[$"{Configurations.HoistDirect}/{Configurations.Direct}"] = hoistDirect.MiBPerSecond / direct.MiBPerSecond;
+        }
         if (Find(s, "fs-hoist") is { } fs)
         {
             foreach (var copy in new[] { "cp", "cp+fsync" })

@@ -50,7 +50,7 @@ internal static class BenchRun
         {
             if (args.Flag("compare"))
             {
-                var only = (args.Optional("only") ?? "direct,direct-transfer-utility,hoist,tus-stream,tus-chunked").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var only = (args.Optional("only") ?? "direct,direct-transfer-utility,hoist,hoist-direct,tus-stream,tus-chunked").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 await using var servers = new ServerPool(perRun);
                 await CompareAsync(context, servers, results, size, runs, only);
             }
@@ -92,9 +92,10 @@ internal static class BenchRun
                 {
                     _ when Configurations.IsDirect(config) => await Configurations.DirectAsync(context, config, round, file),
                     Configurations.Hoist => await Configurations.HoistS3Async(context, servers, config, round, file),
+                    Configurations.HoistDirect => await Configurations.HoistDirectAsync(context, servers, config, round, file),
                     Configurations.TusStreaming => await Configurations.TusAsync(context, servers, config, round, file, "Infinity"),
                     Configurations.TusChunked => await Configurations.TusAsync(context, servers, config, round, file, BenchContext.Str(8 * Sizes.MiB)),
-                    _ => throw new BenchArgsException($"Unknown configuration '{config}' (direct, direct-MODE, hoist, tus-stream, tus-chunked)."),
+                    _ => throw new BenchArgsException($"Unknown configuration '{config}' (direct, direct-MODE, hoist, hoist-direct, tus-stream, tus-chunked)."),
                 };
                 results.Add(record);
                 await context.CleanS3Async();

@@ -10,6 +10,8 @@ internal static class Configurations
     public const string Direct = "direct";
     /// <summary>HoistClient -> Hoist server -> S3; "hoist-SIZE" in the sweep.</summary>
     public const string Hoist = "hoist";
+    /// <summary>HoistClient in direct mode: Hoist creates, signs and completes; the parts go from the client to S3 (docs/api.md, "Direct mode").</summary>
+    public const string HoistDirect = "hoist-direct";
     public const string TusStreaming = "tus-stream";
     public const string TusChunked = "tus-chunked";
 
@@ -28,6 +30,7 @@ internal static class Configurations
         Direct => $"direct: {DirectUpload.Describe(context.DirectMode)}, {Sizes.Label(context.PartSize)} parts, {context.Parallel} in flight",
         _ when config.StartsWith(DirectPrefix, StringComparison.Ordinal) => $"{config}: {DirectUpload.Describe(config[DirectPrefix.Length..])}, {Sizes.Label(context.PartSize)} parts, {context.Parallel} in flight",
         Hoist => $"hoist: HoistClient -> Hoist server -> S3, {context.Parallel} in flight",
+        HoistDirect => $"hoist-direct: HoistClient -> S3 through presigned URLs (Hoist__Uploads__Direct), Hoist signs and completes, {context.Parallel} in flight",
         TusStreaming => "tus-stream: @tus/server + s3-store, tus-js-client, 1 streaming PATCH",
         TusChunked => "tus-chunked: @tus/server + s3-store, tus-js-client, 8 MiB PATCHes",
         _ when config.StartsWith(HoistPrefix, StringComparison.Ordinal) => $"hoist at {config[HoistPrefix.Length..]}",
@@ -47,6 +50,11 @@ internal static class Configurations
 
     public static Task<RunRecord> HoistS3Async(BenchContext context, ServerPool servers, string config, int round, string file) =>
         HoistAsync(context, servers, () => context.HoistServerEnvironment("S3", $"{context.KeyPrefix}{config}/"), config, round, file);
+
+    /// <summary>The Hoist server in direct mode: its CPU per GiB is what signing and completing cost, the bytes never reach it.</summary>
+    public static Task<RunRecord> HoistDirectAsync(BenchContext context, ServerPool servers, string config, int round, string file) =>
+        HoistAsync(context, servers, () => new Dictionary<string, string>(context.HoistServerEnvironment("S3", $"{context.KeyPrefix}{config}/")) { ["Hoist__Uploads__Direct"] = "true" },
+            config, round, file);
 
     public static Task<RunRecord> HoistAsync(BenchContext context, ServerPool servers, Func<Dictionary<string, string>> environment, string config, int round, string file) =>
         servers.WithServerAsync(config,

@@ -23,9 +23,10 @@ internal static class ResumeCommand
         var state = CliOptions.State();
         var limitRate = CliOptions.LimitRate();
         var retryFor = CliOptions.RetryFor();
+        var noDirect = CliOptions.NoDirect();
         var command = new Command("resume", "Finish interrupted uploads (after Ctrl-C, a crash or a kill).")
         {
-            targets, server, token, parallel, files, json, state, limitRate, retryFor,
+            targets, server, token, parallel, files, json, state, limitRate, retryFor, noDirect,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,7 +46,7 @@ internal static class ResumeCommand
             }
             var jobs = selected.Select(r => new TransferJob(r.Path, r.Name, r.Size, r.LastWriteTimeUtc, CliOptions.ParseServer(r.Server) ?? new Uri(r.Server), r)).ToList();
             var settings = new TransferSettings(CliOptions.TokenOf(parse, token), parse.GetValue(parallel), parse.GetValue(files), parse.GetValue(limitRate),
-                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor));
+                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor), AllowDirect: !parse.GetValue(noDirect));
             return await new TransferRunner(stateFile, TransferViews.For(parse.GetValue(json)), settings).RunAsync(jobs, cancellationToken);
         });
         return command;

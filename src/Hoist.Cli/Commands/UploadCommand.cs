@@ -32,16 +32,17 @@ internal static class UploadCommand
         var state = CliOptions.State();
         var limitRate = CliOptions.LimitRate();
         var retryFor = CliOptions.RetryFor();
+        var noDirect = CliOptions.NoDirect();
         var command = new Command("upload", "Upload files and folders; Ctrl-C stops, `hoist resume` finishes.")
         {
-            paths, server, token, parallel, files, json, state, limitRate, retryFor,
+            paths, server, token, parallel, files, json, state, limitRate, retryFor, noDirect,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var serverUri = CliOptions.ParseServer(parse.GetValue(server)!)!;
             var jobs = FileSelection.Expand(parse.GetValue(paths)!, serverUri);
             var settings = new TransferSettings(CliOptions.TokenOf(parse, token), parse.GetValue(parallel), parse.GetValue(files), parse.GetValue(limitRate),
-                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor));
+                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor), AllowDirect: !parse.GetValue(noDirect));
             var runner = new TransferRunner(new UploadStateFile(parse.GetValue(state)!), TransferViews.For(parse.GetValue(json)), settings);
             return await runner.RunAsync(jobs, cancellationToken);
         });

@@ -48,6 +48,8 @@ internal sealed class JsonTransferView : ITransferView
             Sha256 = result.Sha256,
             PartCount = result.PartCount,
             PartsSent = result.PartsSent,
+            PartsSentDirect = result.PartsSentDirect,
+            DirectFallback = result.DirectFallback,
             Retries = result.Retries,
             Seconds = Math.Round(meter.Elapsed.TotalSeconds, 3),
             BytesPerSecond = Math.Round(meter.AverageBytesPerSecond),
@@ -91,6 +93,12 @@ internal sealed record FileReport(string Status, string Path, string Name, long 
     public string? Sha256 { get; init; }
     public int? PartCount { get; init; }
     public int? PartsSent { get; init; }
+
+    /// <summary>Of the parts sent, those that went straight to the store (direct mode).</summary>
+    public int? PartsSentDirect { get; init; }
+
+    /// <summary>Why the upload left the direct route and sent its remaining parts through Hoist.</summary>
+    public string? DirectFallback { get; init; }
     public int? Retries { get; init; }
     public double? Seconds { get; init; }
     public double? BytesPerSecond { get; init; }

@@ -132,7 +132,17 @@ internal sealed class LiveTransferView(IAnsiConsole console) : ITransferView
             task.Value = task.MaxValue;
             task.StopTask();
             // As sha256sum prints it, to compare with.
-            view.Finished(result.Sha256 is null ? null : $"[grey]{result.Sha256}  {Markup.Escape(job.Name)}[/]");
+            var lines = new List<string>();
+            if (result.Sha256 is not null)
+            {
+                lines.Add($"[grey]{result.Sha256}  {Markup.Escape(job.Name)}[/]");
+            }
+            if (result.DirectFallback is not null)
+            {
+                // Direct mode could not reach the store from here: worth knowing (a CORS or network setup to fix), not a failure.
+                lines.Add($"[yellow]{Markup.Escape(job.Name)}: {Markup.Escape(DirectNote.Of(result)!)}[/]");
+            }
+            view.Finished(lines.Count == 0 ? null : string.Join('\n', lines));
         }
 
         public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null)

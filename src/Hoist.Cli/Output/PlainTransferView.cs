@@ -67,7 +67,7 @@ internal sealed class PlainTransferView : ITransferView
             _progress.Finish(result.Size);
             var check = result.ChecksumVerified ? "sha256 verified" : "size verified";
             view.Write(Console.Out, $"uploaded {job.Name} -> {result.Key} ({Sizes.Bytes(result.Size)} in {Sizes.Duration(meter.Elapsed)}, {Sizes.Speed(meter.AverageBytesPerSecond)}; {result.PartsSent} of {result.PartCount} parts sent; {check})" +
-                (result.Sha256 is null ? "" : $", sha256 {result.Sha256}"));
+                (result.Sha256 is null ? "" : $", sha256 {result.Sha256}") + (DirectNote.Of(result) is { } direct ? $"; {direct}" : ""));
         }
 
         public void Failed(string reason, string? uploadId, string? resume = null, UploadResult? stored = null) =>

@@ -69,7 +69,7 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         UploadLease? lease = null;
         try
         {
-            var client = _clients.GetOrAdd(job.Server, server => CliOptions.CreateClient(server, settings.Token, settings.RetryFor, settings.BytesPerSecond));
+            var client = _clients.GetOrAdd(job.Server, server => CliOptions.CreateClient(server, settings.Token, settings.RetryFor, settings.BytesPerSecond, settings.AllowDirect));
             var options = new UploadOptions { FileName = job.Name, Parallelism = settings.Parallel, Progress = file, PartSize = job.Resume?.PartSize };
             UploadResult result;
             if (job.Resume is { } record)
@@ -183,4 +183,4 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
 }
 
 /// <summary>The command line's choices for a run.</summary>
-internal sealed record TransferSettings(string? Token, int Parallel, int Files, long? BytesPerSecond, bool StateIsDefault, TimeSpan RetryFor);
+internal sealed record TransferSettings(string? Token, int Parallel, int Files, long? BytesPerSecond, bool StateIsDefault, TimeSpan RetryFor, bool AllowDirect = true);

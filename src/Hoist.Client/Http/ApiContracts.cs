@@ -7,11 +7,21 @@ namespace Hoist.Client.Http;
 
 internal sealed record CreateUploadRequest(string FileName, long Size, string? ContentType, string? ChecksumAlgorithm);
 
-internal sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt);
+internal sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct);
 
 internal sealed record PartResponse(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256, CompleteUploadResponse? Completed);
 
-internal sealed record PartsResponse(IReadOnlyList<PartResponse> Parts, long PartSize, int PartCount, long Size);
+internal sealed record PartsResponse(IReadOnlyList<PartResponse> Parts, long PartSize, int PartCount, long Size, bool? Direct);
+
+// Direct mode (docs/api.md): presigned store URLs for parts, each bound to the part's MD5.
+
+internal sealed record PartUrlRequest(int PartNumber, string ContentMd5);
+
+internal sealed record PartUrlsRequest(IReadOnlyList<PartUrlRequest> Parts);
+
+internal sealed record PartUrl(int PartNumber, Uri Url, IReadOnlyDictionary<string, string>? Headers);
+
+internal sealed record PartUrlsResponse(IReadOnlyList<PartUrl> Parts, DateTimeOffset ExpiresAt);
 
 internal sealed record CompleteUploadResponse(string Key, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256);
 
@@ -31,6 +41,8 @@ internal sealed record ProblemResponse(string? Title, string? Detail, string? Co
 [JsonSerializable(typeof(PartResponse))]
 [JsonSerializable(typeof(PartsResponse))]
 [JsonSerializable(typeof(CompleteUploadResponse))]
+[JsonSerializable(typeof(PartUrlsRequest))]
+[JsonSerializable(typeof(PartUrlsResponse))]
 [JsonSerializable(typeof(FilesResponse))]
 [JsonSerializable(typeof(ShareLinkRequest))]
 [JsonSerializable(typeof(ShareLinkResponse))]

@@ -12,10 +12,13 @@ namespace Hoist.Client.Http;
 /// Sends one logical request with its retries (<see cref="RetryOptions"/>): a fresh request message per
 /// try, the answer read inside the try, so that a connection dropped mid-answer is retried too. Retries
 /// go on until <see cref="RetryOptions.RetryFor"/> has passed since the first failure; the failure that
-/// ends them says how many tries it took and for how long.
+/// ends them says how many tries it took and for how long. The <see cref="SendPolicy"/> says which
+/// failures are worth a retry (the Hoist API's unless told).
 /// </summary>
-internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
+internal sealed class RequestSender(HttpClient http, HoistClientOptions options, SendPolicy? policy = null)
 {
+    private readonly SendPolicy _policy = policy ?? SendPolicy.Hoist;
+
     public async Task<T> SendAsync<T>(Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, Action? retried, CancellationToken cancellationToken, TimeSpan? tryTimeout = null)
     {
         var retry = options.Retry;
@@ -36,14 +39,17 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
                 {
                     using var request = build();
                     target = request.RequestUri;
-                    Authorize(request);
+                    if (_policy.SendToken)
+                    {
+                        Authorize(request);
+                    }
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                     if (response.IsSuccessStatusCode)
                     {
                         return await read(response, timeout.Token);
                     }
-                    var problem = await ProblemAsync(response, timeout.Token);
-                    if (!IsTransient(response.StatusCode))
+                    var problem = await _policy.Refusal(response, timeout.Token);
+                    if (!_policy.IsTransient(problem))
                     {
                         throw problem;
                     }
@@ -60,12 +66,17 @@ internal sealed class RequestSender(HttpClient http, HoistClientOptions options)
                     ExceptionDispatchInfo.Throw(integrity);
                     throw;
                 }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested && !_policy.RetryNetworkErrors)
+                {
+                    // The handler's ConnectTimeout (a cancellation around a TimeoutException): nothing answers there, a network error for the caller to act on.
+                    throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {target?.Authority}: {e.InnerException?.Message ?? e.Message}", e);
+                }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     // The try's own timeout cut it (a stalled connection).
                     failure = new TimeoutException($"The server did not answer {target} within {limit}.", e);
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException && IntegrityFailure(e) is null)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested && _policy.RetryNetworkErrors && e is HttpRequestException or IOException && IntegrityFailure(e) is null)
                 {
                     // A refused or dropped connection, a reset: try again.
                     failure = e;

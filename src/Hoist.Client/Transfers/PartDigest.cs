@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace Hoist.Client.Transfers;
 
-/// <summary>A part's SHA-256 (always) and MD5 (only to check a stored part whose store keeps no SHA-256: its ETag is the MD5).</summary>
+/// <summary>A part's SHA-256 (always) and MD5 (in direct mode: the store checks it, and its ETag is the MD5).</summary>
 internal sealed record PartDigest(byte[] Sha256, byte[]? Md5)
 {
     private const int Chunk = 1024 * 1024;
@@ -46,5 +46,16 @@ internal sealed record PartDigest(byte[] Sha256, byte[]? Md5)
             partSha256s[i].CopyTo(all, i * SHA256.HashSizeInBytes);
         }
         return $"{Convert.ToBase64String(SHA256.HashData(all))}-{partSha256s.Count}";
+    }
+
+    /// <summary>S3's multipart ETag: hex MD5 of the concatenated binary part MD5s, then "-N".</summary>
+    public static string MultipartETag(IReadOnlyList<byte[]> partMd5s)
+    {
+        var all = new byte[partMd5s.Count * MD5.HashSizeInBytes];
+        for (var i = 0; i < partMd5s.Count; i++)
+        {
+            partMd5s[i].CopyTo(all, i * MD5.HashSizeInBytes);
+        }
+        return $"{Convert.ToHexStringLower(MD5.HashData(all))}-{partMd5s.Count}";
     }
 }

@@ -1,10 +1,12 @@
 using Hoist.Client.Http;
+using Hoist.Client.Transfers.Direct;
 
 namespace Hoist.Client.Transfers;
 
 /// <summary>
 /// One upload being sent: checks what is stored, sends the rest in parallel with a SHA-256 per part,
-/// completes, and compares the server's whole-object checksum with its own.
+/// completes, and compares the server's whole-object checksum with its own. In direct mode (docs/api.md)
+/// parts go straight to the store, with an MD5 each, and the object's multipart ETag is compared too.
 /// </summary>
 internal sealed class UploadTransfer
 {
@@ -15,13 +17,19 @@ internal sealed class UploadTransfer
     private readonly int _bufferSize;
     private readonly UploadProgressTracker _progress;
     private readonly byte[]?[] _sha256s;
+    private readonly byte[]?[] _md5s;
+    private readonly bool _direct;
+    private DirectRoute? _route;
+    private int _partsSentDirect;
     private CompleteUploadResponse? _completedByPart;
     private WholeFileHash? _whole;
     private int _retries;
     private int _partsSent;
 
-    public UploadTransfer(HoistClient client, PartSource source, UploadPlan plan, UploadOptions options, int retriesSoFar)
+    // direct: the server offers direct mode and the client accepts it: parts are MD5-hashed and sent to the store.
+    public UploadTransfer(HoistClient client, PartSource source, UploadPlan plan, UploadOptions options, int retriesSoFar, bool direct)
     {
+        _direct = direct;
         _client = client;
         _source = source;
         _plan = plan;
@@ -31,6 +39,7 @@ internal sealed class UploadTransfer
         _bufferSize = largest <= client.Options.MaxBufferedPartSize && largest <= Array.MaxLength ? (int)largest : 0;
         _progress = new UploadProgressTracker(plan, options.Progress);
         _sha256s = new byte[plan.PartCount][];
+        _md5s = new byte[plan.PartCount][];
         _retries = retriesSoFar;
     }
 
@@ -40,19 +49,26 @@ internal sealed class UploadTransfer
     /// Compares the stored parts with the local ones by SHA-256 and answers the parts that must be
     /// sent: missing, wrong size, different, or stored without a SHA-256 (the server lost it, e.g. a
     /// request cut between the store and the checksum's record): sent again, such a part gets one, so
-    /// that the whole object's checksum can be answered and verified at the end.
+    /// that the whole object's checksum can be answered and verified at the end. In direct mode a part
+    /// without a SHA-256 (sent straight to the store) is compared by its ETag, the MD5 of its bytes:
+    /// the object's ETag is verified at the end.
     /// </summary>
     public async Task<IReadOnlyList<int>> CheckStoredAsync(IReadOnlyList<UploadedPart> stored, CancellationToken cancellationToken)
     {
-        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber) && p.ChecksumSha256 is not null)
+        var byNumber = stored.Where(p => p.PartNumber >= 1 && p.PartNumber <= _plan.PartCount && p.Size == _plan.SizeOf(p.PartNumber) && (p.ChecksumSha256 is not null || _direct))
             .ToDictionary(p => p.PartNumber);
         var matching = new System.Collections.Concurrent.ConcurrentBag<int>();
         await PartWorkers.RunAsync(byNumber.Keys, _parallelism, _bufferSize, async (number, buffer, token) =>
         {
-            var digest = await DigestAsync(number, buffer, md5: false, token);
-            if (byNumber[number].ChecksumSha256 == Convert.ToBase64String(digest.Sha256))
+            var digest = await DigestAsync(number, buffer, md5: _direct, token);
+            var part = byNumber[number];
+            var same = part.ChecksumSha256 is { } sha
+                ? sha == Convert.ToBase64String(digest.Sha256)
+                : string.Equals(part.ETag.Trim('"'), Convert.ToHexStringLower(digest.Md5!), StringComparison.OrdinalIgnoreCase);
+            if (same)
             {
                 _sha256s[number - 1] = digest.Sha256;
+                _md5s[number - 1] = digest.Md5;
                 matching.Add(number);
             }
         }, cancellationToken);
@@ -75,6 +91,7 @@ internal sealed class UploadTransfer
         // Every part sent by this call, in order: the whole file's SHA-256 is computed as the parts are read.
         using var whole = parts.SequenceEqual(Enumerable.Range(1, _plan.PartCount)) ? new WholeFileHash() : null;
         _whole = whole;
+        _route = _direct ? new DirectRoute(_client, new PartUrls(_client, _plan.UploadId, Retried, cancellationToken), Retried) : null;
         try
         {
             await PartWorkers.RunAsync(parts, _parallelism, _bufferSize, SendPartAsync, cancellationToken);
@@ -116,7 +133,7 @@ internal sealed class UploadTransfer
         {
             var memory = buffer.AsMemory(0, (int)length);
             await _source.ReadExactlyAsync(offset, memory, cancellationToken);
-            digest = PartDigest.Of(memory.Span, md5: false);
+            digest = PartDigest.Of(memory.Span, md5: _direct);
             bytes = memory;
             if (_whole is { } whole)
             {
@@ -129,12 +146,22 @@ internal sealed class UploadTransfer
         {
             // A part too large to hold: read (and hashed) on its turn, chunk by chunk.
             await whole.WaitTurnAsync(number, cancellationToken);
-            digest = await PartDigest.ReadAsync(_source, offset, length, md5: false, cancellationToken, whole.Sha);
+            digest = await PartDigest.ReadAsync(_source, offset, length, md5: _direct, cancellationToken, whole.Sha);
             whole.Done(number);
         }
         else
         {
-            digest = await PartDigest.ReadAsync(_source, offset, length, md5: false, cancellationToken);
+            digest = await PartDigest.ReadAsync(_source, offset, length, md5: _direct, cancellationToken);
+        }
+        _md5s[number - 1] = digest.Md5;
+        if (_route is { IsOpen: true } route && await route.TrySendAsync(number, digest.Md5!,
+            () => new PartContent(_source, offset, length, bytes, _client.Limiter, sent => _progress.Sent(number, sent)), cancellationToken))
+        {
+            _sha256s[number - 1] = digest.Sha256;
+            Interlocked.Increment(ref _partsSent);
+            Interlocked.Increment(ref _partsSentDirect);
+            _progress.Completed(number);
+            return;
         }
         var checksum = Convert.ToBase64String(digest.Sha256);
         PartResponse answer;
@@ -190,7 +217,9 @@ internal sealed class UploadTransfer
     /// <summary>
     /// Compares the stored object with the file: its size, then its whole-object checksum with the one
     /// computed from the parts' SHA-256s (parts not hashed yet, when the upload was found complete, are
-    /// hashed now). No checksum from the server is an error too: the upload asked for one.
+    /// hashed now). No checksum from the server is an error too: the upload asked for one. In direct
+    /// mode the object's ETag is compared with the one computed from the parts' MD5s, and it stands in
+    /// for the checksum the server cannot answer when parts went straight to the store.
     /// </summary>
     private async Task<UploadResult> VerifyAsync(CompleteUploadResponse completed, CancellationToken cancellationToken)
     {
@@ -198,13 +227,33 @@ internal sealed class UploadTransfer
         {
             throw new HoistIntegrityException($"The stored object {completed.Key} has {completed.Size} bytes; the file has {_plan.Size}.");
         }
-        var unhashed = Enumerable.Range(1, _plan.PartCount).Where(n => _sha256s[n - 1] is null).ToList();
+        var unhashed = Enumerable.Range(1, _plan.PartCount).Where(n => _sha256s[n - 1] is null || (_direct && _md5s[n - 1] is null)).ToList();
         await PartWorkers.RunAsync(unhashed, _parallelism, _bufferSize, async (number, buffer, token) =>
-            _sha256s[number - 1] = (await DigestAsync(number, buffer, md5: false, token)).Sha256, cancellationToken);
+        {
+            var digest = await DigestAsync(number, buffer, md5: _direct, token);
+            (_sha256s[number - 1], _md5s[number - 1]) = (digest.Sha256, digest.Md5);
+        }, cancellationToken);
         var local = PartDigest.Composite(_sha256s.Select((sha, i) => sha ?? throw new InvalidOperationException($"Part {i + 1} was never hashed.")).ToList());
+        var localETag = _direct ? PartDigest.MultipartETag(_md5s.Select((md5, i) => md5 ?? throw new InvalidOperationException($"Part {i + 1} was never hashed.")).ToList()) : null;
+        if (localETag is not null && !string.Equals(completed.ETag.Trim('"'), localETag, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HoistIntegrityException($"The stored object {completed.Key} has the ETag {completed.ETag}; the file's is {localETag}.");
+        }
         var sha256 = _whole is { } whole && whole.IsComplete(_plan.PartCount) ? whole.Hex() : await WholeFileHash.ReadAsync(_source, cancellationToken);
+        var verified = completed.ChecksumSha256 is { } answered ? answered == local : localETag is not null;
         var result = new UploadResult(_plan.UploadId, completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256, local,
-            completed.ChecksumSha256 == local, _plan.PartCount, _partsSent, _retries) { Sha256 = sha256 };
+            verified, _plan.PartCount, _partsSent, _retries)
+        {
+            Sha256 = sha256,
+            PartsSentDirect = _partsSentDirect,
+            DirectFallback = _route?.ClosedBecause,
+            LocalETag = localETag,
+        };
+        if (completed.ChecksumSha256 is null && localETag is not null)
+        {
+            // Direct mode: parts that went straight to the store have no SHA-256 there; the ETag compared above is the proof.
+            return result;
+        }
         if (completed.ChecksumSha256 is not { } remote)
         {
             throw new HoistVerificationException(

@@ -36,11 +36,15 @@ public abstract class HoistAppFixture(TestStore store) : IAsyncLifetime
     }
 
     /// <summary>A client of the app; retries fast (tests wait for nothing).</summary>
-    public HoistClient Client(HoistClientOptions? options = null, params DelegatingHandler[] handlers)
+    public HoistClient Client(HoistClientOptions? options = null, params DelegatingHandler[] handlers) =>
+        new(_app!.CreateDefaultClient(handlers), FastRetries(options));
+
+    /// <summary>The options with retries that wait milliseconds, not seconds (their budget and attempts kept).</summary>
+    public static HoistClientOptions FastRetries(HoistClientOptions? options)
     {
         options ??= new HoistClientOptions();
         options.Retry = new RetryOptions { MaxAttempts = options.Retry.MaxAttempts, RetryFor = options.Retry.RetryFor, InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(200) };
-        return new HoistClient(_app!.CreateDefaultClient(handlers), options);
+        return options;
     }
 
     /// <summary>The in-memory handler, for clients built another way (IHttpClientFactory).</summary>
