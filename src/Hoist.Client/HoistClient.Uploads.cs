@@ -119,7 +119,7 @@ public sealed partial class HoistClient
         var retries = 0;
         var created = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, ApiUri(HoistWire.Uploads[1..]))
         {
-            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, HoistWire.Sha256), ApiJson.Default.CreateUploadRequest),
+            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, HoistWire.Sha256, options.GroupId), ApiJson.Default.CreateUploadRequest),
         }, ApiJson.Default.CreateUploadResponse, () => retries++, cancellationToken);
 
         var plan = new UploadPlan(created.UploadId, source.Length, created.PartSize, created.PartCount);
@@ -129,7 +129,7 @@ public sealed partial class HoistClient
         }
         if (options.Created is { } notify)
         {
-            await notify(new UploadCreated(created.UploadId, created.Key, source.Length, created.PartSize, created.PartCount, created.ExpiresAt), cancellationToken);
+            await notify(new UploadCreated(created.UploadId, created.Key, source.Length, created.PartSize, created.PartCount, created.ExpiresAt, created.GroupId), cancellationToken);
         }
         var transfer = new UploadTransfer(this, source, plan, options, retries);
         try

@@ -111,8 +111,12 @@ public static class HostileCases
         const string group = "upload group";
         var hour = TimeSpan.FromHours(1);
         yield return new(group, "a signature character changed", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Alice, "x.txt", FlipLast(c.Upload!.GroupId!)));
-        yield return new(group, "an id chosen by the client (another open upload's)", Setup.Open, 403, "group_id_forged", c =>
-            CreateInGroup(c, c.Alice, "x.txt", string.Join('.', [c.Upload!.Key.Split('/')[4][..^1] + "0", .. c.Upload.GroupId!.Split('.')[1..]])));
+        yield return new(group, "the id changed by one character", Setup.Open, 403, "group_id_forged", c =>
+        {
+            var fields = c.Upload!.GroupId!.Split('.');
+            fields[0] = fields[0][..^1] + (fields[0][^1] == '0' ? "1" : "0");
+            return CreateInGroup(c, c.Alice, "x.txt", string.Join('.', fields));
+        });
         yield return new(group, "the date moved a day", Setup.Open, 403, "group_id_forged", c =>
         {
             var fields = c.Upload!.GroupId!.Split('.');
