@@ -44,7 +44,7 @@ internal static class FolderDownload
         // A folder already there as a symbolic link would carry the write elsewhere.
         for (var folder = Path.GetDirectoryName(full); folder is not null && folder.Length > top.Length; folder = Path.GetDirectoryName(folder))
         {
-            if (new DirectoryInfo(folder) is { Exists: true } info && info.LinkTarget is not null)
+            if (new DirectoryInfo(folder).LinkTarget is not null)
             {
                 return null;
             }
