@@ -53,10 +53,11 @@ public abstract class FolderUploadTests(PageFixture fixture, ITestOutputHelper o
         await page.Page.EvaluateAsync("""
             (sources) => {
               const bytes = (size, seed) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 255);
-              const fileEntry = (file) => ({ isFile: true, isDirectory: false, name: file.name, file: (done) => done(file) });
+              const fileEntry = (file) => ({ isFile: true, isDirectory: false, name: file.name, file: (done) => setTimeout(() => done(file)) });
               const folderEntry = (name, children) => ({
                 isFile: false, isDirectory: true, name,
-                createReader() { let read = false; return { readEntries(done) { done(read ? [] : children); read = true; } }; },
+                // As Chromium's reader: every entry in a first batch, then an empty one; answered asynchronously.
+                createReader() { let read = false; return { readEntries(done) { const batch = read ? [] : children; read = true; setTimeout(() => done(batch)); } }; },
               });
               // The tree of paths as entries: folder → children.
               const root = new Map();
