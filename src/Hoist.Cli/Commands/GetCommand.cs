@@ -38,7 +38,7 @@ internal static class GetCommand
                 await Console.Error.WriteLineAsync($"hoist: {target} exists; not replaced. Use --force to replace it, or -o to name another file.");
                 return ExitCodes.Usage;
             }
-            try
+            return await GuardedAsync(name, cancellationToken, async () =>
             {
                 if (target == "-")
                 {
@@ -50,21 +50,9 @@ internal static class GetCommand
                 var result = Console.IsOutputRedirected || parse.GetValue(json)
                     ? await client.DownloadToFileAsync(name, target, null, cancellationToken)
                     : await DownloadWithBarAsync(client, name, target, cancellationToken);
-                Console.Out.WriteLine(parse.GetValue(json)
-                    ? CliJson.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
-                    : $"saved {result.Path} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
+                Report(result, parse.GetValue(json), result.Path);
                 return ExitCodes.Success;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("Interrupted.");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception e) when (e is HoistApiException or HoistIntegrityException or HttpRequestException or IOException or TimeoutException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync($"hoist: {name}: {e.Message}");
-                return ExitCodes.Failed;
-            }
+            });
         });
         return command;
     }
@@ -77,7 +65,7 @@ internal static class GetCommand
             await Console.Error.WriteLineAsync("hoist: a folder cannot be written to standard output; name a folder with -o.");
             return ExitCodes.Usage;
         }
-        try
+        return await GuardedAsync(prefix, cancellationToken, async () =>
         {
             var plan = await FolderDownload.PlanAsync(client, prefix, root, cancellationToken);
             if (plan.Count == 0)
@@ -96,11 +84,23 @@ internal static class GetCommand
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(local)!);
                 var result = await client.DownloadToFileAsync(file.Key, local, null, cancellationToken);
-                Console.Out.WriteLine(json
-                    ? CliJson.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
-                    : $"saved {Path.GetRelativePath(Path.GetFullPath(root), result.Path).Replace(Path.DirectorySeparatorChar, '/')} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
+                Report(result, json, Path.GetRelativePath(Path.GetFullPath(root), result.Path).Replace(Path.DirectorySeparatorChar, '/'));
             }
             return ExitCodes.Success;
+        });
+    }
+
+    private static void Report(DownloadResult result, bool json, string shownPath) =>
+        Console.Out.WriteLine(json
+            ? CliJson.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
+            : $"saved {shownPath} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
+
+    /// <summary>Runs a download, turning what can go wrong with it into a message and an exit code.</summary>
+    private static async Task<int> GuardedAsync(string name, CancellationToken cancellationToken, Func<Task<int>> download)
+    {
+        try
+        {
+            return await download();
         }
         catch (UnsafeKeyException e)
         {
@@ -114,7 +114,7 @@ internal static class GetCommand
         }
         catch (Exception e) when (e is HoistApiException or HoistIntegrityException or HttpRequestException or IOException or TimeoutException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"hoist: {prefix}: {e.Message}");
+            await Console.Error.WriteLineAsync($"hoist: {name}: {e.Message}");
             return ExitCodes.Failed;
         }
     }
