@@ -34,6 +34,7 @@ public static class UploadServiceCollectionExtensions
         services.AddSingleton<SignedUrlSigner>();
         services.AddSingleton<UploadGroupSigner>();
         services.AddSingleton<OwnerCreateGate>();
+        services.AddSingleton<DirectParts>();
         services.AddHoistHooks();
         services.AddSingleton<UploadService>();
         services.AddSingleton<AbandonedUploadSweeper>();
