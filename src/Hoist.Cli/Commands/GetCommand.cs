@@ -38,7 +38,7 @@ internal static class GetCommand
                 await Console.Error.WriteLineAsync($"hoist: {target} exists; not replaced. Use --force to replace it, or -o to name another file.");
                 return ExitCodes.Usage;
             }
-            return await GuardedAsync(name, cancellationToken, async () =>
+            return await GuardedAsync(name, async () =>
             {
                 if (target == "-")
                 {
@@ -52,7 +52,7 @@ internal static class GetCommand
                     : await DownloadWithBarAsync(client, name, target, cancellationToken);
                 Report(result, parse.GetValue(json), result.Path);
                 return ExitCodes.Success;
-            });
+            }, cancellationToken);
         });
         return command;
     }
@@ -65,7 +65,7 @@ internal static class GetCommand
             await Console.Error.WriteLineAsync("hoist: a folder cannot be written to standard output; name a folder with -o.");
             return ExitCodes.Usage;
         }
-        return await GuardedAsync(prefix, cancellationToken, async () =>
+        return await GuardedAsync(prefix, async () =>
         {
             var plan = await FolderDownload.PlanAsync(client, prefix, root, cancellationToken);
             if (plan.Count == 0)
@@ -87,7 +87,7 @@ internal static class GetCommand
                 Report(result, json, Path.GetRelativePath(Path.GetFullPath(root), result.Path).Replace(Path.DirectorySeparatorChar, '/'));
             }
             return ExitCodes.Success;
-        });
+        }, cancellationToken);
     }
 
     private static void Report(DownloadResult result, bool json, string shownPath) =>
@@ -96,7 +96,7 @@ internal static class GetCommand
             : $"saved {shownPath} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
 
     /// <summary>Runs a download, turning what can go wrong with it into a message and an exit code.</summary>
-    private static async Task<int> GuardedAsync(string name, CancellationToken cancellationToken, Func<Task<int>> download)
+    private static async Task<int> GuardedAsync(string name, Func<Task<int>> download, CancellationToken cancellationToken)
     {
         try
         {

@@ -146,7 +146,7 @@ public sealed partial class UploadService(
             Grouped: request.GroupId is not null && !partial);
         // A group's later files get the group id back as sent: its expiry stays the first file's.
         var groupId = partial ? null : request.GroupId ?? groups.Sign(owner, group, expires);
-        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt, groupId);
+        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt, GroupId: groupId);
     }
 
     /// <summary>
