@@ -75,6 +75,32 @@ public abstract class UploadGroupTests(StoreFixture fixture) : ApiTests(fixture)
         Assert.Equal("kept"u8.ToArray(), await download.Content.ReadAsByteArrayAsync(Ct));
     }
 
+    /// <summary>
+    /// Two creates of one path in a group that cross (each checked before the other began) both get the key; the one
+    /// that completes second must not replace the first. The crossing cannot be timed through the API, so the other
+    /// file's upload is made and completed here, straight on the store, between this file's create and its complete.
+    /// </summary>
+    [Fact]
+    public async Task A_file_of_the_group_whose_key_another_completed_first_is_key_taken_at_complete_and_the_other_stays()
+    {
+        var first = await Api.CreateAsync("race/a.txt", 1, cancellationToken: Ct);
+        var late = await Api.CreateAsync("race/b.txt", 4, cancellationToken: Ct, groupId: first.GroupId);
+        var other = await Fixture.Store.CreateMultipartUploadAsync(late.Key, "text/plain", new Dictionary<string, string>(), null, Ct);
+        var part = await Fixture.Store.UploadPartAsync(late.Key, other, 1, new MemoryStream("kept"u8.ToArray()), 4, null, Ct);
+        await Fixture.Store.CompleteMultipartUploadAsync(late.Key, other, [part], Ct);
+
+        // One part: the part's request completes the upload, and that complete is refused.
+        using var response = await Api.PutPartRawAsync(late.UploadId, 1, "lost"u8.ToArray(), cancellationToken: Ct);
+
+        var problem = await Problem.AssertAsync(response, 409, "key_taken");
+        Assert.Equal(late.Key, problem.GetProperty("key").GetString());
+        using var download = await Api.DownloadAsync(late.Key, cancellationToken: Ct);
+        Assert.Equal("kept"u8.ToArray(), await download.Content.ReadAsByteArrayAsync(Ct));
+        using var aborted = await Api.AbortRawAsync(late.UploadId, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, aborted.StatusCode);
+        using var abortedFirst = await Api.AbortRawAsync(first.UploadId, Ct);
+    }
+
     [Fact]
     public async Task A_group_begun_before_midnight_keeps_its_first_files_date_after_it()
     {
