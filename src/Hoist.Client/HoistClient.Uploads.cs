@@ -122,7 +122,7 @@ public sealed partial class HoistClient
         var retries = 0;
         var created = await Sender.SendJsonAsync(() => new HttpRequestMessage(HttpMethod.Post, ApiUri(HoistWire.Uploads[1..]))
         {
-            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, HoistWire.Sha256), ApiJson.Default.CreateUploadRequest),
+            Content = JsonContent.Create(new CreateUploadRequest(fileName, source.Length, options.ContentType, HoistWire.Sha256, options.GroupId), ApiJson.Default.CreateUploadRequest),
         }, ApiJson.Default.CreateUploadResponse, () => retries++, cancellationToken);
 
         var plan = new UploadPlan(created.UploadId, source.Length, created.PartSize, created.PartCount);
@@ -132,7 +132,7 @@ public sealed partial class HoistClient
         }
         if (options.Created is { } notify)
         {
-            await notify(new UploadCreated(created.UploadId, created.Key, source.Length, created.PartSize, created.PartCount, created.ExpiresAt), cancellationToken);
+            await notify(new UploadCreated(created.UploadId, created.Key, source.Length, created.PartSize, created.PartCount, created.ExpiresAt, created.GroupId), cancellationToken);
         }
         var transfer = new UploadTransfer(this, source, plan, options, retries, direct: created.Direct == true && Options.AllowDirect);
         try

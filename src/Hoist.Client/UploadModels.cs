@@ -7,7 +7,11 @@ namespace Hoist.Client;
 /// <param name="PartSize">The size of every part but the last.</param>
 /// <param name="PartCount">How many parts the file is cut into.</param>
 /// <param name="ExpiresAt">After this the upload id is refused.</param>
-public sealed record UploadCreated(string UploadId, string Key, long Size, long PartSize, int PartCount, DateTimeOffset ExpiresAt);
+/// <param name="GroupId">
+/// Pass it as <see cref="UploadOptions.GroupId"/> to the uploads of the other files of the same folder, so that
+/// their keys share this one's id and date (docs/api.md, "Groups"); null from a server without groups.
+/// </param>
+public sealed record UploadCreated(string UploadId, string Key, long Size, long PartSize, int PartCount, DateTimeOffset ExpiresAt, string? GroupId = null);
 
 /// <summary>Where an upload stands.</summary>
 /// <param name="BytesUploaded">

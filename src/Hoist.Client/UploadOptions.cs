@@ -10,6 +10,13 @@ public sealed class UploadOptions
     /// </summary>
     public string? FileName { get; set; }
 
+    /// <summary>
+    /// The <see cref="UploadCreated.GroupId"/> of an earlier upload of the same folder: this file's key then
+    /// shares that upload's id and date, so the folder keeps its tree under one id (docs/api.md, "Groups").
+    /// A file whose cleaned path another file of the group already has is refused (<c>409 key_taken</c>).
+    /// </summary>
+    public string? GroupId { get; set; }
+
     /// <summary>The media type stored with the object; the server's default (application/octet-stream) when null.</summary>
     public string? ContentType { get; set; }
 

@@ -47,6 +47,9 @@ internal static class ErrorCodes
     public const string TooManyUploads = "too_many_uploads";
     public const string RejectedByHook = "rejected_by_hook";
     public const string HookUnavailable = "hook_unavailable";
+    public const string GroupIdForged = "group_id_forged";
+    public const string GroupIdExpired = "group_id_expired";
+    public const string KeyTaken = "key_taken";
 
     // Upload ids
     public const string UploadIdMalformed = "upload_id_malformed";

@@ -5,7 +5,7 @@ namespace Hoist.Testing;
 // The wire shapes of the API (docs/api.md), written here independently of the server's own
 // records: a renamed field on the server must break these tests.
 
-public sealed record CreatedUpload(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct = null);
+public sealed record CreatedUpload(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct = null, string? GroupId = null);
 
 public sealed record StoredPartAnswer(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256, CompletedUpload? Completed);
 

@@ -28,9 +28,10 @@ public sealed class HoistApi(HttpClient http) : IDisposable
     public Task<HttpResponseMessage> CreateRawAsync(HttpContent content, CancellationToken cancellationToken = default) =>
         http.PostAsync(new Uri("/api/uploads", UriKind.Relative), content, cancellationToken);
 
-    public async Task<CreatedUpload> CreateAsync(string fileName, long size, string? contentType = null, string? checksumAlgorithm = null, CancellationToken cancellationToken = default)
+    /// <summary>Creates an upload; with <paramref name="groupId"/> (an earlier create's), as a further file of that group (a folder upload).</summary>
+    public async Task<CreatedUpload> CreateAsync(string fileName, long size, string? contentType = null, string? checksumAlgorithm = null, string? groupId = null, CancellationToken cancellationToken = default)
     {
-        using var response = await CreateRawAsync(new { fileName, size, contentType, checksumAlgorithm }, cancellationToken);
+        using var response = await CreateRawAsync(new { fileName, size, contentType, checksumAlgorithm, groupId }, cancellationToken);
         return await ReadAsync<CreatedUpload>(response, HttpStatusCode.Created, cancellationToken);
     }
 

@@ -1,18 +1,22 @@
 using System.CommandLine;
 using System.Text.Json;
 using Hoist.Cli.Output;
+using Hoist.Cli.Transfers;
 using Hoist.Client;
 using Spectre.Console;
 
 namespace Hoist.Cli.Commands;
 
-/// <summary>hoist get &lt;key&gt; [-o file] — downloads a stored file (to standard output with -o -).</summary>
+/// <summary>
+/// hoist get &lt;key&gt; [-o file] — downloads a stored file (to standard output with -o -); a key ending with '/'
+/// (a folder upload's <c>owner/…/id/</c>) downloads every file under it into a folder (-o, default here), its tree kept.
+/// </summary>
 internal static class GetCommand
 {
     public static Command Create()
     {
-        var key = new Argument<string>("key") { Description = "The stored file's key (see `hoist ls`)." };
-        var output = new Option<string?>("--output", "-o") { Description = "Where to write it (default: its name, here; - for standard output).", HelpName = "FILE" };
+        var key = new Argument<string>("key") { Description = "The stored file's key (see `hoist ls`); ending with /, a folder: every file under it, its tree kept." };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write it (default: its name, here; - for standard output); for a folder, the folder to write into (default: here).", HelpName = "FILE" };
         var server = CliOptions.Server();
         var token = CliOptions.Token();
         var json = CliOptions.Json();
@@ -23,6 +27,10 @@ internal static class GetCommand
         {
             var client = CliOptions.CreateClient(CliOptions.ParseServer(parse.GetValue(server)!)!, CliOptions.TokenOf(parse, token), parse.GetValue(retryFor));
             var name = parse.GetValue(key)!;
+            if (name.EndsWith('/'))
+            {
+                return await GetFolderAsync(client, name, parse.GetValue(output) ?? ".", parse.GetValue(force), parse.GetValue(json), cancellationToken);
+            }
             var target = parse.GetValue(output) ?? name[(name.LastIndexOf('/') + 1)..];
             if (target != "-" && !parse.GetValue(force) && (File.Exists(target) || Directory.Exists(target)))
             {
@@ -30,7 +38,7 @@ internal static class GetCommand
                 await Console.Error.WriteLineAsync($"hoist: {target} exists; not replaced. Use --force to replace it, or -o to name another file.");
                 return ExitCodes.Usage;
             }
-            try
+            return await GuardedAsync(name, async () =>
             {
                 if (target == "-")
                 {
@@ -42,23 +50,73 @@ internal static class GetCommand
                 var result = Console.IsOutputRedirected || parse.GetValue(json)
                     ? await client.DownloadToFileAsync(name, target, null, cancellationToken)
                     : await DownloadWithBarAsync(client, name, target, cancellationToken);
-                Console.Out.WriteLine(parse.GetValue(json)
-                    ? CliJson.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
-                    : $"saved {result.Path} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
+                Report(result, parse.GetValue(json), result.Path);
                 return ExitCodes.Success;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("Interrupted.");
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception e) when (e is HoistApiException or HoistIntegrityException or HttpRequestException or IOException or TimeoutException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync($"hoist: {name}: {e.Message}");
-                return ExitCodes.Failed;
-            }
+            }, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Every file under the folder key <paramref name="prefix"/>, into <paramref name="root"/> at its path below the prefix (see <see cref="FolderDownload"/>).</summary>
+    private static async Task<int> GetFolderAsync(HoistClient client, string prefix, string root, bool force, bool json, CancellationToken cancellationToken)
+    {
+        if (root == "-")
+        {
+            await Console.Error.WriteLineAsync("hoist: a folder cannot be written to standard output; name a folder with -o.");
+            return ExitCodes.Usage;
+        }
+        return await GuardedAsync(prefix, async () =>
+        {
+            var plan = await FolderDownload.PlanAsync(client, prefix, root, cancellationToken);
+            if (plan.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"hoist: {prefix}: no stored files under this folder.");
+                return ExitCodes.Failed;
+            }
+            var existing = plan.Where(p => File.Exists(p.LocalPath) || Directory.Exists(p.LocalPath)).Select(p => p.LocalPath).ToList();
+            if (existing.Count > 0 && !force)
+            {
+                // Checked for all before any is written: the user's files are not replaced by surprise, nor half of a folder fetched.
+                await Console.Error.WriteLineAsync($"hoist: {string.Join(", ", existing.Take(5))}{(existing.Count > 5 ? $" and {existing.Count - 5} more" : "")} exist{(existing.Count == 1 ? "s" : "")}; nothing replaced. Use --force to replace, or -o to name another folder.");
+                return ExitCodes.Usage;
+            }
+            foreach (var (file, local) in plan)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                var result = await client.DownloadToFileAsync(file.Key, local, null, cancellationToken);
+                Report(result, json, Path.GetRelativePath(Path.GetFullPath(root), result.Path).Replace(Path.DirectorySeparatorChar, '/'));
+            }
+            return ExitCodes.Success;
+        }, cancellationToken);
+    }
+
+    private static void Report(DownloadResult result, bool json, string shownPath) =>
+        Console.Out.WriteLine(json
+            ? CliJson.Serialize(new DownloadReport(result.Key, result.Path, result.Size, result.ETag, result.Sha256), DownloadJson.Default.DownloadReport)
+            : $"saved {shownPath} ({Sizes.Bytes(result.Size)}), sha256 {result.Sha256}");
+
+    /// <summary>Runs a download, turning what can go wrong with it into a message and an exit code.</summary>
+    private static async Task<int> GuardedAsync(string name, Func<Task<int>> download, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await download();
+        }
+        catch (UnsafeKeyException e)
+        {
+            await Console.Error.WriteLineAsync($"hoist: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Interrupted.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is HoistApiException or HoistIntegrityException or HttpRequestException or IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"hoist: {name}: {e.Message}");
+            return ExitCodes.Failed;
+        }
     }
 
     private static async Task<DownloadResult> DownloadWithBarAsync(HoistClient client, string key, string target, CancellationToken cancellationToken)

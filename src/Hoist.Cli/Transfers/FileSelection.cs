@@ -2,7 +2,8 @@ namespace Hoist.Cli.Transfers;
 
 /// <summary>
 /// The files named on the command line: a file as itself, a folder recursively with each file named
-/// by its path from the folder's parent ("photos/2024/a.jpg"), so the object keeps where it came from.
+/// by its path from the folder's parent ("photos/2024/a.jpg"), so the object keeps where it came from;
+/// the files of one folder share a <see cref="FolderGroup"/>, so their keys share one id.
 /// </summary>
 internal static class FileSelection
 {
@@ -25,13 +26,14 @@ internal static class FileSelection
             {
                 var folder = Path.TrimEndingDirectorySeparator(full);
                 var root = Path.GetDirectoryName(folder) ?? folder;
+                var group = new FolderGroup();
                 foreach (var file in Directory.EnumerateFiles(folder, "*", Recursive).Order(StringComparer.Ordinal))
                 {
                     var info = new FileInfo(file);
                     // Regular files only: a device has no size to plan parts with, and a link may lead out of the folder or loop.
                     if (seen.Add(file) && (info.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) == 0)
                     {
-                        jobs.Add(JobFor(info, Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'), server));
+                        jobs.Add(JobFor(info, Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'), server) with { Folder = group });
                     }
                 }
             }

@@ -67,6 +67,7 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         }
         var uploadId = job.Resume?.UploadId;
         UploadLease? lease = null;
+        FolderGroup? founder = null;
         try
         {
             var client = _clients.GetOrAdd(job.Server, server => CliOptions.CreateClient(server, settings.Token, settings.RetryFor, settings.BytesPerSecond, settings.AllowDirect));
@@ -89,8 +90,23 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
             }
             else
             {
+                // A folder's files share one id: the first to start founds the group, the others wait for its id.
+                var founding = false;
+                if (job.Folder is { } folder)
+                {
+                    var joined = await folder.JoinAsync(cancellationToken);
+                    options.GroupId = joined is { Length: > 0 } ? joined : null;
+                    founding = joined is null;
+                    founder = founding ? folder : null;
+                }
                 options.Created = async (created, token) =>
                 {
+                    if (founding)
+                    {
+                        founding = false;
+                        founder = null;
+                        job.Folder!.Founded(created.GroupId);
+                    }
                     uploadId = created.UploadId;
                     lease = UploadLease.TryTake(state, created.UploadId);
                     await state.AddAsync(new UploadRecord(created.UploadId, job.Server.OriginalString, job.Path, job.Name, job.Size, job.LastWriteTimeUtc,
@@ -142,6 +158,8 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         }
         finally
         {
+            // Founding the group failed before the upload existed: let the next file of the folder found it.
+            founder?.Unfounded();
             lease?.Dispose();
         }
     }

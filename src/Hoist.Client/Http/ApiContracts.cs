@@ -5,9 +5,9 @@ namespace Hoist.Client.Http;
 
 // The server's JSON shapes (docs/api.md; camelCase on the wire).
 
-internal sealed record CreateUploadRequest(string FileName, long Size, string? ContentType, string? ChecksumAlgorithm);
+internal sealed record CreateUploadRequest(string FileName, long Size, string? ContentType, string? ChecksumAlgorithm, string? GroupId);
 
-internal sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct);
+internal sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct, string? GroupId);
 
 internal sealed record PartResponse(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256, CompleteUploadResponse? Completed);
 

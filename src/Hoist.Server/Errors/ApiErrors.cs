@@ -33,6 +33,9 @@ public static class ApiErrors
     public static readonly ApiError TooManyUploads = new(429, ErrorCodes.TooManyUploads, "Too many uploads in progress.");
     public static readonly ApiError RejectedByHook = new(403, ErrorCodes.RejectedByHook, "The server's pre-create hook refused this upload.");
     public static readonly ApiError HookUnavailable = new(503, ErrorCodes.HookUnavailable, "The server's pre-create hook did not answer; try again.");
+    public static readonly ApiError GroupIdForged = new(403, ErrorCodes.GroupIdForged, "The group id was not issued by this server to this owner.");
+    public static readonly ApiError GroupIdExpired = new(410, ErrorCodes.GroupIdExpired, "The group id has expired.");
+    public static readonly ApiError KeyTaken = new(409, ErrorCodes.KeyTaken, "Another file of the group already has this key.");
 
     // Upload ids
     public static readonly ApiError UploadIdMalformed = new(400, ErrorCodes.UploadIdMalformed, "The upload id is malformed.");

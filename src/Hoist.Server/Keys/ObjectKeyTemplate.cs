@@ -21,16 +21,23 @@ public sealed partial class ObjectKeyTemplate(string template, TimeProvider time
     private const string PathFileName = "{path}{fileName}";
     private const string IdAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
-    public string KeyFor(string owner, string fileName)
+    /// <summary>The key of a file of its own: a fresh id, today's date.</summary>
+    public string KeyFor(string owner, string fileName) => KeyFor(owner, fileName, NewGroup());
+
+    /// <summary>
+    /// The key of a file of <paramref name="group"/>: the group's id and date, so that the files of one
+    /// folder upload share every segment but their {path}{fileName} (docs/key-template.md, "Groups").
+    /// </summary>
+    public string KeyFor(string owner, string fileName, KeyGroup group)
     {
-        var now = time.GetUtcNow();
+        var day = group.Date.ToDateTime(TimeOnly.MinValue);
         return Placeholder().Replace(template, match => match.Groups[1].Value switch
         {
             "owner" => Owner.Segment(owner),
-            "yyyy" => now.ToString("yyyy", CultureInfo.InvariantCulture),
-            "MM" => now.ToString("MM", CultureInfo.InvariantCulture),
-            "dd" => now.ToString("dd", CultureInfo.InvariantCulture),
-            "id" => NewId(),
+            "yyyy" => day.ToString("yyyy", CultureInfo.InvariantCulture),
+            "MM" => day.ToString("MM", CultureInfo.InvariantCulture),
+            "dd" => day.ToString("dd", CultureInfo.InvariantCulture),
+            "id" => group.Id,
             "path" => FileNameSanitizer.Folder(fileName),
             "fileName" => FileNameSanitizer.FileName(fileName),
             var other => throw new InvalidOperationException($"Unknown placeholder {{{other}}}: Problem() should have refused the template."),
@@ -69,9 +76,20 @@ public sealed partial class ObjectKeyTemplate(string template, TimeProvider time
         return null;
     }
 
+    /// <summary>A fresh id and today's UTC date: what a file of its own, or the first file of a group, gets.</summary>
+    public KeyGroup NewGroup() => new(NewId(), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+
+    /// <summary>Whether <paramref name="id"/> has the form of an id this template hands out.</summary>
+    public static bool IsId(string id) => id.Length == IdLength && id.All(c => IdAlphabet.Contains(c, StringComparison.Ordinal));
+
+    private const int IdLength = 12;
+
     /// <summary>12 characters of Crockford-style base32: 60 random bits.</summary>
-    private static string NewId() => RandomNumberGenerator.GetString(IdAlphabet, 12);
+    private static string NewId() => RandomNumberGenerator.GetString(IdAlphabet, IdLength);
 
     [GeneratedRegex(@"\{(owner|yyyy|MM|dd|id|path|fileName)\}")]
     private static partial Regex Placeholder();
 }
+
+/// <summary>The {id} and the date ({yyyy}/{MM}/{dd}) that the files of one group share.</summary>
+public sealed record KeyGroup(string Id, DateOnly Date);

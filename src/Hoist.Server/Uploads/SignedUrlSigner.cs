@@ -59,7 +59,8 @@ public sealed class SignedUrlSigner(UploadTokenSigner keys, TimeProvider time)
     private static byte[] Payload(string method, long expires, string resource) =>
         Encoding.UTF8.GetBytes($"{Purpose}\n{method}\n{expires.ToString(CultureInfo.InvariantCulture)}\n{resource}");
 
-    private static bool TryDecode(string text, out byte[] bytes)
+    /// <summary>Base64url, false when it is not (shared with <see cref="UploadGroupSigner"/>).</summary>
+    internal static bool TryDecode(string text, out byte[] bytes)
     {
         try
         {

@@ -4,13 +4,17 @@ namespace Hoist.Server.Uploads;
 
 // The native API's JSON shapes (docs/api.md; camelCase on the wire).
 
-public sealed record CreateUploadRequest(string? FileName, long? Size, string? ContentType, string? ChecksumAlgorithm);
+/// <summary><see cref="GroupId"/>: a groupId an earlier create of the same owner answered, so that this file shares its key's id and date (a folder upload).</summary>
+public sealed record CreateUploadRequest(string? FileName, long? Size, string? ContentType, string? ChecksumAlgorithm, string? GroupId = null);
 
 /// <summary>GET /api/limits: what an upload may be. Empty lists accept anything.</summary>
 public sealed record LimitsResponse(long MaxFileSize, IReadOnlyList<string> AllowedContentTypes, IReadOnlyList<string> AllowedExtensions, long PartSize);
 
-/// <summary><see cref="Direct"/>: true when the parts may go straight to the store (docs/api.md, "Direct mode"); absent otherwise.</summary>
-public sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct = null);
+/// <summary>
+/// <see cref="Direct"/>: true when the parts may go straight to the store (docs/api.md, "Direct mode"); absent otherwise.
+/// <see cref="GroupId"/>: the signed id and date of <see cref="Key"/>, for the creates of the other files of a folder (null for a tus partial upload).
+/// </summary>
+public sealed record CreateUploadResponse(string UploadId, string Key, long PartSize, int PartCount, DateTimeOffset ExpiresAt, bool? Direct = null, string? GroupId = null);
 
 /// <summary>A stored part. For a single-part upload the part completes the upload at once: <see cref="Completed"/> says so.</summary>
 public sealed record PartResponse(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag, string? ChecksumSha256, CompleteUploadResponse? Completed = null);

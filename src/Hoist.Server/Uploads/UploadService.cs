@@ -19,6 +19,7 @@ namespace Hoist.Server.Uploads;
 public sealed partial class UploadService(
     IObjectStore store,
     UploadTokenSigner signer,
+    UploadGroupSigner groups,
     OwnerCreateGate createGate,
     HookClient hooks,
     UploadEvents events,
@@ -113,7 +114,13 @@ public sealed partial class UploadService(
         }
 
         var plan = PartPlan.For(size, limits.PreferredPartSize);
-        var key = partial ? PartialsPrefix(owner) + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) : _keys.KeyFor(owner, request.FileName);
+        // A group (a folder upload) shares its first file's id and date; anything else gets fresh ones.
+        var group = partial || request.GroupId is null ? _keys.NewGroup() : groups.Read(request.GroupId, owner);
+        var key = partial ? PartialsPrefix(owner) + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) : _keys.KeyFor(owner, request.FileName, group);
+        if (request.GroupId is not null && !partial)
+        {
+            await RequireKeyFreeAsync(key, cancellationToken);
+        }
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = OriginalName(request.FileName) };
         if (hooks.HasPreCreate)
         {
@@ -135,8 +142,11 @@ public sealed partial class UploadService(
         UploadScope.Name(owner, storeUploadId, key);
         LogUploadStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
-        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat);
-        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt);
+        var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat,
+            Grouped: request.GroupId is not null && !partial);
+        // A group's later files get the group id back as sent: its expiry stays the first file's.
+        var groupId = partial ? null : request.GroupId ?? groups.Sign(owner, group, expires);
+        return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt, GroupId: groupId);
     }
 
     /// <summary>
@@ -255,6 +265,12 @@ public sealed partial class UploadService(
                     $"{missing.Count} of {plan.PartCount} parts are missing or have the wrong size: {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", ..." : "")}.",
                     new Dictionary<string, object?> { ["missingParts"] = missing });
             }
+            if (token.Grouped && await store.HeadCompletedAsync(token.Key, cancellationToken) is not null)
+            {
+                // The upload is still open (its parts were just listed or stored), yet its key holds an
+                // object: a file of the group created at the same moment with the same path completed first.
+                throw KeyTaken(token.Key);
+            }
             return Enumerable.Range(1, plan.PartCount).Select(n => stored[n]).ToList();
         }, cancellationToken);
     }
@@ -335,6 +351,29 @@ public sealed partial class UploadService(
         allowed.EndsWith("/*", StringComparison.Ordinal)
             ? mediaType.StartsWith(allowed[..^1], StringComparison.OrdinalIgnoreCase)
             : string.Equals(allowed, mediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A file joining a group gets a key that is not fresh: refuse it when an object or an open upload
+    /// already has it (the same path twice in one folder upload), rather than let one overwrite the other.
+    /// </summary>
+    private async Task RequireKeyFreeAsync(string key, CancellationToken cancellationToken)
+    {
+        if (await store.HeadCompletedAsync(key, cancellationToken) is not null)
+        {
+            throw KeyTaken(key);
+        }
+        await foreach (var open in store.ListMultipartUploadsAsync(key, cancellationToken))
+        {
+            if (open.Key == key)
+            {
+                throw KeyTaken(key);
+            }
+        }
+    }
+
+    private static ApiException KeyTaken(string key) =>
+        ApiErrors.KeyTaken.With($"{key} is already a file, or an upload in progress, of this group: two files of one folder upload have the same path once cleaned.",
+            new Dictionary<string, object?> { ["key"] = key });
 
     /// <summary>The store's own list of incomplete uploads is the count: no counter to keep in step.</summary>
     private async Task RequireUploadSlotAsync(UploadOptions limits, string owner, CancellationToken cancellationToken)

@@ -32,6 +32,7 @@ public static class UploadServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UploadTokenSigner>();
         services.AddSingleton<SignedUrlSigner>();
+        services.AddSingleton<UploadGroupSigner>();
         services.AddSingleton<OwnerCreateGate>();
         services.AddSingleton<DirectParts>();
         services.AddHoistHooks();

@@ -17,8 +17,11 @@ public sealed record UploadToken(
     [property: JsonPropertyName("t")] string ContentType,
     [property: JsonPropertyName("a")] string? ChecksumAlgorithm,
     [property: JsonPropertyName("e")] long ExpiresAtUnix,
-    [property: JsonPropertyName("c"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Concat = null)
+    [property: JsonPropertyName("c"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Concat = null,
+    [property: JsonPropertyName("g"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Grouped = false)
 {
+    // Grouped: created with a groupId, so its key was not fresh; its complete checks that no other file took the key meanwhile.
+
     /// <summary><see cref="Concat"/> of a tus partial upload (concatenation, docs/tus.md): stored outside the owner's files, to be joined by a final upload.</summary>
     public const string Partial = "partial";
 

@@ -135,10 +135,14 @@ public sealed partial class UploadPage : IAsyncDisposable
     }
 
     /// <summary>Starts uploading a file, then reloads the page once <paramref name="storedParts"/> parts are stored and the next ones are in flight.</summary>
-    public async Task<PageUpload> InterruptedUploadAsync(PageFixture fixture, TestFile source, int storedParts)
+    public Task<PageUpload> InterruptedUploadAsync(PageFixture fixture, TestFile source, int storedParts) =>
+        InterruptedUploadAsync(fixture, () => AddFilesAsync([source.Path]), storedParts);
+
+    /// <summary>As above, the file added by <paramref name="add"/>.</summary>
+    public async Task<PageUpload> InterruptedUploadAsync(PageFixture fixture, Func<Task> add, int storedParts)
     {
         using var gate = PartGate.Install(fixture, allowed: storedParts);
-        var created = await CreatedUploadAsync(() => AddFilesAsync([source.Path]));
+        var created = await CreatedUploadAsync(add);
         await gate.AllowedPartsStored.WaitAsync(UploadTimeout);
         await ReloadAsync();
         await gate.AllHeldGivenUpAsync();

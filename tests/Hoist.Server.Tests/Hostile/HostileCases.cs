@@ -23,6 +23,7 @@ public static class HostileCases
     [
         .. FileNames(),
         .. UploadIds(),
+        .. UploadGroups(),
         .. AnotherOwner(),
         .. PartNumbers(),
         .. PartBodies(),
@@ -102,6 +103,35 @@ public static class HostileCases
         yield return new(group, "empty payload `.x`", Setup.None, 400, "upload_id_malformed", c => ListParts(c, ".x"));
         yield return new(group, "encoded traversal `..%2F..%2Fetc`", Setup.None, 400, "upload_id_malformed", c => ListParts(c, "..%2F..%2Fetc"));
         yield return new(group, "NULs around a dot `%00.%00`", Setup.None, 400, null, c => ListParts(c, "%00.%00")) { Answer = "400 (Kestrel refuses a NUL in the path; no ProblemDetails)" };
+    }
+
+    private static IEnumerable<HostileCase> UploadGroups()
+    {
+        // A create naming the setup's group (Alice's "setup.bin", key alice/…/<id>/setup.bin) with a group id made or changed here.
+        const string group = "upload group";
+        var hour = TimeSpan.FromHours(1);
+        yield return new(group, "a signature character changed", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Alice, "x.txt", FlipLast(c.Upload!.GroupId!)));
+        yield return new(group, "the id changed by one character", Setup.Open, 403, "group_id_forged", c =>
+        {
+            var fields = c.Upload!.GroupId!.Split('.');
+            fields[0] = fields[0][..^1] + (fields[0][^1] == '0' ? "1" : "0");
+            return CreateInGroup(c, c.Alice, "x.txt", string.Join('.', fields));
+        });
+        yield return new(group, "the date moved a day", Setup.Open, 403, "group_id_forged", c =>
+        {
+            var fields = c.Upload!.GroupId!.Split('.');
+            fields[1] = DateOnly.ParseExact(fields[1], "yyyyMMdd", CultureInfo.InvariantCulture).AddDays(-1).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            return CreateInGroup(c, c.Alice, "x.txt", string.Join('.', fields));
+        });
+        yield return new(group, "signed with another key", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Alice, "x.txt", SignGroup("alice", c.Upload!, hour, AnotherKey)));
+        yield return new(group, "Bob uses Alice's group id", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Bob, "x.txt", c.Upload!.GroupId!));
+        yield return new(group, "Alice's group id re-signed for Bob (server's key) sent by Alice", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Alice, "x.txt", SignGroup("bob", c.Upload!, hour)));
+        yield return new(group, "expired (signed with the server's key)", Setup.Open, 410, "group_id_expired", c => CreateInGroup(c, c.Alice, "x.txt", SignGroup("alice", c.Upload!, -TimeSpan.FromMinutes(1))));
+        yield return new(group, "not a group id (an upload id)", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Alice, "x.txt", c.UploadId));
+        yield return new(group, "4,097 characters", Setup.Open, 403, "group_id_forged", c => CreateInGroup(c, c.Alice, "x.txt", new string('a', 4097)));
+        yield return new(group, "the open upload's path again", Setup.Open, 409, "key_taken", c => CreateInGroup(c, c.Alice, "setup.bin", c.Upload!.GroupId!));
+        yield return new(group, "the stored file's path again", Setup.Completed, 409, "key_taken", c => CreateInGroup(c, c.Alice, "setup.bin", c.Upload!.GroupId!));
+        yield return new(group, "the stored file's path through `../`", Setup.Completed, 409, "key_taken", c => CreateInGroup(c, c.Alice, "../setup.bin", c.Upload!.GroupId!));
     }
 
     private static IEnumerable<HostileCase> AnotherOwner()
@@ -401,6 +431,18 @@ public static class HostileCases
 
     private static async Task<HttpResponseMessage?> Create(HostileContext c, string fileName) =>
         await c.Alice.CreateRawAsync(new { fileName, size = 1 }, c.Ct);
+
+    private static async Task<HttpResponseMessage?> CreateInGroup(HostileContext c, HoistApi api, string fileName, string groupId) =>
+        await api.CreateRawAsync(new { fileName, size = 1, groupId }, c.Ct);
+
+    /// <summary>The group id of <paramref name="upload"/>'s id and date for <paramref name="owner"/>, as a server with <paramref name="key"/> would sign it.</summary>
+    private static string SignGroup(string owner, CreatedUpload upload, TimeSpan lifetime, string key = StoreFixture.SigningKey)
+    {
+        var fields = upload.GroupId!.Split('.');
+        var date = DateOnly.ParseExact(fields[1], "yyyyMMdd", CultureInfo.InvariantCulture);
+        return new UploadGroupSigner(new UploadTokenSigner(Encoding.UTF8.GetBytes(key), TimeProvider.System), TimeProvider.System)
+            .Sign(owner, new Keys.KeyGroup(fields[0], date), DateTimeOffset.UtcNow + lifetime);
+    }
 
     private static async Task<HttpResponseMessage?> CreateJson(HostileContext c, string json) =>
         await c.Alice.CreateRawAsync(Json(Encoding.UTF8.GetBytes(json)), c.Ct);

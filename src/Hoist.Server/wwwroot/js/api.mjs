@@ -55,9 +55,9 @@ export class HoistApi {
     return new URL(path, this.#base).href;
   }
 
-  /** POST /api/uploads → {uploadId, key, partSize, partCount, expiresAt, direct?} */
-  createUpload({ fileName, size, contentType, checksumAlgorithm }) {
-    return this.#send('POST', routes.uploads, { fileName, size, contentType, checksumAlgorithm });
+  /** POST /api/uploads → {uploadId, key, partSize, partCount, expiresAt, groupId, direct?}; with a groupId, a further file of that group (a folder). */
+  createUpload({ fileName, size, contentType, checksumAlgorithm, groupId }) {
+    return this.#send('POST', routes.uploads, { fileName, size, contentType, checksumAlgorithm, groupId });
   }
 
   partUrl(uploadId, partNumber) {

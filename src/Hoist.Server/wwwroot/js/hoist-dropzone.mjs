@@ -12,13 +12,16 @@
 //   Dropzone's own events ('success' or 'error', then 'complete', which starts the next file);
 // - pausing it stops its transfer (no request in flight) and takes it out of the queue with a
 //   status of its own, so the next file starts; resuming puts it back in the queue;
-// - a failure (after the retry policy gave up) leaves the upload on the server: Retry resumes it.
+// - a failure (after the retry policy gave up) leaves the upload on the server: Retry resumes it;
+// - the files of a dropped or chosen folder are a group (upload-groups.mjs): their keys share one id.
 
 import { Dropzone } from '../lib/dropzone/dropzone.mjs';
 import { checksumsAvailable } from './checksum.mjs';
 import { concurrencyLimit } from './concurrency.mjs';
 import { RememberedUploads } from './remembered-uploads.mjs';
 import { backoff, isTransient } from './retry-policy.mjs';
+import { relativePathOf } from './file-kind.mjs';
+import { UploadGroups } from './upload-groups.mjs';
 import { Stopped, UploadTransfer } from './upload-transfer.mjs';
 import { routes } from './wire.mjs';
 
@@ -49,6 +52,8 @@ export class HoistDropzone extends Dropzone {
   #autoStart;
   /** Files waiting for startAll(): file → Dropzone's accept callback. */
   #ready = new Map();
+  /** The folders dropped or chosen: each one's files share one id in their keys. */
+  #groups = new UploadGroups();
 
   /**
    * @param {HTMLElement} element the drop zone
@@ -227,6 +232,17 @@ export class HoistDropzone extends Dropzone {
     this.removeFile(file);
   }
 
+  /** Dropzone's drop: the folders in it are new groups, even when one of the same name came before. */
+  drop(event) {
+    this.#groups.nextBatch();
+    return super.drop(event);
+  }
+
+  /** Before the files of a chosen folder (`webkitdirectory`) are added: they form a new group. */
+  startFolder() {
+    this.#groups.nextBatch();
+  }
+
   /** Dropzone's sending step, for one file taken from the queue. */
   uploadFiles([file]) {
     this.#run(file);
@@ -246,7 +262,7 @@ export class HoistDropzone extends Dropzone {
   }
 
   #transferOf(file) {
-    return (file.hoist ??= new UploadTransfer({ file, ...this.#transferSettings, onChange: () => this.emit('hoist:phase', file) }));
+    return (file.hoist ??= new UploadTransfer({ file, ...this.#transferSettings, group: this.#groups.of(relativePathOf(file)), onChange: () => this.emit('hoist:phase', file) }));
   }
 
   async #accept(file, done) {

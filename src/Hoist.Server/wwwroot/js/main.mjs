@@ -31,6 +31,7 @@ $('#choose-folder').addEventListener('click', (event) => {
   $('#folder-input').click();
 });
 $('#folder-input').addEventListener('change', (event) => {
+  uploader.startFolder(); // one group: the folder's files share one id in their keys
   for (const file of event.target.files) uploader.addFile(file);
   event.target.value = '';
 });

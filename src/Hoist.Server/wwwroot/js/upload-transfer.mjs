@@ -88,6 +88,7 @@ export class UploadTransfer {
   #parallelParts;
   #memory;
   #limitDigests;
+  #group;
   #onChange;
   /** A single-part upload completes with its part: the part's answer carries the result. */
   #completedByPart = null;
@@ -103,9 +104,10 @@ export class UploadTransfer {
    * @param {number} options.parallelParts parts in flight at once
    * @param {import('./remembered-uploads.mjs').RememberedUploads | null} options.memory
    * @param {ReturnType<import('./concurrency.mjs').concurrencyLimit>} options.limitDigests parts hashed at once (memory)
+   * @param {import('./upload-groups.mjs').UploadGroup | null} [options.group] the folder it belongs to: its key shares the folder's id
    * @param {(kind: string) => void} [options.onChange]
    */
-  constructor({ file, api, retryPolicy, checksums, parallelParts, memory, limitDigests, onChange = () => {} }) {
+  constructor({ file, api, retryPolicy, checksums, parallelParts, memory, limitDigests, group = null, onChange = () => {} }) {
     this.file = file;
     this.#api = api;
     this.#retryPolicy = retryPolicy;
@@ -113,6 +115,7 @@ export class UploadTransfer {
     this.#parallelParts = parallelParts;
     this.#memory = memory;
     this.#limitDigests = limitDigests;
+    this.#group = group;
     this.#onChange = onChange;
   }
 
@@ -235,16 +238,19 @@ export class UploadTransfer {
 
   async #create() {
     const { file } = this;
-    const created = await withRetries(
-      () =>
-        this.#api.createUpload({
-          fileName: this.fileName,
-          size: file.size,
-          contentType: file.type || undefined,
-          checksumAlgorithm: this.#checksums ? 'sha256' : undefined,
-        }),
-      this.#retryPolicy,
-    );
+    const create = (groupId) =>
+      withRetries(
+        () =>
+          this.#api.createUpload({
+            fileName: this.fileName,
+            size: file.size,
+            contentType: file.type || undefined,
+            checksumAlgorithm: this.#checksums ? 'sha256' : undefined,
+            groupId,
+          }),
+        this.#retryPolicy,
+      );
+    const created = this.#group ? await this.#group.create(create) : await create(undefined);
     Object.assign(this, {
       uploadId: created.uploadId,
       key: created.key,
