@@ -55,9 +55,15 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
-        _s3 = string.IsNullOrEmpty(options.AccessKey)
-            ? new AmazonS3Client(config)
-            : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        if (string.IsNullOrEmpty(options.AccessKey))
+        {
+            _s3 = new AmazonS3Client(config);
+        }
+        else
+        {
+            _signingCredentials = new BasicAWSCredentials(options.AccessKey, options.SecretKey);
+            _s3 = new AmazonS3Client(_signingCredentials, config);
+        }
         _errors = new S3ErrorTranslator(Endpoint, _bucket);
         _markers = new S3ChecksumMarkers(_s3, _bucket, ToS3Key, _errors);
 
