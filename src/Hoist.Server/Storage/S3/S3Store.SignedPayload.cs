@@ -21,13 +21,10 @@ public sealed partial class S3Store
     /// <summary>The configured keys, else the SDK's default chain (resolved at first use, as the client does).</summary>
     private AWSCredentials? _signingCredentials;
 
-    /// <summary>Off: every part is hashed here, as when no SHA-256 is declared (tests compare both paths).</summary>
-    internal bool SignPayloadSha256 { get; init; } = true;
-
     /// <summary>The part's URL signed with its SHA-256, or null when the store will not check it (the caller then hashes the bytes).</summary>
     private async Task<Uri?> SignPayloadAsync(string presigned, byte[] sha256, CancellationToken cancellationToken)
     {
-        if (!SignPayloadSha256 || Volatile.Read(ref _payloadCheck) == PayloadNotChecked || await CredentialsAsync() is not { } credentials)
+        if (Volatile.Read(ref _payloadCheck) == PayloadNotChecked || await CredentialsAsync() is not { } credentials)
         {
             return null;
         }
