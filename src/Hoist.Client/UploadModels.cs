@@ -102,6 +102,6 @@ public sealed record UploadStatus(long Size, long PartSize, int PartCount, IRead
 /// <summary>A part the server holds.</summary>
 /// <param name="PartNumber">1 to <see cref="UploadStatus.PartCount"/>.</param>
 /// <param name="Size">Its size in bytes.</param>
-/// <param name="ETag">Its ETag: the hex MD5 of its bytes on S3 and the embedded store.</param>
+/// <param name="ETag">Its ETag: the hex MD5 of its bytes on S3; on the embedded store the first 32 hex digits of their SHA-256.</param>
 /// <param name="ChecksumSha256">The base64 SHA-256 of its bytes, when the store keeps it (not for a part sent directly to the store).</param>
 public sealed record UploadedPart(int PartNumber, long Size, string ETag, string? ChecksumSha256);

@@ -95,6 +95,12 @@ public abstract partial class StoreContract(StoreFixture fixture) : IDisposable
 
     protected static byte[] Sha256(byte[] bytes) => SHA256.HashData(bytes);
 
+    /// <summary>The ETag this store gives a part of these bytes: the MD5 on S3, half the SHA-256 on the file system store (docs/store-contract.md).</summary>
+    protected string PartETag(ReadOnlySpan<byte> bytes) => fixture.TestStore.PartETag(bytes);
+
+    /// <summary>The multipart ETag of these part bodies on this store: MD5 of the binary part ETags, then "-N".</summary>
+    protected string MultipartETag(IEnumerable<byte[]> parts) => TestData.MultipartETag(parts.Select(p => Convert.FromHexString(PartETag(p))).ToList());
+
     /// <summary>Compares bytes fast (xunit's collection diff is slow on megabytes) and says where they part.</summary>
     protected static void AssertSameBytes(byte[] expected, byte[] actual)
     {

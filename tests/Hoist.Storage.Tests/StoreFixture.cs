@@ -24,6 +24,9 @@ public abstract class StoreFixture : IAsyncLifetime
 
     public IObjectStore Store { get; private set; } = null!;
 
+    /// <summary>The store under test, as the tests know it (its ETag rule among others).</summary>
+    public TestStore TestStore => _testStore;
+
     /// <summary>What the store can do beyond the core contract, as the app sees it.</summary>
     public StoreCapabilities Capabilities { get; private set; } = null!;
 

@@ -23,9 +23,9 @@ public static class TestData
 
     public static string Md5Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));
 
-    /// <summary>S3's multipart ETag, computed here independently of any store: MD5 of the binary part MD5s, then "-N".</summary>
-    public static string MultipartETag(IReadOnlyList<byte[]> partMd5s) =>
-        $"{Convert.ToHexStringLower(MD5.HashData(partMd5s.SelectMany(m => m).ToArray()))}-{partMd5s.Count}";
+    /// <summary>S3's multipart ETag, computed here independently of any store: MD5 of the binary part ETags, then "-N".</summary>
+    public static string MultipartETag(IReadOnlyList<byte[]> partETags) =>
+        $"{Convert.ToHexStringLower(MD5.HashData(partETags.SelectMany(m => m).ToArray()))}-{partETags.Count}";
 
     private sealed class Generator(int seed)
     {

@@ -23,14 +23,6 @@ public static class TestData
 
     public static string Md5Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));
 
-    /// <summary>S3's multipart ETag, computed here from the bytes alone: MD5 of the binary part MD5s, then "-N".</summary>
-    public static string MultipartETag(byte[] file, int partSize)
-    {
-        var parts = Split(file, partSize);
-        var md5s = parts.SelectMany(p => MD5.HashData(p.Span)).ToArray();
-        return $"{Convert.ToHexStringLower(MD5.HashData(md5s))}-{parts.Count}";
-    }
-
     /// <summary>S3's composite checksum: SHA-256 of the binary part SHA-256s (base64), then "-N".</summary>
     public static string CompositeSha256(byte[] file, int partSize)
     {

@@ -21,6 +21,19 @@ public abstract class TestStore : IAsyncDisposable
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
+    /// <summary>The ETag this store gives a part of these bytes (docs/store-contract.md, "ETags"), computed here from the bytes alone.</summary>
+    public abstract string PartETag(ReadOnlySpan<byte> bytes);
+
+    /// <summary>The multipart ETag of these parts on this store: MD5 of the binary part ETags, then "-N".</summary>
+    public string MultipartETag(IEnumerable<ReadOnlyMemory<byte>> parts)
+    {
+        var etags = parts.Select(p => Convert.FromHexString(PartETag(p.Span))).ToList();
+        return $"{Convert.ToHexStringLower(MD5.HashData(etags.SelectMany(e => e).ToArray()))}-{etags.Count}";
+    }
+
+    /// <summary>The multipart ETag of a file sent in parts of <paramref name="partSize"/> (one empty part for an empty file).</summary>
+    public string MultipartETag(byte[] file, int partSize) => MultipartETag(TestData.Split(file, partSize));
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>Aborts every upload and deletes every object <paramref name="store"/> can see (all of it the test's own).</summary>
@@ -68,6 +81,9 @@ public sealed class FileSystemTestStore(string purpose) : TestStore
 
     public override IObjectStore Open() => new FileSystemStore(Root);
 
+    /// <summary>The first half of the part's SHA-256, in hex: the file system store hashes each byte once.</summary>
+    public override string PartETag(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16));
+
     public override ValueTask DisposeAsync()
     {
         try
@@ -101,6 +117,9 @@ public sealed class S3TestStore(string purpose, string? bucket = null) : TestSto
     public override IReadOnlyDictionary<string, string?> Settings => S3.ToSettings();
 
     public override IObjectStore Open() => new S3Store(S3.ToOptions());
+
+    /// <summary>S3's rule: the hex MD5 of the part.</summary>
+    public override string PartETag(ReadOnlySpan<byte> bytes) => TestData.Md5Hex(bytes);
 
     public override async Task InitializeAsync()
     {

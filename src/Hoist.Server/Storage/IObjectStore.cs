@@ -36,7 +36,7 @@ public interface IObjectStore
     /// <summary>
     /// Stores the whole object at <paramref name="sourceKey"/> as one part of an upload, inside the store
     /// where it can (S3's UploadPartCopy: no byte passes through the server). The source must be at most
-    /// 5 GiB; the part's ETag is the hex MD5 of its bytes, as for an uploaded part. Re-copying a part
+    /// 5 GiB; the part's ETag is formed as for an uploaded part. Re-copying a part
     /// number replaces it. <see cref="StoreErrorCode.NoSuchKey"/> when there is no such object.
     /// </summary>
     Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken);

@@ -5,7 +5,10 @@ namespace Hoist.Server.Storage;
 /// <summary>S3's whole-object values of a multipart object, computed from its parts.</summary>
 public static class MultipartChecksums
 {
-    /// <summary>The multipart ETag: MD5 of the concatenated binary part MD5s, then "-N".</summary>
+    /// <summary>
+    /// The multipart ETag: MD5 of the concatenated binary part ETags, then "-N". On S3 the part ETags
+    /// are MD5s; the file system store applies the same formula to its SHA-256-based part ETags.
+    /// </summary>
     public static string ETag(IReadOnlyList<StoredPart> parts)
     {
         var md5s = parts.SelectMany(p => Convert.FromHexString(p.ETag)).ToArray();

@@ -13,21 +13,33 @@ public sealed class PartBodyStream : ForwardOnlyReadStream
     private readonly Stream _source;
     private readonly long _length;
     private readonly byte[]? _expectedSha256;
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _sha256;
     private readonly IncrementalHash? _md5;
     private long _read;
     private bool _verified;
 
     public PartBodyStream(Stream source, long length, byte[]? expectedSha256, bool computeMd5)
+        : this(source, length, expectedSha256, computeMd5, computeSha256: true)
+    {
+    }
+
+    private PartBodyStream(Stream source, long length, byte[]? expectedSha256, bool computeMd5, bool computeSha256)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         _source = source;
         _length = length;
         _expectedSha256 = expectedSha256;
+        _sha256 = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         _md5 = computeMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
     }
 
-    /// <summary>SHA-256 of the body; available once it has been read to the end.</summary>
+    /// <summary>
+    /// A body counted but not hashed, for a consumer that checks the bytes itself (an S3 PUT signed
+    /// with their SHA-256): short and long bodies still fail; <see cref="Sha256"/> stays empty.
+    /// </summary>
+    public static PartBodyStream Counted(Stream source, long length) => new(source, length, null, computeMd5: false, computeSha256: false);
+
+    /// <summary>SHA-256 of the body (unless only counted); available once it has been read to the end.</summary>
     public byte[] Sha256 { get; private set; } = [];
 
     /// <summary>MD5 of the body (when asked for); available once it has been read to the end.</summary>
@@ -51,7 +63,7 @@ public sealed class PartBodyStream : ForwardOnlyReadStream
             throw new StoreException(StoreErrorCode.IncompleteBody, $"The body ended after {_read} of {_length} bytes.");
         }
         var chunk = buffer.Span[..n];
-        _sha256.AppendData(chunk);
+        _sha256?.AppendData(chunk);
         _md5?.AppendData(chunk);
         _read += n;
         if (_read == _length)
@@ -85,7 +97,7 @@ public sealed class PartBodyStream : ForwardOnlyReadStream
         {
             throw new StoreException(StoreErrorCode.IncompleteBody, $"The body is longer than its declared {_length} bytes.");
         }
-        Sha256 = _sha256.GetHashAndReset();
+        Sha256 = _sha256?.GetHashAndReset() ?? [];
         Md5 = _md5?.GetHashAndReset() ?? [];
         if (_expectedSha256 is not null && !CryptographicOperations.FixedTimeEquals(Sha256, _expectedSha256))
         {
@@ -99,7 +111,7 @@ public sealed class PartBodyStream : ForwardOnlyReadStream
     {
         if (disposing)
         {
-            _sha256.Dispose();
+            _sha256?.Dispose();
             _md5?.Dispose();
         }
         base.Dispose(disposing);

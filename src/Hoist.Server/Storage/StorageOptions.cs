@@ -78,7 +78,8 @@ public sealed class S3StorageOptions
     /// <summary>
     /// Compare the ETag S3 answers for each part with the MD5 of the bytes sent, which catches a part
     /// altered between Hoist and the store. It costs about 2 CPU-s per GiB (see the benchmark); turn
-    /// it off for buckets whose ETags are not MD5s (SSE-KMS, SSE-C).
+    /// it off for buckets whose ETags are not MD5s (SSE-KMS, SSE-C). Parts sent with their SHA-256
+    /// need no such check: S3 verifies them against it (docs/store-contract.md#s3store).
     /// </summary>
     public bool VerifyPartETags { get; set; } = true;
 }

@@ -1,6 +1,9 @@
 namespace Hoist.Server.Storage;
 
-/// <summary>A part as the store holds it. The ETag is the hex MD5 of the part, without quotes.</summary>
+/// <summary>
+/// A part as the store holds it. The ETag (32 hex digits, without quotes) is the MD5 of the part on
+/// S3, the first half of its SHA-256 on the file system store (docs/store-contract.md).
+/// </summary>
 public sealed record StoredPart(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? ChecksumSha256 = null);
 
 /// <summary>

@@ -82,14 +82,14 @@ public sealed partial class FileSystemStore
             PartHeader header;
             await using (dataLock)
             await using (data = new FileStream(DataPath(directory), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.Asynchronous))
-            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: true))
+            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: false))
             {
                 var offset = PlacedOffset(partSize, partNumber);
                 data.Position = offset;
                 try
                 {
                     await checkedBody.CopyToAsync(data, 1024 * 1024, cancellationToken);
-                    header = new PartHeader(length, checkedBody.Md5, checkedBody.Sha256);
+                    header = PartHeader.For(length, checkedBody.Sha256);
                     await data.FlushAsync(cancellationToken);
                     data.Flush(flushToDisk: true);
                 }

@@ -10,7 +10,7 @@ namespace Hoist.Server.Storage.FileSystem;
 /// Objects are plain files at <c>root/&lt;key&gt;</c> (a person can find them), with a JSON sidecar
 /// at <c>root/.hoist/meta/&lt;key&gt;</c>. An upload is a folder <c>root/.hoist/uploads/&lt;id&gt;</c>
 /// holding <c>upload.json</c> and one file per part; a part file starts with a fixed header
-/// carrying its MD5 and SHA-256, so a part is always written and replaced with one atomic rename.
+/// carrying its ETag and SHA-256, so a part is always written and replaced with one atomic rename.
 /// Everything is written to <c>root/.hoist/tmp</c> first and renamed into place: readers never see
 /// a partial part or object, and the rename of the object's data is the commit point of a complete.
 /// </para>
@@ -103,12 +103,12 @@ public sealed partial class FileSystemStore : IObjectStore
         {
             PartHeader header;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
-            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: true))
+            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: false))
             {
                 file.SetLength(PartHeader.Size + length);
                 file.Position = PartHeader.Size;
                 await checkedBody.CopyToAsync(file, 1024 * 1024, cancellationToken);
-                header = new PartHeader(length, checkedBody.Md5, checkedBody.Sha256);
+                header = PartHeader.For(length, checkedBody.Sha256);
                 file.Position = 0;
                 await file.WriteAsync(header.ToBytes(), cancellationToken);
                 await file.FlushAsync(cancellationToken);

@@ -4,26 +4,32 @@ using System.Text;
 namespace Hoist.Server.Storage.FileSystem;
 
 /// <summary>
-/// The 64-byte header in front of a stored part: magic, size, MD5 and SHA-256. Written last
-/// (into space reserved at the start), so a part file is complete before it is renamed into place.
+/// The 64-byte header in front of a stored part: magic, size, ETag (16 bytes) and SHA-256. Written
+/// last (into space reserved at the start), so a part file is complete before it is renamed into place.
 /// </summary>
-internal sealed record PartHeader(long Length, byte[] Md5, byte[] Sha256)
+internal sealed record PartHeader(long Length, byte[] ETag, byte[] Sha256)
 {
     public const int Size = 64;
     private static readonly byte[] Magic = "HOISTPT1"u8.ToArray();
+
+    /// <summary>
+    /// A part's header from its SHA-256: its ETag is the first 16 bytes of it, not an MD5, so each
+    /// byte is hashed once (docs/store-contract.md#filesystemstore). Parts stored before kept their MD5 here.
+    /// </summary>
+    public static PartHeader For(long length, byte[] sha256) => new(length, sha256[..16], sha256);
 
     public byte[] ToBytes()
     {
         var bytes = new byte[Size];
         Magic.CopyTo(bytes, 0);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), Length);
-        Md5.CopyTo(bytes, 16);
+        ETag.CopyTo(bytes, 16);
         Sha256.CopyTo(bytes, 32);
         return bytes;
     }
 
     public StoredPart ToStoredPart(int partNumber, DateTimeOffset lastModified) =>
-        new(partNumber, Length, Convert.ToHexStringLower(Md5), lastModified, Convert.ToBase64String(Sha256));
+        new(partNumber, Length, Convert.ToHexStringLower(ETag), lastModified, Convert.ToBase64String(Sha256));
 
     public static async Task<PartHeader?> TryReadAsync(string path, CancellationToken cancellationToken)
     {

@@ -69,7 +69,8 @@ internal sealed class S3ErrorTranslator(string endpoint, string bucket)
             "InvalidPartOrder" => new StoreException(StoreErrorCode.InvalidPartOrder, said, inner),
             "EntityTooSmall" => new StoreException(StoreErrorCode.EntityTooSmall, said, inner),
             "EntityTooLarge" => new StoreException(StoreErrorCode.EntityTooLarge, said, inner),
-            "BadDigest" or "InvalidDigest" => new StoreException(StoreErrorCode.BadDigest, said, inner),
+            // XAmzContentSHA256Mismatch: the bytes are not the SHA-256 a part's URL was signed with (S3PayloadSigner).
+            "BadDigest" or "InvalidDigest" or "XAmzContentSHA256Mismatch" => new StoreException(StoreErrorCode.BadDigest, said, inner),
             "IncompleteBody" => new StoreException(StoreErrorCode.IncompleteBody, said, inner),
             "InvalidRange" => new StoreException(StoreErrorCode.InvalidRange, said, inner),
             "KeyTooLongError" => new StoreException(StoreErrorCode.InvalidKey, said, inner),

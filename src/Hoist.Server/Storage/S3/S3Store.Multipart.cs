@@ -23,11 +23,26 @@ public sealed partial class S3Store
         {
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
         }
-        await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
         var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), UploadId = uploadId, PartNumber = partNumber };
-        var etag = await PutPresignedAsync(presign, checkedBody, length, S3Target.Upload, uploadId, cancellationToken);
-        await _markers.RememberPartAsync(uploadId, partNumber, etag, checkedBody.Sha256, cancellationToken);
-        return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow, Convert.ToBase64String(checkedBody.Sha256));
+        var url = await PresignPutAsync(presign, S3Target.Upload, uploadId, cancellationToken);
+        string etag;
+        byte[] sha256;
+        if (expectedSha256 is not null && await SignPayloadAsync(url, expectedSha256, cancellationToken) is { } signed)
+        {
+            // The store refuses bytes other than the declared SHA-256 and keeps nothing of them: count, don't hash.
+            await using var counted = PartBodyStream.Counted(body, length);
+            etag = await SendPutAsync(presign, signed, counted, length, expectedSha256, S3Target.Upload, uploadId, cancellationToken);
+            sha256 = expectedSha256;
+        }
+        else
+        {
+            await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
+            etag = await SendPutAsync(presign, new Uri(url), checkedBody, length, null, S3Target.Upload, uploadId, cancellationToken);
+            CheckETag(etag, checkedBody);
+            sha256 = checkedBody.Sha256;
+        }
+        await _markers.RememberPartAsync(uploadId, partNumber, etag, sha256, cancellationToken);
+        return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow, Convert.ToBase64String(sha256));
     }
 
     public async Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken)

@@ -68,12 +68,29 @@ public sealed partial class S3Store
     /// </summary>
     private async Task<string> PutPresignedAsync(GetPreSignedUrlRequest presign, PartBodyStream body, long length, S3Target target, string? uploadId, CancellationToken cancellationToken)
     {
+        var url = await PresignPutAsync(presign, target, uploadId, cancellationToken);
+        var etag = await SendPutAsync(presign, new Uri(url), body, length, null, target, uploadId, cancellationToken);
+        CheckETag(etag, body);
+        return etag;
+    }
+
+    /// <summary>A presigned PUT (UploadPart or PutObject) valid long enough to start sending.</summary>
+    private Task<string> PresignPutAsync(GetPreSignedUrlRequest presign, S3Target target, string? uploadId, CancellationToken cancellationToken)
+    {
         presign.BucketName = _bucket;
         presign.Verb = HttpVerb.PUT;
         presign.Protocol = _presignProtocol;
         presign.Expires = DateTime.UtcNow.Add(PresignedLifetime);
-        var url = await CallAsync(() => _s3.GetPreSignedURLAsync(presign), target, uploadId, cancellationToken);
+        return CallAsync(() => _s3.GetPreSignedURLAsync(presign), target, uploadId, cancellationToken);
+    }
 
+    /// <summary>
+    /// Streams a body to a presigned URL and answers the store's ETag (lower case). With
+    /// <paramref name="signedSha256"/> the URL was signed with it (<see cref="S3PayloadSigner"/>) and
+    /// it is sent as <c>x-amz-content-sha256</c>: the store refuses other bytes.
+    /// </summary>
+    private async Task<string> SendPutAsync(GetPreSignedUrlRequest presign, Uri url, Stream body, long length, byte[]? signedSha256, S3Target target, string? uploadId, CancellationToken cancellationToken)
+    {
         var observed = new ObservedReadStream(body);
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(observed, 128 * 1024) };
         request.Content.Headers.ContentLength = length;
@@ -87,6 +104,10 @@ public sealed partial class S3Store
         {
             request.Headers.TryAddWithoutValidation(name, presign.Metadata[name]);
         }
+        if (signedSha256 is not null)
+        {
+            request.Headers.TryAddWithoutValidation(S3PayloadSigner.ContentSha256Header, Convert.ToHexStringLower(signedSha256));
+        }
 
         using var response = await SendAsync(request, observed, target, uploadId, cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -94,12 +115,17 @@ public sealed partial class S3Store
             throw await ReadErrorAsync(response, target, uploadId, cancellationToken);
         }
         var etag = response.Headers.TryGetValues("ETag", out var values) ? Unquote(values.FirstOrDefault()) : "";
+        return etag.ToLowerInvariant();
+    }
+
+    /// <summary>With <see cref="VerifyETags"/>: the store's ETag must be the MD5 of the bytes sent, or they were altered on the way.</summary>
+    private void CheckETag(string etag, PartBodyStream body)
+    {
         if (VerifyETags && !string.Equals(etag, Convert.ToHexStringLower(body.Md5), StringComparison.OrdinalIgnoreCase))
         {
             throw new StoreException(StoreErrorCode.BadDigest,
                 $"The store's ETag '{etag}' is not the MD5 of the bytes sent ({Convert.ToHexStringLower(body.Md5)}): they were altered on the way.");
         }
-        return etag.ToLowerInvariant();
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, ObservedReadStream body, S3Target target, string? uploadId, CancellationToken cancellationToken)

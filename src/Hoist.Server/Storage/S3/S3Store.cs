@@ -60,6 +60,8 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
         _s3 = ClientFor(options, config);
+        // The same keys, for re-signing part URLs with their payload's SHA-256 (S3Store.SignedPayload.cs).
+        _signingCredentials = string.IsNullOrEmpty(options.AccessKey) ? null : new BasicAWSCredentials(options.AccessKey, options.SecretKey);
         if (string.IsNullOrEmpty(options.PublicServiceUrl))
         {
             _clientFacing = _s3;
