@@ -13,6 +13,7 @@ try
         "run" => await BenchRun.RunAsync(options),
         "direct" => await DirectUpload.RunAsync(options),
         "hoist" => await HoistUpload.RunAsync(options),
+        "many" => await ManyUploads.RunAsync(options),
         "cleanup" => await BucketCleaner.RunAsync(options),
         _ => Usage(),
     };
@@ -30,6 +31,7 @@ static int Usage()
           run      --file F --size-label 1G --runs 3 [--compare] [--sweep-file F4] [--fs] [--load] ...
           direct   --file F --key K [--mode sdk|sdk-unchunked|transfer-utility|presigned] [--part-size N] [--parallel 4]
           hoist    --server URL --file F [--parallel 4] [--name N]
+          many     --target hoist|direct (--dir D | --file F --copies N) [--concurrency 16] [--server URL] [--key-prefix P] [--parallel 4]
           cleanup  --prefix P [--ceph-conf C]
         """);
     return 2;
