@@ -3,7 +3,8 @@
 //        node client.mjs <endpoint> <folder> Infinity <concurrency>
 // A folder uploads each of its files, <concurrency> at a time, each in one request
 // (creation-with-upload: the POST that creates the upload carries its bytes).
-// Prints one JSON line: the uploads' wall seconds and this process's CPU seconds during them.
+// Prints one JSON line: the uploads' wall seconds, this process's CPU seconds during them and the
+// number of HTTP requests it made.
 import { Upload } from 'tus-js-client';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ const upload = async (file) => {
       uploadDataDuringCreation: folder,
       retryDelays: null, // failures must be loud, not retried
       metadata: { filename: basename(file) },
+      onAfterResponse: () => { requests += 1; },
       onError: reject,
       onSuccess: () => resolve(one.url),
     });
@@ -34,6 +36,7 @@ const upload = async (file) => {
   });
 };
 
+let requests = 0;
 let next = 0;
 let url;
 const lane = async () => {
@@ -45,4 +48,4 @@ await Promise.all(Array.from({ length: Math.max(1, Number(concurrency)) }, lane)
 
 const wall = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage(cpuBefore);
-console.log(JSON.stringify({ bytes, files: files.length, wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, url }));
+console.log(JSON.stringify({ bytes, files: files.length, wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, url, detail: `requests=${requests}` }));

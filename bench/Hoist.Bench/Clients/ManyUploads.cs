@@ -28,7 +28,8 @@ internal static class ManyUploads
             switch (target)
             {
                 case "hoist":
-                    using (var http = HoistUpload.CreateHttpClient(new Uri(args.Required("server"))))
+                    var counter = new RequestCounter();
+                    using (var http = HoistUpload.CreateHttpClient(new Uri(args.Required("server")), counter))
                     {
                         var client = new HoistClient(http, new HoistClientOptions { Parallelism = args.Int("parallel", 4) });
                         var retries = 0;
@@ -37,7 +38,7 @@ internal static class ManyUploads
                             var result = await client.UploadFileAsync(file.Path, new UploadOptions { FileName = file.Name }, token);
                             Interlocked.Add(ref retries, result.Retries);
                         });
-                        return new ClientReport(bytes, 0, 0) { Files = files.Count, Detail = $"retries={retries}" };
+                        return new ClientReport(bytes, 0, 0) { Files = files.Count, Detail = $"requests={counter.Count} retries={retries}" };
                     }
                 case "direct":
                     var settings = S3TestSettings.FromEnvironment();
