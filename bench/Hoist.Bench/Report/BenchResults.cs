@@ -75,7 +75,8 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
             return new SweepStep(first.Bytes / files, first.Concurrency ?? 1, files, first.Bytes, ok.Count, g.Count() - ok.Count,
                 Median(ok.Select(r => r.WallSeconds)), Median(ok.Select(r => r.MiBPerSecond)), Median(ok.Select(r => r.FilesPerSecond)),
                 Median(ok.Select(r => r.ProxyCpuSeconds is { } v ? v / (r.Bytes / (double)Sizes.GiB) : double.NaN)),
-                ok.Max(r => r.ProxyPeakRssBytes), ok.Max(r => r.ProxySampledPeakRssBytes), Median(ok.Select(r => r.OtherCpuSeconds)), Median(ok.Select(r => r.LoadBefore)));
+                ok.Max(r => r.ProxyPeakRssBytes), ok.Max(r => r.ProxySampledPeakRssBytes), Median(ok.Select(r => r.OtherCpuSeconds)), Median(ok.Select(r => r.LoadBefore)),
+                ok.LastOrDefault()?.Detail);
         }).OrderBy(s => s.FileSize).ThenBy(s => s.Concurrency).ToList();
 
     /// <summary>
@@ -222,11 +223,11 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
         }
         text.AppendLine();
         text.AppendLine(Invariant($"Sweep: Hoist on S3, each upload with {context.Parallel} parts of {Sizes.Label(context.PartSize)} in flight; a fresh server per step, so peak RSS is its VmHWM (start, {Sizes.Label(context.WarmUpSize)} warm-up, the step). CPU in CPU-seconds per GiB."));
-        text.AppendLine("| file size | uploads at once | files | data | runs | wall s | MiB/s | files/s | server CPU-s/GiB | server peak RSS MiB | sampled peak MiB | other CPU-s | load 1m |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| file size | uploads at once | files | data | runs | wall s | MiB/s | files/s | server CPU-s/GiB | server peak RSS MiB | sampled peak MiB | other CPU-s | load 1m | client says |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var step in steps)
         {
-            text.AppendLine(Invariant($"| {Sizes.Label(step.FileSize)} | {step.Concurrency} | {step.Files} | {Sizes.Label(step.Bytes)} | {step.Runs}{Failed(step.Failed)} | {step.WallSeconds:F2} | {step.MiBPerSecond:F1} | {step.FilesPerSecond:F1} | {Fmt(step.ServerCpuPerGiB)} | {MiB(step.PeakRssBytes)} | {MiB(step.SampledPeakRssBytes)} | {step.OtherCpuSeconds:F1} | {step.Load:F1} |"));
+            text.AppendLine(Invariant($"| {Sizes.Label(step.FileSize)} | {step.Concurrency} | {step.Files} | {Sizes.Label(step.Bytes)} | {step.Runs}{Failed(step.Failed)} | {step.WallSeconds:F2} | {step.MiBPerSecond:F1} | {step.FilesPerSecond:F1} | {Fmt(step.ServerCpuPerGiB)} | {MiB(step.PeakRssBytes)} | {MiB(step.SampledPeakRssBytes)} | {step.OtherCpuSeconds:F1} | {step.Load:F1} | {step.ClientDetail} |"));
         }
         foreach (var skip in Skipped)
         {
@@ -362,7 +363,7 @@ internal sealed record SmallFilesSummary(string Config, int Runs, int Failed, in
     double ServerCpuMsPerFile, double RgwCpuMsPerFile, double OsdCpuMsPerFile, double ClientCpuMsPerFile, long? PeakRssBytes, double OtherCpuSeconds, string? ClientDetail);
 
 internal sealed record SweepStep(long FileSize, int Concurrency, int Files, long Bytes, int Runs, int Failed, double WallSeconds, double MiBPerSecond,
-    double FilesPerSecond, double ServerCpuPerGiB, long? PeakRssBytes, long? SampledPeakRssBytes, double OtherCpuSeconds, double Load);
+    double FilesPerSecond, double ServerCpuPerGiB, long? PeakRssBytes, long? SampledPeakRssBytes, double OtherCpuSeconds, double Load, string? ClientDetail);
 
 /// <summary>
 /// A line through peak RSS (MiB): against uploads at once at one <see cref="FileSize"/>, or against GiB of file at one

@@ -91,6 +91,10 @@ internal sealed class BenchContext
             ["Hoist__Uploads__MaxConcurrentUploadsPerOwner"] = "0",
             ["Hoist__RateLimits__RequestsPerMinutePerOwner"] = "0",
             ["Hoist__RateLimits__RequestsPerMinutePerAddress"] = "0",
+            // One bench client is one owner at one address: the fairness caps between clients would only
+            // refuse its parts (429) and measure the retries. The store-write cap per instance stays.
+            ["Hoist__Limits__MaxPartsInFlightPerOwner"] = "0",
+            ["Hoist__Limits__MaxPartsInFlightPerAddress"] = "0",
             ["Hoist__Tokens__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
         };
         if (provider == "S3")
