@@ -141,6 +141,7 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
         }
         RenderSmallFiles(text, servers);
         RenderSweep(text);
+        RenderCapacity(text);
         var ratios = Ratios(s);
         if (ratios.Count > 0)
         {
@@ -241,6 +242,33 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
         foreach (var fit in fits.PerSize)
         {
             text.AppendLine(Invariant($"Memory vs file size at {fit.Concurrency} upload(s) at once: {MiB(fit.FirstBytes)} MiB at {Sizes.Label(fit.SmallestFile!.Value)}, {MiB(fit.LastBytes)} MiB at {Sizes.Label(fit.LargestFile!.Value)} ({fit.Points} sizes; fitted {fit.Slope:F1} MiB per GiB of file): {(fit.Flat ? "flat (the largest within 10% of the smallest)" : "GROWS with the file")}"));
+        }
+    }
+
+    /// <summary>1 Gbit/s in GiB/s: cores per Gbit/s = this x CPU-seconds per GiB.</summary>
+    private const double GiBPerSecondPerGbit = 1e9 / 8 / Sizes.GiB;
+
+    /// <summary>The per-instance figures the README's Capacity section turns into sizing.</summary>
+    private void RenderCapacity(StringBuilder text)
+    {
+        var lines = new List<string>();
+        // CPU per GiB where per-request costs weigh least: the largest file, the most uploads at once.
+        if (SweepSteps().Where(st => st.Runs > 0).OrderBy(st => st.FileSize).ThenBy(st => st.Concurrency).LastOrDefault() is { } big)
+        {
+            lines.Add(Invariant($"server {big.ServerCpuPerGiB:F2} CPU-s per GiB ({Sizes.Label(big.FileSize)} x {big.Concurrency}): {GiBPerSecondPerGbit * big.ServerCpuPerGiB:F2} cores per Gbit/s of uploads, busy"));
+        }
+        if (FitMemory().PerUpload.OrderBy(f => f.FileSize).LastOrDefault() is { } fit)
+        {
+            lines.Add(Invariant($"memory ≈ {fit.Intercept:F0} MiB + {fit.Slope:F1} MiB per concurrent upload ({Sizes.Label(fit.FileSize!.Value)} files, {context.Parallel} parts in flight each)"));
+        }
+        if (SmallFilesSummaries().FirstOrDefault(r => r.Config == SmallFilesRun.Hoist && r.Runs > 0) is { } small)
+        {
+            lines.Add(Invariant($"small files: {small.ServerCpuMsPerFile:F1} server CPU-ms per file: {1000 / small.ServerCpuMsPerFile:F0} files/s per busy core"));
+        }
+        if (lines.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Capacity inputs (README, Capacity): " + string.Join("; ", lines));
         }
     }
 
