@@ -100,6 +100,9 @@ internal static class ErrorCodes
     public const string S3UploadPlanned = "s3_upload_planned";
     public const string InvalidContentMd5 = "invalid_content_md5";
 
+    // Direct mode (docs/api.md, "Direct mode")
+    public const string DirectUnavailable = "direct_unavailable";
+
     // The tus face (docs/tus.md)
     public const string TusVersionUnsupported = "tus_version_unsupported";
     public const string TusInvalidConcat = "tus_invalid_concat";

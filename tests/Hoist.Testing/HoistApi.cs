@@ -61,6 +61,17 @@ public sealed class HoistApi(HttpClient http) : IDisposable
         return content;
     }
 
+    /// <summary>Direct mode: asks the URLs of parts, each as (number, base64 MD5) or any JSON body.</summary>
+    public Task<HttpResponseMessage> PartUrlsRawAsync(string uploadId, object body, CancellationToken cancellationToken = default) =>
+        http.PostAsJsonAsync(new Uri($"/api/uploads/{uploadId}/part-urls", UriKind.Relative), body, cancellationToken);
+
+    public async Task<PartUrlsAnswer> PartUrlsAsync(string uploadId, IEnumerable<(int PartNumber, ReadOnlyMemory<byte> Bytes)> parts, CancellationToken cancellationToken = default)
+    {
+        var body = new { parts = parts.Select(p => new { partNumber = p.PartNumber, contentMd5 = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(p.Bytes.Span)) }).ToList() };
+        using var response = await PartUrlsRawAsync(uploadId, body, cancellationToken);
+        return await ReadAsync<PartUrlsAnswer>(response, HttpStatusCode.OK, cancellationToken);
+    }
+
     public Task<HttpResponseMessage> ListPartsRawAsync(string uploadId, CancellationToken cancellationToken = default) =>
         http.GetAsync(new Uri($"/api/uploads/{uploadId}/parts", UriKind.Relative), cancellationToken);
 

@@ -95,6 +95,8 @@ public static class ApiErrors
     public static readonly ApiError S3KeyMismatch = new(400, ErrorCodes.S3KeyMismatch, "The key does not belong to this upload.");
     public static readonly ApiError S3UploadPlanned = new(409, ErrorCodes.S3UploadPlanned, "This upload has a part plan: send its parts through /api/uploads.");
     public static readonly ApiError InvalidContentMd5 = new(400, ErrorCodes.InvalidContentMd5, "contentMd5 must be the base64 of a 16-byte MD5.");
+    // Direct mode (docs/api.md)
+    public static readonly ApiError DirectUnavailable = new(409, ErrorCodes.DirectUnavailable, "This server does not hand out part URLs: send the parts through /api/uploads.");
 
     public static readonly ApiError TusConflict = new(409, ErrorCodes.TusConflict, "Another request changed this upload at the same time.");
     public static readonly ApiError TusUploadLengthExceeded = new(413, ErrorCodes.TusUploadLengthExceeded, "The body runs past the upload's length.");

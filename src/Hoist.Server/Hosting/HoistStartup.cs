@@ -52,6 +52,7 @@ public static partial class HoistStartup
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hoist.Server");
         LogStarted(logger, string.Join(", ", addresses), store.Location, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode, signer.KeySource);
+        app.Services.GetRequiredService<Uploads.DirectParts>().WarnIfIneffective();
     }
 
     [LoggerMessage(LogLevel.Information, "Hoist listens on {Addresses}; store: {Store}; auth: {AuthMode}; upload ids signed with {KeySource}")]

@@ -57,6 +57,13 @@ public sealed class S3StorageOptions
     /// <summary>An S3-compatible endpoint (Ceph RGW, MinIO, R2); absent for AWS itself.</summary>
     public string? ServiceUrl { get; set; }
 
+    /// <summary>
+    /// The endpoint as clients reach it, when they reach it by another name than Hoist does (Hoist talks to
+    /// the store on an internal network; browsers through a public host). URLs handed to clients (share
+    /// links, part URLs of direct mode and of the /s3/ face) are signed for this host; absent, ServiceUrl.
+    /// </summary>
+    public string? PublicServiceUrl { get; set; }
+
     public string? Region { get; set; }
 
     public bool ForcePathStyle { get; set; }

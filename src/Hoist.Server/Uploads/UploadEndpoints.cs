@@ -20,6 +20,7 @@ public static class UploadEndpoints
         uploads.MapPost("/", CreateAsync);
         uploads.MapPut("/{uploadId}/parts/{partNumber}", UploadPartAsync);
         uploads.MapGet("/{uploadId}/parts", ListPartsAsync);
+        uploads.MapPost("/{uploadId}/part-urls", SignPartUrlsAsync);
         uploads.MapPost("/{uploadId}/complete", CompleteAsync);
         uploads.MapDelete("/{uploadId}", AbortAsync);
         // What a client may send, so it can say so before sending (docs/api.md, "Limits").
@@ -33,13 +34,13 @@ public static class UploadEndpoints
         return TypedResults.Ok(new LimitsResponse(limits.MaxFileSize, limits.AllowedContentTypes, limits.AllowedExtensions, limits.PreferredPartSize));
     }
 
-    private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, CancellationToken cancellationToken)
+    private static async Task<Created<CreateUploadResponse>> CreateAsync(HttpContext context, UploadService uploads, DirectParts direct, CancellationToken cancellationToken)
     {
         var owner = Owner.Of(context);
         UploadScope.Name(owner);
         var request = await ReadJsonAsync<CreateUploadRequest>(context, cancellationToken);
         var created = await uploads.CreateAsync(owner, request, cancellationToken);
-        return TypedResults.Created($"{HoistWire.Uploads}/{created.UploadId}/parts", created);
+        return TypedResults.Created($"{HoistWire.Uploads}/{created.UploadId}/parts", created with { Direct = direct.IsOn ? true : null });
     }
 
     private static async Task<Ok<PartResponse>> UploadPartAsync(string uploadId, string partNumber, HttpContext context, UploadService uploads, UploadTokenSigner signer, PartAdmission admission, CancellationToken cancellationToken)
@@ -65,8 +66,18 @@ public static class UploadEndpoints
         return TypedResults.Ok(await uploads.UploadPartAsync(token, number, request.Body, length, checksum, cancellationToken));
     }
 
-    private static async Task<Ok<PartsResponse>> ListPartsAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await uploads.ListPartsAsync(ReadToken(uploadId, Owner.Of(context), signer), cancellationToken));
+    private static async Task<Ok<PartsResponse>> ListPartsAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, DirectParts direct, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await uploads.ListPartsAsync(ReadToken(uploadId, Owner.Of(context), signer), cancellationToken) with { Direct = direct.IsOn ? true : null });
+
+    /// <summary>Direct mode: where the named parts go, each URL signed with the part's MD5.</summary>
+    private static async Task<Ok<PartUrlsResponse>> SignPartUrlsAsync(string uploadId, HttpContext context, UploadTokenSigner signer, DirectParts direct, CancellationToken cancellationToken)
+    {
+        var token = ReadToken(uploadId, Owner.Of(context), signer);
+        UploadService.PlanOf(token);
+        direct.RequireOn();
+        var request = await ReadJsonAsync<PartUrlsRequest>(context, cancellationToken);
+        return TypedResults.Ok(await direct.SignAsync(token, request, cancellationToken));
+    }
 
     private static async Task<Ok<CompleteUploadResponse>> CompleteAsync(string uploadId, HttpContext context, UploadService uploads, UploadTokenSigner signer, CancellationToken cancellationToken) =>
         TypedResults.Ok(await uploads.CompleteAsync(ReadToken(uploadId, Owner.Of(context), signer), cancellationToken));

@@ -32,6 +32,13 @@ public sealed class UploadOptions
     /// </summary>
     public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Direct mode: clients send the parts of native uploads straight to the store through presigned
+    /// URLs, and Hoist only creates, signs and completes (docs/api.md, "Direct mode"). Applies only
+    /// where the store can presign (S3); the file system store takes every part through Hoist.
+    /// </summary>
+    public bool Direct { get; set; }
+
     /// <summary>Where objects go. Placeholders: {owner} {yyyy} {MM} {dd} {id} {fileName}; it must start with {owner}/.</summary>
     public string KeyTemplate { get; set; } = Keys.ObjectKeyTemplate.Default;
 }

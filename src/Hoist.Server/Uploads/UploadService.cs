@@ -310,7 +310,7 @@ public sealed partial class UploadService(
     }
 
     /// <summary>The token's plan; an upload whose size is still unknown (tus) has none, so the native API cannot send its parts or complete it.</summary>
-    private static PartPlan PlanOf(UploadToken token) =>
+    internal static PartPlan PlanOf(UploadToken token) =>
         token.IsSizeDeferred
             ? throw ApiErrors.UploadSizeDeferred.With("It was created through tus with Upload-Defer-Length; continue it there, where its length is sent with a PATCH.")
             : token.Plan;

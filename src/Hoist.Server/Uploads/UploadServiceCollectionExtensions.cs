@@ -33,6 +33,7 @@ public static class UploadServiceCollectionExtensions
         services.AddSingleton<UploadTokenSigner>();
         services.AddSingleton<SignedUrlSigner>();
         services.AddSingleton<OwnerCreateGate>();
+        services.AddSingleton<DirectParts>();
         services.AddHoistHooks();
         services.AddSingleton<UploadService>();
         services.AddSingleton<AbandonedUploadSweeper>();

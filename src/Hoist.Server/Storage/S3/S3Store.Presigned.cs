@@ -23,12 +23,12 @@ public sealed partial class S3Store
             BucketName = _bucket,
             Key = ToS3Key(key),
             Verb = HttpVerb.GET,
-            Protocol = _presignProtocol,
+            Protocol = _clientFacingProtocol,
             Expires = PresignedUntil(expiresAt),
         };
         presign.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
         presign.ResponseHeaderOverrides.ContentType = contentType;
-        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Object, null, cancellationToken));
+        return new Uri(await CallAsync(() => _clientFacing.GetPreSignedURLAsync(presign), S3Target.Object, null, cancellationToken));
     }
 
     /// <summary>A presigned UploadPart, for a client that PUTs the part to the store itself (docs/uppy.md).</summary>
@@ -42,7 +42,7 @@ public sealed partial class S3Store
             BucketName = _bucket,
             Key = ToS3Key(key),
             Verb = HttpVerb.PUT,
-            Protocol = _presignProtocol,
+            Protocol = _clientFacingProtocol,
             UploadId = uploadId,
             PartNumber = partNumber,
             Expires = PresignedUntil(expiresAt),
@@ -52,7 +52,7 @@ public sealed partial class S3Store
             // A signed header: S3 refuses a PUT without it (SignatureDoesNotMatch) and bytes that do not match it (BadDigest).
             presign.Headers.ContentMD5 = Convert.ToBase64String(contentMd5);
         }
-        return new Uri(await CallAsync(() => _s3.GetPreSignedURLAsync(presign), S3Target.Upload, uploadId, cancellationToken));
+        return new Uri(await CallAsync(() => _clientFacing.GetPreSignedURLAsync(presign), S3Target.Upload, uploadId, cancellationToken));
     }
 
     /// <summary>The SDK refuses more than 7 days by its own clock: a time a few ms past that (rounded up by the caller) is cut to it.</summary>

@@ -23,6 +23,10 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
     private const string DefaultRegion = "us-east-1";
 
     private readonly AmazonS3Client _s3;
+
+    /// <summary>Signs the URLs handed to clients: for <see cref="S3StorageOptions.PublicServiceUrl"/> when set (a signature covers the host), else <see cref="_s3"/>.</summary>
+    private readonly AmazonS3Client _clientFacing;
+    private readonly Protocol _clientFacingProtocol;
     private readonly HttpClient _http;
     private readonly string _bucket;
     private readonly string _prefix;
@@ -55,17 +59,28 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
-        _s3 = string.IsNullOrEmpty(options.AccessKey)
-            ? new AmazonS3Client(config)
-            : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        _s3 = ClientFor(options, config);
+        if (string.IsNullOrEmpty(options.PublicServiceUrl))
+        {
+            _clientFacing = _s3;
+        }
+        else
+        {
+            var publicConfig = new AmazonS3Config
+            {
+                ServiceURL = options.PublicServiceUrl,
+                ForcePathStyle = options.ForcePathStyle,
+                AuthenticationRegion = config.AuthenticationRegion ?? config.RegionEndpoint?.SystemName ?? DefaultRegion,
+            };
+            _clientFacing = ClientFor(options, publicConfig);
+        }
         _errors = new S3ErrorTranslator(Endpoint, _bucket);
         _markers = new S3ChecksumMarkers(_s3, _bucket, ToS3Key, _errors);
 
         // Presigned URLs default to https whatever the endpoint says; follow the endpoint.
         VerifyETags = options.VerifyPartETags;
-        _presignProtocol = options.ServiceUrl is { } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-            ? Protocol.HTTP
-            : Protocol.HTTPS;
+        _presignProtocol = ProtocolOf(options.ServiceUrl);
+        _clientFacingProtocol = ProtocolOf(string.IsNullOrEmpty(options.PublicServiceUrl) ? options.ServiceUrl : options.PublicServiceUrl);
         _http = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -82,6 +97,14 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    private static AmazonS3Client ClientFor(S3StorageOptions options, AmazonS3Config config) =>
+        string.IsNullOrEmpty(options.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+
+    private static Protocol ProtocolOf(string? url) =>
+        url is not null && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS;
 
     /// <summary>The endpoint, as an operator wrote it (or AWS and its region).</summary>
     public string Endpoint { get; }
@@ -124,6 +147,10 @@ public sealed partial class S3Store : IObjectStore, IPresigningStore, IDisposabl
     public void Dispose()
     {
         _s3.Dispose();
+        if (!ReferenceEquals(_clientFacing, _s3))
+        {
+            _clientFacing.Dispose();
+        }
         _http.Dispose();
     }
 

@@ -69,6 +69,7 @@ export const codes = Object.freeze({
   s3KeyMismatch: 's3_key_mismatch',
   s3UploadPlanned: 's3_upload_planned',
   invalidContentMd5: 'invalid_content_md5',
+  directUnavailable: 'direct_unavailable',
   tusVersionUnsupported: 'tus_version_unsupported',
   tusInvalidConcat: 'tus_invalid_concat',
   tusPartialUnfinished: 'tus_partial_unfinished',
