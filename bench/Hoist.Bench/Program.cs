@@ -28,7 +28,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         Hoist.Bench — use bench/run.sh, which builds, starts the S3 server and passes these.
-          run      --file F --size-label 1G --runs 3 [--compare] [--sweep-file F4] [--fs] [--load] ...
+          run      --server-dll D --tus-dir T --results R [--size 1G] [--runs 3] [--compare] [--small] [--sweep] [--fs] [--load] ...
           direct   --file F --key K [--mode sdk|sdk-unchunked|transfer-utility|presigned] [--part-size N] [--parallel 4]
           hoist    --server URL --file F [--parallel 4] [--name N]
           many     --target hoist|direct (--dir D | --file F --copies N) [--concurrency 16] [--server URL] [--key-prefix P] [--parallel 4]
