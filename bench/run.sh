@@ -2,7 +2,7 @@
 # Hoist's benchmark: throughput, CPU and memory of Hoist next to a direct S3
 # upload and next to the peer proxy (@tus/server), on the project's real S3 server (Ceph RGW).
 #
-# Usage: bash bench/run.sh [--size 1G] [--runs 3] [--sweep] [--load] [--fs] [options]
+# Usage: bash bench/run.sh [--size 1G] [--runs 3] [--small] [--sweep] [--load] [--fs] [options]
 #
 #   (default)        the S3 comparison, interleaved (direct, direct-transfer-utility, hoist,
 #                    hoist-direct, tus-stream, tus-chunked, then again):
@@ -19,7 +19,19 @@
 #                      tus-chunked  the same with 8 MiB PATCHes (chunkSize), as a resumable client sends
 #   --size SIZE      the random file (made once, kept in the work folder); default 1G
 #   --runs N         rounds of each configuration (medians are reported); default 3
-#   --sweep          Hoist alone at 1 GiB and 4 GiB (--sweep-sizes 1G,4G): does memory grow with the file?
+#   --small          small files on S3: 2,000 files of 64 KiB, 16 at a time, interleaved rounds (--runs) of
+#                      small-direct  PutObject per file with the AWS SDK for .NET
+#                      small-hoist   one Hoist server: create + one PUT that completes (docs/api.md)
+#                      small-tus     @tus/server, tus-js-client creation-with-upload (one POST per file)
+#                    files per second, server CPU per file (ms), ratios hoist/direct and hoist/tus
+#                    (--small-files 2000 --small-size 64K --small-concurrency 16; any of them implies --small)
+#   --sweep          how cost grows: Hoist on S3 at each file size x uploads at once, a fresh server per
+#                    step: MiB/s, server CPU-s per GiB, peak RSS, and the fitted memory per concurrent
+#                    upload and per GiB of file (--sweep-sizes 64K,1M,64M,1G,4G --sweep-concurrency 1,8,50;
+#                    either implies --sweep). A step uploads at least --sweep-min-bytes (256M; at most
+#                    --sweep-max-files 2000 files) and one file per upload at once; steps over
+#                    --sweep-budget (16G of data) or over half of the OSD's free space are skipped and
+#                    listed; each step's objects are deleted before the next. --sweep-runs N (1): runs per step
 #   --fs             Hoist on the FileSystem store vs cp (and cp + fsync) of the same file, same disk
 #   --load           50 files of 20 MiB through one Hoist server, 8 uploads at a time, each with
 #                    4 parts in flight; every object is downloaded back and its SHA-256 checked
@@ -65,8 +77,9 @@ while (($#)); do
   case $1 in
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --no-compare) compare= ;;
-    --sweep|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
-    --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--sweep-sizes|--load-files|--load-size|--load-concurrency)
+    --sweep|--small|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
+    --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--load-files|--load-size|--load-concurrency|\
+    --small-files|--small-size|--small-concurrency|--sweep-sizes|--sweep-concurrency|--sweep-budget|--sweep-min-bytes|--sweep-max-files|--sweep-runs)
       (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }
       pass+=("$1" "$2"); shift ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -74,7 +87,7 @@ while (($#)); do
   shift
 done
 # Only the FileSystem comparison runs without S3.
-if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qx -e --sweep -e --load; then needs_s3=; fi
+if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qE -e '^--(sweep|small|load)'; then needs_s3=; fi
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 mkdir -p "$WORK" "$ROOT/bench/results"

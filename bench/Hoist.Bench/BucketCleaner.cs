@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Hoist.Bench.Measure;
 using Hoist.Testing;
 
 namespace Hoist.Bench;
@@ -67,16 +67,6 @@ internal static class BucketCleaner
         {
             return;
         }
-        var start = new ProcessStartInfo("radosgw-admin") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-c", cephConf, "gc", "process", "--include-all" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start);
-        if (process is not null)
-        {
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await Task.WhenAll(process.StandardOutput.ReadToEndAsync(limit.Token), process.StandardError.ReadToEndAsync(limit.Token), process.WaitForExitAsync(limit.Token));
-        }
+        await CephTools.RunAsync("radosgw-admin", cephConf, "gc", "process", "--include-all");
     }
 }

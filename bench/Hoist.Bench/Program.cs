@@ -13,6 +13,7 @@ try
         "run" => await BenchRun.RunAsync(options),
         "direct" => await DirectUpload.RunAsync(options),
         "hoist" => await HoistUpload.RunAsync(options),
+        "many" => await ManyUploads.RunAsync(options),
         "cleanup" => await BucketCleaner.RunAsync(options),
         _ => Usage(),
     };
@@ -27,9 +28,10 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         Hoist.Bench — use bench/run.sh, which builds, starts the S3 server and passes these.
-          run      --file F --size-label 1G --runs 3 [--compare] [--sweep-file F4] [--fs] [--load] ...
+          run      --server-dll D --tus-dir T --results R [--size 1G] [--runs 3] [--compare] [--small] [--sweep] [--fs] [--load] ...
           direct   --file F --key K [--mode sdk|sdk-unchunked|transfer-utility|presigned] [--part-size N] [--parallel 4]
           hoist    --server URL --file F [--parallel 4] [--name N]
+          many     --target hoist|direct (--dir D | --file F --copies N) [--concurrency 16] [--server URL] [--key-prefix P] [--parallel 4]
           cleanup  --prefix P [--ceph-conf C]
         """);
     return 2;

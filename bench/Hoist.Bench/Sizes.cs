@@ -24,5 +24,9 @@ internal static class Sizes
     }
 
     public static string Label(long bytes) =>
-        bytes % GiB == 0 ? $"{bytes / GiB} GiB" : bytes % MiB == 0 ? $"{bytes / MiB} MiB" : $"{bytes} B";
+        bytes == 0 ? "0 B"
+        : bytes % GiB == 0 ? $"{bytes / GiB} GiB"
+        : bytes % MiB == 0 ? $"{bytes / MiB} MiB"
+        : bytes % 1024 == 0 ? $"{bytes / 1024} KiB"
+        : $"{bytes} B";
 }

@@ -10,6 +10,8 @@ internal sealed record ClientReport(long Bytes, double WallSeconds, double CpuSe
     public string? Key { get; init; }
     public string? ChecksumSha256 { get; init; }
     public string? Detail { get; init; }
+    /// <summary>How many files the client uploaded (the many-uploads clients).</summary>
+    public int? Files { get; init; }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

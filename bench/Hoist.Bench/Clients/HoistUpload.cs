@@ -25,10 +25,28 @@ internal static class HoistUpload
         });
     }
 
-    public static HttpClient CreateHttpClient(Uri server) =>
-        new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+    public static HttpClient CreateHttpClient(Uri server, RequestCounter? counter = null)
+    {
+        HttpMessageHandler handler = new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) };
+        if (counter is not null)
         {
-            BaseAddress = server,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+            counter.InnerHandler = handler;
+            handler = counter;
+        }
+        return new(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+    }
+}
+
+/// <summary>Counts the requests a client sends (the small-files run shows how many each file takes).</summary>
+internal sealed class RequestCounter : DelegatingHandler
+{
+    private int _count;
+
+    public int Count => _count;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _count);
+        return base.SendAsync(request, cancellationToken);
+    }
 }

@@ -41,12 +41,33 @@ internal sealed class BenchContext
     public string RandomFile(long size, string name)
     {
         var path = Path.Combine(WorkDir, name);
-        if (File.Exists(path) && new FileInfo(path).Length == size)
+        if (!HasSize(path, size))
         {
-            return path;
+            Console.Error.WriteLine($"  making {Sizes.Label(size)} of random bytes: {path}");
+            WriteRandom(path, size);
         }
-        Console.Error.WriteLine($"  making {Sizes.Label(size)} of random bytes: {path}");
-        var buffer = new byte[4 * Sizes.MiB];
+        return path;
+    }
+
+    /// <summary><paramref name="count"/> files of random bytes in <paramref name="folder"/> of the work folder, made once (file-00001.bin, ...).</summary>
+    public IReadOnlyList<string> RandomFiles(int count, long size, string folder)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(WorkDir, folder)).FullName;
+        var paths = Enumerable.Range(1, count).Select(i => Path.Combine(directory, $"file-{i:D5}.bin")).ToList();
+        var missing = paths.Where(p => !HasSize(p, size)).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"  making {missing.Count} files of {Sizes.Label(size)} of random bytes: {directory}");
+            missing.ForEach(p => WriteRandom(p, size));
+        }
+        return paths;
+    }
+
+    private static bool HasSize(string path, long size) => File.Exists(path) && new FileInfo(path).Length == size;
+
+    private static void WriteRandom(string path, long size)
+    {
+        var buffer = new byte[Math.Min(4 * Sizes.MiB, Math.Max(size, 1))];
         using (var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1))
         {
             for (long written = 0; written < size; written += buffer.Length)
@@ -56,7 +77,6 @@ internal sealed class BenchContext
             }
         }
         File.Move(path + ".tmp", path, overwrite: true);
-        return path;
     }
 
     public string WarmUpFile() => RandomFile(WarmUpSize, $"warm-up-{WarmUpSize}.bin");
@@ -71,6 +91,10 @@ internal sealed class BenchContext
             ["Hoist__Uploads__MaxConcurrentUploadsPerOwner"] = "0",
             ["Hoist__RateLimits__RequestsPerMinutePerOwner"] = "0",
             ["Hoist__RateLimits__RequestsPerMinutePerAddress"] = "0",
+            // One bench client is one owner at one address: the fairness caps between clients would only
+            // refuse its parts (429) and measure the retries. The store-write cap per instance stays.
+            ["Hoist__Limits__MaxPartsInFlightPerOwner"] = "0",
+            ["Hoist__Limits__MaxPartsInFlightPerAddress"] = "0",
             ["Hoist__Tokens__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
         };
         if (provider == "S3")
@@ -123,6 +147,18 @@ internal sealed class BenchContext
     public Task<ClientReport> TusClientAsync(ProxyProcess server, string file, string chunk) =>
         ClientAsync("node", Path.Combine(TusDir, "client.mjs"), new Uri(server.Url, "files/").ToString(), file, chunk);
 
+    /// <summary>Many Hoist uploads from one client process: <paramref name="input"/> is ["--dir", D] or ["--file", F, "--copies", N].</summary>
+    public Task<ClientReport> HoistManyClientAsync(ProxyProcess server, string[] input, int concurrency) =>
+        ClientAsync(Dotnet, [BenchDll, "many", "--target", "hoist", "--server", server.Url.ToString(), "--concurrency", Str(concurrency), "--parallel", Str(Parallel), .. input]);
+
+    /// <summary>Many PutObjects straight to S3 from one client process, under <paramref name="keyPrefix"/>.</summary>
+    public Task<ClientReport> DirectManyClientAsync(string keyPrefix, string[] input, int concurrency) =>
+        ClientAsync(Dotnet, [BenchDll, "many", "--target", "direct", "--key-prefix", keyPrefix, "--concurrency", Str(concurrency), .. input]);
+
+    /// <summary>Every file of <paramref name="folder"/> to @tus/server, <paramref name="concurrency"/> at a time, each by creation-with-upload.</summary>
+    public Task<ClientReport> TusManyClientAsync(ProxyProcess server, string folder, int concurrency) =>
+        ClientAsync("node", Path.Combine(TusDir, "client.mjs"), new Uri(server.Url, "files/").ToString(), folder, "Infinity", Str(concurrency));
+
     public Task<ClientReport> DirectClientAsync(string file, string key, string mode) =>
         ClientAsync(Dotnet, BenchDll, "direct", "--file", file, "--key", key, "--mode", mode, "--parallel", Str(Parallel), "--part-size", Str(PartSize));
 
@@ -173,6 +209,7 @@ internal sealed class BenchContext
             Config = config,
             Round = round,
             Bytes = report.Bytes,
+            Files = report.Files,
             // A client that reports its own upload time is timed without its process start.
             WallSeconds = report.WallSeconds > 0 ? report.WallSeconds : wall,
             ClientCpuSeconds = report.WallSeconds > 0 ? report.CpuSeconds : clientProcess,

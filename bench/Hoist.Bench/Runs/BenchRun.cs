@@ -54,10 +54,18 @@ internal static class BenchRun
                 await using var servers = new ServerPool(perRun);
                 await CompareAsync(context, servers, results, size, runs, only);
             }
-            if (args.Flag("sweep"))
+            if (args.Flag("small") || args.Optional("small-files") is not null)
             {
-                await using var servers = new ServerPool(perRun);
-                await SweepAsync(context, servers, results, runs, (args.Optional("sweep-sizes") ?? "1G,4G").Split(','));
+                await SmallFilesRun.RunAsync(context, results, args.Int("small-files", 2000), args.Size("small-size", 64 * 1024),
+                    args.Int("small-concurrency", 16), runs, perRun);
+            }
+            if (args.Flag("sweep") || args.Optional("sweep-sizes") is not null || args.Optional("sweep-concurrency") is not null)
+            {
+                await SweepRun.RunAsync(context, results,
+                    List(args.Optional("sweep-sizes") ?? "64K,1M,64M,1G,4G").Select(Sizes.Parse).ToList(),
+                    List(args.Optional("sweep-concurrency") ?? "1,8,50").Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
+                    args.Size("sweep-budget", 16 * Sizes.GiB), args.Size("sweep-min-bytes", 256 * Sizes.MiB), args.Int("sweep-max-files", 2000),
+                    args.Int("sweep-runs", 1));
             }
             if (args.Flag("fs"))
             {
@@ -103,19 +111,7 @@ internal static class BenchRun
         }
     }
 
-    private static async Task SweepAsync(BenchContext context, ServerPool servers, BenchResults results, int runs, string[] sizes)
-    {
-        var files = sizes.Select(s => (Label: Configurations.HoistAt(s.Trim()), File: context.RandomFile(Sizes.Parse(s), $"random-{Sizes.Parse(s)}.bin"))).ToList();
-        Console.WriteLine($"\n== sweep: Hoist at {string.Join(", ", sizes)}, {runs} rounds ==");
-        for (var round = 1; round <= runs; round++)
-        {
-            foreach (var (label, file) in files)
-            {
-                results.Add(await Configurations.HoistS3Async(context, servers, label, round, file));
-                await context.CleanS3Async();
-            }
-        }
-    }
+    private static string[] List(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static Dictionary<string, string> ParseEnvironment(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -1,4 +1,5 @@
 using Hoist.Bench.Clients;
+using Hoist.Bench.Measure;
 using Hoist.Client;
 
 namespace Hoist.Bench.Runs;
@@ -8,7 +9,7 @@ internal static class Configurations
 {
     /// <summary>Straight to S3, the ceiling; "direct-MODE" is a direct upload in another mode (<see cref="DirectUpload.Describe"/>).</summary>
     public const string Direct = "direct";
-    /// <summary>HoistClient -> Hoist server -> S3; "hoist-SIZE" in the sweep.</summary>
+    /// <summary>HoistClient -> Hoist server -> S3.</summary>
     public const string Hoist = "hoist";
     /// <summary>HoistClient in direct mode: Hoist creates, signs and completes; the parts go from the client to S3 (docs/api.md, "Direct mode").</summary>
     public const string HoistDirect = "hoist-direct";
@@ -16,14 +17,10 @@ internal static class Configurations
     public const string TusChunked = "tus-chunked";
 
     private const string DirectPrefix = Direct + "-";
-    private const string HoistPrefix = Hoist + "-";
 
     public static bool IsDirect(string config) => config == Direct || config.StartsWith(DirectPrefix, StringComparison.Ordinal);
 
-    public static bool IsHoistOnS3(string config) => config == Hoist || config.StartsWith(HoistPrefix, StringComparison.Ordinal);
-
-    /// <summary>The sweep's configuration for a file of <paramref name="size"/> ("hoist-4G").</summary>
-    public static string HoistAt(string size) => HoistPrefix + size;
+    public static bool IsHoistOnS3(string config) => config == Hoist;
 
     public static string Describe(string config, BenchContext context) => config switch
     {
@@ -33,7 +30,9 @@ internal static class Configurations
         HoistDirect => $"hoist-direct: HoistClient -> S3 through presigned URLs (Hoist__Uploads__Direct), Hoist signs and completes, {context.Parallel} in flight",
         TusStreaming => "tus-stream: @tus/server + s3-store, tus-js-client, 1 streaming PATCH",
         TusChunked => "tus-chunked: @tus/server + s3-store, tus-js-client, 8 MiB PATCHes",
-        _ when config.StartsWith(HoistPrefix, StringComparison.Ordinal) => $"hoist at {config[HoistPrefix.Length..]}",
+        SmallFilesRun.Direct => "small-direct: AWS SDK for .NET PutObject per file",
+        SmallFilesRun.Hoist => "small-hoist: HoistClient -> Hoist server -> S3 (create + one PUT that completes)",
+        SmallFilesRun.Tus => "small-tus: @tus/server + s3-store, tus-js-client creation-with-upload (one POST)",
         "fs-hoist" => $"Hoist on the FileSystem store, {context.Parallel} in flight",
         "cp" => "cp (page cache, no fsync)",
         "cp+fsync" => "cp, then sync FILE (fsync)",
@@ -49,7 +48,11 @@ internal static class Configurations
     }
 
     public static Task<RunRecord> HoistS3Async(BenchContext context, ServerPool servers, string config, int round, string file) =>
-        HoistAsync(context, servers, () => context.HoistServerEnvironment("S3", $"{context.KeyPrefix}{config}/"), config, round, file);
+        HoistS3Async(context, servers, config, round, new FileInfo(file).Length, server => context.HoistClientAsync(server, file));
+
+    /// <summary>A Hoist server on S3 (kept by <paramref name="servers"/>, warmed up) and a measured <paramref name="client"/> of it.</summary>
+    public static Task<RunRecord> HoistS3Async(BenchContext context, ServerPool servers, string config, int round, long bytes, Func<ProxyProcess, Task<ClientReport>> client) =>
+        HoistAsync(context, servers, () => context.HoistServerEnvironment("S3", $"{context.KeyPrefix}{config}/"), config, round, bytes, client);
 
     /// <summary>The Hoist server in direct mode: its CPU per GiB is what signing and completing cost, the bytes never reach it.</summary>
     public static Task<RunRecord> HoistDirectAsync(BenchContext context, ServerPool servers, string config, int round, string file) =>
@@ -57,6 +60,10 @@ internal static class Configurations
             config, round, file);
 
     public static Task<RunRecord> HoistAsync(BenchContext context, ServerPool servers, Func<Dictionary<string, string>> environment, string config, int round, string file) =>
+        HoistAsync(context, servers, environment, config, round, new FileInfo(file).Length, server => context.HoistClientAsync(server, file));
+
+    private static Task<RunRecord> HoistAsync(BenchContext context, ServerPool servers, Func<Dictionary<string, string>> environment, string config, int round,
+        long bytes, Func<ProxyProcess, Task<ClientReport>> client) =>
         servers.WithServerAsync(config,
             async () =>
             {
@@ -64,9 +71,13 @@ internal static class Configurations
                 await WarmUpHoistAsync(context, server);
                 return server;
             },
-            server => context.MeasureAsync(config, round, new FileInfo(file).Length, server, () => context.HoistClientAsync(server, file)));
+            server => context.MeasureAsync(config, round, bytes, server, () => client(server)));
 
     public static Task<RunRecord> TusAsync(BenchContext context, ServerPool servers, string config, int round, string file, string chunk) =>
+        TusAsync(context, servers, config, round, chunk, new FileInfo(file).Length, server => context.TusClientAsync(server, file, chunk));
+
+    /// <summary>@tus/server on S3 (kept by <paramref name="servers"/>, warmed up with <paramref name="chunk"/>) and a measured <paramref name="client"/> of it.</summary>
+    public static Task<RunRecord> TusAsync(BenchContext context, ServerPool servers, string config, int round, string chunk, long bytes, Func<ProxyProcess, Task<ClientReport>> client) =>
         servers.WithServerAsync(config,
             async () =>
             {
@@ -77,7 +88,7 @@ internal static class Configurations
                 }
                 return server;
             },
-            server => context.MeasureAsync(config, round, new FileInfo(file).Length, server, () => context.TusClientAsync(server, file, chunk)));
+            server => context.MeasureAsync(config, round, bytes, server, () => client(server)));
 
     /// <summary>A small upload first, so the measured one sees a server that has served before (JIT, connection pools), as in production.</summary>
     public static async Task WarmUpHoistAsync(BenchContext context, Measure.ProxyProcess server)

@@ -26,8 +26,8 @@ internal static class LoadRun
     public static async Task<LoadResult> RunAsync(BenchContext context, int files, long fileSize, int concurrency)
     {
         Console.WriteLine($"\n== load: {files} files of {Sizes.Label(fileSize)}, {concurrency} at a time, {context.Parallel} parts in flight each ==");
-        var folder = Directory.CreateDirectory(Path.Combine(context.WorkDir, "load")).FullName;
-        var paths = Enumerable.Range(1, files).Select(i => context.RandomFile(fileSize, Path.Combine("load", $"file-{i:D3}.bin"))).ToList();
+        var paths = context.RandomFiles(files, fileSize, "load");
+        var folder = Path.GetDirectoryName(paths[0])!;
         var expected = paths.ToDictionary(p => p, p => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p))));
 
         await using var server = await context.StartHoistAsync(context.HoistServerEnvironment("S3", $"{context.KeyPrefix}load/"));

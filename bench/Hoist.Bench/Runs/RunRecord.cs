@@ -6,6 +6,10 @@ internal sealed record RunRecord
     public required string Config { get; init; }
     public required int Round { get; init; }
     public required long Bytes { get; init; }
+    /// <summary>Files uploaded in this run (the small-files run and the sweep; null: one file).</summary>
+    public int? Files { get; init; }
+    /// <summary>Uploads at once (the small-files run and the sweep).</summary>
+    public int? Concurrency { get; init; }
     public double WallSeconds { get; init; } = double.NaN;
     /// <summary>The client process's CPU during the upload (self-measured: no process start, no JIT of start-up).</summary>
     public double ClientCpuSeconds { get; init; } = double.NaN;
@@ -28,6 +32,8 @@ internal sealed record RunRecord
     public string? Error { get; init; }
 
     public double MiBPerSecond => Bytes / (double)Sizes.MiB / WallSeconds;
+
+    public double FilesPerSecond => (Files ?? 1) / WallSeconds;
 
     public bool Ok => Error is null && WallSeconds > 0;
 }
