@@ -21,6 +21,15 @@
 #   --load           50 files of 20 MiB through one Hoist server, 8 uploads at a time, each with
 #                    4 parts in flight; every object is downloaded back and its SHA-256 checked
 #                    (--load-files 50 --load-size 20M --load-concurrency 8)
+#   --page           the upload page next to the CLI on one Hoist server (S3; --page-store fs for the
+#                    FileSystem store): each round drops the file on the page in headless Chromium
+#                    (/usr/bin/chromium via Playwright), timed in the page from the drop to the row's
+#                    "verified" mark, then uploads it with HoistClient; page/CLI MiB/s, server CPU per
+#                    GiB of each, and Chromium's CPU (all its processes, /proc) as the page's client CPU.
+#                    Its detail line says where the page's time went (part reads, SHA-256 digests,
+#                    part PUTs in flight). E.g. bash bench/run.sh --no-compare --page --size 256M
+#   --page-direct    the same with the server in direct mode (Hoist__Uploads__Direct=true): the page
+#                    and the client send parts straight to the store
 #   --no-compare     skip the default comparison (e.g. --no-compare --load)
 #   --only LIST      which configurations the comparison runs; default
 #                    direct,direct-transfer-utility,hoist,tus-stream,tus-chunked.
@@ -62,8 +71,8 @@ while (($#)); do
   case $1 in
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --no-compare) compare= ;;
-    --sweep|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
-    --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--sweep-sizes|--load-files|--load-size|--load-concurrency)
+    --sweep|--load|--fs|--allow-unverified|--server-per-run|--page|--page-direct) pass+=("$1") ;;
+    --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--sweep-sizes|--load-files|--load-size|--load-concurrency|--page-store)
       (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }
       pass+=("$1" "$2"); shift ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -71,7 +80,7 @@ while (($#)); do
   shift
 done
 # Only the FileSystem comparison runs without S3.
-if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qx -e --sweep -e --load; then needs_s3=; fi
+if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qx -e --sweep -e --load -e --page -e --page-direct; then needs_s3=; fi
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 mkdir -p "$WORK" "$ROOT/bench/results"
@@ -109,7 +118,7 @@ log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 rc=0
 dotnet "$WORK/build/bench/Hoist.Bench.dll" run $compare "${pass[@]}" \
   --server-dll "${HOIST_BENCH_SERVER_DLL:-$WORK/build/server/Hoist.Server.dll}" --tus-dir "$TUS" \
-  --work "$WORK" --results "$ROOT/bench/results" \
+  --work "$WORK" --results "$ROOT/bench/results" --web-root "$ROOT/src/Hoist.Server/wwwroot" \
   ${needs_s3:+--ceph-state "$S3_STATE"} --clk-tck "$(getconf CLK_TCK)" || rc=$?
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $rc

@@ -32,6 +32,7 @@ internal static class Configurations
         TusChunked => "tus-chunked: @tus/server + s3-store, tus-js-client, 8 MiB PATCHes",
         _ when config.StartsWith(HoistPrefix, StringComparison.Ordinal) => $"hoist at {config[HoistPrefix.Length..]}",
         "fs-hoist" => $"Hoist on the FileSystem store, {context.Parallel} in flight",
+        _ when PageRun.Describe(config) is { } page => page,
         "cp" => "cp (page cache, no fsync)",
         "cp+fsync" => "cp, then sync FILE (fsync)",
         _ => config,
