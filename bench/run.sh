@@ -28,6 +28,8 @@
 #                    GiB of each, and Chromium's CPU (all its processes, /proc) as the page's client CPU.
 #                    Its detail line says where the page's time went (part reads, SHA-256 digests,
 #                    part PUTs in flight). E.g. bash bench/run.sh --no-compare --page --size 256M
+#   --page-profile   with --page: also print where the page's main thread spent its time (V8's CPU
+#                    profiler, self time by function)
 #   --page-direct    the same with the server in direct mode (Hoist__Uploads__Direct=true): the page
 #                    and the client send parts straight to the store
 #   --no-compare     skip the default comparison (e.g. --no-compare --load)
@@ -71,7 +73,7 @@ while (($#)); do
   case $1 in
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --no-compare) compare= ;;
-    --sweep|--load|--fs|--allow-unverified|--server-per-run|--page|--page-direct) pass+=("$1") ;;
+    --sweep|--load|--fs|--allow-unverified|--server-per-run|--page|--page-direct|--page-profile) pass+=("$1") ;;
     --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--sweep-sizes|--load-files|--load-size|--load-concurrency|--page-store)
       (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }
       pass+=("$1" "$2"); shift ;;

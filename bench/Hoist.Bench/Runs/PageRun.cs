@@ -16,7 +16,8 @@ internal static class PageRun
     /// <param name="webRoot">The page's files (src/Hoist.Server/wwwroot, with lib/ filled by the build).</param>
     /// <param name="store">"S3" or "FileSystem".</param>
     /// <param name="direct">The server offers direct mode (Hoist__Uploads__Direct): parts go from the browser straight to the store.</param>
-    public static async Task RunAsync(BenchContext context, BenchResults results, long size, int runs, string webRoot, string store, bool direct)
+    /// <param name="profile">Also print where the page's main thread spent its time (V8's CPU profiler) in each measured drop.</param>
+    public static async Task RunAsync(BenchContext context, BenchResults results, long size, int runs, string webRoot, string store, bool direct, bool profile)
     {
         if (!File.Exists(Path.Combine(webRoot, "lib", "dropzone", "dropzone.mjs")))
         {
@@ -49,7 +50,7 @@ internal static class PageRun
                 // Opened before the measurement: the page's own start (listing, modules) is not the upload.
                 await using (var session = await browser.OpenAsync(server.Url))
                 {
-                    var record = await context.MeasureAsync(page, round, size, server, () => session.DropAsync(file));
+                    var record = await context.MeasureAsync(page, round, size, server, () => session.DropAsync(file, profile));
                     // Chromium's CPU is the client's here, not other load on the machine.
                     results.Add(record.Ok ? record with { OtherCpuSeconds = record.OtherCpuSeconds - record.ClientCpuSeconds } : record);
                     Console.WriteLine($"      {record.Detail}");
