@@ -93,15 +93,11 @@ export class PartSender {
 
   /** Resolves once every part is stored; rejects with the last PartFailure of a part, or Stopped. */
   async run() {
-    const sending = concurrencyLimit(Math.max(1, this.#parallel));
-    // Parts are read and hashed ahead of their turn, while the ones before them are in flight, so a
-    // request that ends is followed at once by the next (measured with bench/run.sh --page: hashing
-    // inside the send slot kept 2.5 to 3 of 4 parts in flight). Only digests wait, never bytes.
-    const ahead = concurrencyLimit(2 * Math.max(1, this.#parallel));
+    const limit = concurrencyLimit(Math.max(1, this.#parallel));
     const offline = () => this.#loseAll();
     globalThis.addEventListener?.('offline', offline);
     try {
-      await Promise.all(this.#jobs.map((job) => ahead(() => this.#do(job, sending))));
+      await Promise.all(this.#jobs.map((job) => limit(() => this.#do(job))));
     } catch (error) {
       // One part gave up: the others stop too, so the file has nothing left in flight.
       this.stop();
@@ -144,7 +140,7 @@ export class PartSender {
     return this.#file.slice(start, Math.min(start + this.#partSize, this.#file.size));
   }
 
-  async #do({ partNumber, stored }, sending) {
+  async #do({ partNumber, stored }) {
     this.#throwIfStopped();
     const blob = this.#blobOf(partNumber);
     const digest = await this.#digestOf(partNumber, blob);
@@ -152,12 +148,9 @@ export class PartSender {
     if (stored && digest && sameBytes(digest, stored)) return;
     const headers = digest ? { [checksumHeader]: toBase64(digest) } : {};
     try {
-      const answer = await sending(() => {
-        this.#throwIfStopped();
-        return withRetries(() => this.#put(partNumber, blob, headers), this.#retryPolicy, {
-          signal: this.#controller.signal,
-          onRetry: (attempt, delay, failure) => this.#onRetry(failure, attempt, delay),
-        });
+      const answer = await withRetries(() => this.#put(partNumber, blob, headers), this.#retryPolicy, {
+        signal: this.#controller.signal,
+        onRetry: (attempt, delay, failure) => this.#onRetry(failure, attempt, delay),
       });
       this.#onStored(partNumber, answer, blob.size);
     } catch (error) {
