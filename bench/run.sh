@@ -31,7 +31,9 @@
 #   --page-profile   with --page: also print where the page's main thread spent its time (V8's CPU
 #                    profiler, self time by function)
 #   --page-direct    the same with the server in direct mode (Hoist__Uploads__Direct=true): the page
-#                    and the client send parts straight to the store
+#                    and the client send parts straight to the store where they can (the detail line
+#                    counts the page's parts that did; without a CORS rule for the page's origin on
+#                    the bucket they go through Hoist)
 #   --no-compare     skip the default comparison (e.g. --no-compare --load)
 #   --only LIST      which configurations the comparison runs; default
 #                    direct,direct-transfer-utility,hoist,tus-stream,tus-chunked.
@@ -120,7 +122,7 @@ log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 rc=0
 dotnet "$WORK/build/bench/Hoist.Bench.dll" run $compare "${pass[@]}" \
   --server-dll "${HOIST_BENCH_SERVER_DLL:-$WORK/build/server/Hoist.Server.dll}" --tus-dir "$TUS" \
-  --work "$WORK" --results "$ROOT/bench/results" --web-root "$ROOT/src/Hoist.Server/wwwroot" \
+  --work "$WORK" --results "$ROOT/bench/results" \
   ${needs_s3:+--ceph-state "$S3_STATE"} --clk-tck "$(getconf CLK_TCK)" || rc=$?
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $rc

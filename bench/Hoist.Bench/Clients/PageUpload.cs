@@ -145,9 +145,10 @@ internal sealed class PageSession(IBrowserContext context, IPage page) : IAsyncD
         var probe = await page.EvaluateAsync<JsonElement>("""
             () => {
               const b = globalThis.__hoistBench;
-              const parts = performance.getEntriesByType('resource').filter((e) => e.initiatorType === 'xmlhttprequest' && e.startTime >= b.dropped && e.name.includes('/parts/'));
+              // Parts through Hoist (…/parts/N) and, in direct mode, straight to the store (?partNumber=N&uploadId=…).
+              const parts = performance.getEntriesByType('resource').filter((e) => e.initiatorType === 'xmlhttprequest' && e.startTime >= b.dropped && (e.name.includes('/parts/') || e.name.includes('partNumber=')));
               const putMs = parts.reduce((sum, e) => sum + e.duration, 0);
-              return { ...b, parts: parts.length, putMs };
+              return { ...b, parts: parts.length, direct: parts.filter((e) => e.name.includes('partNumber=')).length, putMs };
             }
             """);
         var failed = probe.GetProperty("failed");
@@ -162,7 +163,7 @@ internal sealed class PageSession(IBrowserContext context, IPage page) : IAsyncD
         double Ms(string name) => probe.GetProperty(name).GetDouble();
         var wall = (Ms("verified") - Ms("dropped")) / 1000;
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"host {hostSeconds:F2} s; on the main thread {probe.GetProperty("reads").GetInt32()} part reads {Ms("readMs") / 1000:F2} s, {probe.GetProperty("digests").GetInt32()} digests {Ms("digestMs") / 1000:F2} s; {probe.GetProperty("workerHashes").GetInt32()} hashed in a worker {Ms("workerMs") / 1000:F2} s; {probe.GetProperty("parts").GetInt32()} part PUTs {Ms("putMs") / 1000:F2} s (on average {Ms("putMs") / 1000 / wall:F1} in flight); complete -> verified {(Ms("verified") - Ms("complete")) / 1000:F2} s; Chromium CPU-s: {string.Join(", ", byRole)}");
+            $"host {hostSeconds:F2} s; on the main thread {probe.GetProperty("reads").GetInt32()} part reads {Ms("readMs") / 1000:F2} s, {probe.GetProperty("digests").GetInt32()} digests {Ms("digestMs") / 1000:F2} s; {probe.GetProperty("workerHashes").GetInt32()} hashed in a worker {Ms("workerMs") / 1000:F2} s; {probe.GetProperty("parts").GetInt32()} part PUTs ({probe.GetProperty("direct").GetInt32()} straight to the store) {Ms("putMs") / 1000:F2} s (on average {Ms("putMs") / 1000 / wall:F1} in flight); complete -> verified {(Ms("verified") - Ms("complete")) / 1000:F2} s; Chromium CPU-s: {string.Join(", ", byRole)}");
         return new ClientReport(size, wall, browserCpu) { Detail = detail };
     }
 

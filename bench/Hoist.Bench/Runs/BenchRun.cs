@@ -65,7 +65,7 @@ internal static class BenchRun
             }
             if (args.Flag("page") || args.Flag("page-direct"))
             {
-                await PageRun.RunAsync(context, results, size, runs, args.Required("web-root"),
+                await PageRun.RunAsync(context, results, size, runs,
                     args.Optional("page-store") is "fs" or "FileSystem" ? "FileSystem" : "S3", args.Flag("page-direct"), args.Flag("page-profile"));
             }
             if (args.Flag("load"))

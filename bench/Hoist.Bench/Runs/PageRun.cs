@@ -13,23 +13,18 @@ internal static class PageRun
     public const string Page = "page";
     public const string CliSuffix = "-cli";
 
-    /// <param name="webRoot">The page's files (src/Hoist.Server/wwwroot, with lib/ filled by the build).</param>
     /// <param name="store">"S3" or "FileSystem".</param>
     /// <param name="direct">The server offers direct mode (Hoist__Uploads__Direct): parts go from the browser straight to the store.</param>
     /// <param name="profile">Also print where the page's main thread spent its time (V8's CPU profiler) in each measured drop.</param>
-    public static async Task RunAsync(BenchContext context, BenchResults results, long size, int runs, string webRoot, string store, bool direct, bool profile)
+    public static async Task RunAsync(BenchContext context, BenchResults results, long size, int runs, string store, bool direct, bool profile)
     {
-        if (!File.Exists(Path.Combine(webRoot, "lib", "dropzone", "dropzone.mjs")))
-        {
-            throw new BenchArgsException($"--web-root {webRoot} holds no built page (lib/dropzone): build src/Hoist.Server first (bench/run.sh does).");
-        }
         var file = context.RandomFile(size, $"random-{size}.bin");
         var page = Page + (direct ? "-direct" : "") + (store == "FileSystem" ? "-fs" : "");
         var cli = page + CliSuffix;
         var root = Path.Combine(context.WorkDir, "page-store");
         var environment = context.HoistServerEnvironment(store, store == "S3" ? $"{context.KeyPrefix}{page}/" : root);
-        // The bench's server build has no wwwroot of its own (the Web SDK copies it only on publish).
-        environment["ASPNETCORE_WEBROOT"] = webRoot;
+        // The page comes with the server: a build that is not published serves it from the project
+        // folder (its static web assets manifest), so what is measured is this tree's page.
         if (direct)
         {
             environment["Hoist__Uploads__Direct"] = "true";
