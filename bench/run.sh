@@ -74,10 +74,10 @@ pass=()
 while (($#)); do
   case $1 in
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    --no-compare) compare= ;;
-    --sweep|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
     --page|--page-direct|--page-profile) pass+=("$1") ;;
     --page-store) (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }; pass+=("$1" "$2"); shift ;;
+    --no-compare) compare= ;;
+    --sweep|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
     --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--sweep-sizes|--load-files|--load-size|--load-concurrency)
       (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }
       pass+=("$1" "$2"); shift ;;
@@ -87,10 +87,10 @@ while (($#)); do
 done
 # Only the FileSystem comparison runs without S3.
 if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qx -e --sweep -e --load; then needs_s3=; fi
-# The page runs on S3 too, unless --page-store fs.
-if printf '%s\n' "${pass[@]}" | grep -qx -e --page -e --page-direct && ! printf '%s\n' "${pass[@]}" | grep -qx -e fs -e FileSystem; then needs_s3=1; fi
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+# The page runs on S3 too, unless --page-store fs.
+if printf '%s\n' "${pass[@]}" | grep -qx -e --page -e --page-direct && ! printf '%s\n' "${pass[@]}" | grep -qx -e fs -e FileSystem; then needs_s3=1; fi
 mkdir -p "$WORK" "$ROOT/bench/results"
 
 # Builds go to the work folder, so that other builds of bin/Release (tests, a developer) cannot
