@@ -36,6 +36,19 @@
 #   --load           50 files of 20 MiB through one Hoist server, 8 uploads at a time, each with
 #                    4 parts in flight; every object is downloaded back and its SHA-256 checked
 #                    (--load-files 50 --load-size 20M --load-concurrency 8)
+#   --page           the upload page next to the CLI on one Hoist server (S3; --page-store fs for the
+#                    FileSystem store): each round drops the file on the page in headless Chromium
+#                    (/usr/bin/chromium via Playwright), timed in the page from the drop to the row's
+#                    "verified" mark, then uploads it with HoistClient; page/CLI MiB/s, server CPU per
+#                    GiB of each, and Chromium's CPU (all its processes, /proc) as the page's client CPU.
+#                    Its detail line says where the page's time went (part reads, SHA-256 digests,
+#                    part PUTs in flight). E.g. bash bench/run.sh --no-compare --page --size 256M
+#   --page-profile   with --page: also print where the page's main thread spent its time (V8's CPU
+#                    profiler, self time by function)
+#   --page-direct    the same with the server in direct mode (Hoist__Uploads__Direct=true): the page
+#                    and the client send parts straight to the store where they can (the detail line
+#                    counts the page's parts that did; without a CORS rule for the page's origin on
+#                    the bucket they go through Hoist)
 #   --no-compare     skip the default comparison (e.g. --no-compare --load)
 #   --only LIST      which configurations the comparison runs; default
 #                    direct,direct-transfer-utility,hoist,hoist-direct,tus-stream,tus-chunked.
@@ -76,6 +89,8 @@ pass=()
 while (($#)); do
   case $1 in
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    --page|--page-direct|--page-profile) pass+=("$1") ;;
+    --page-store) (($# >= 2)) || { echo "$1 needs a value" >&2; exit 2; }; pass+=("$1" "$2"); shift ;;
     --no-compare) compare= ;;
     --sweep|--small|--load|--fs|--allow-unverified|--server-per-run) pass+=("$1") ;;
     --size|--runs|--only|--direct-mode|--warm-up|--parallel|--part-size|--server-env|--note|--load-files|--load-size|--load-concurrency|\
@@ -90,6 +105,8 @@ done
 if [[ -z $compare ]] && ! printf '%s\n' "${pass[@]}" | grep -qE -e '^--(sweep|small|load)'; then needs_s3=; fi
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+# The page runs on S3 too, unless --page-store fs.
+if printf '%s\n' "${pass[@]}" | grep -qx -e --page -e --page-direct && ! printf '%s\n' "${pass[@]}" | grep -qx -e fs -e FileSystem; then needs_s3=1; fi
 mkdir -p "$WORK" "$ROOT/bench/results"
 
 # Builds go to the work folder, so that other builds of bin/Release (tests, a developer) cannot

@@ -15,6 +15,59 @@ internal static class ProcStat
         return (Long(fields[11]) + Long(fields[12])) / ClockTicks;
     }
 
+    /// <summary>The processes below <paramref name="ancestor"/> (children, their children, ...) whose name (comm) is <paramref name="name"/>.</summary>
+    public static IReadOnlyList<int> Descendants(int ancestor, string name)
+    {
+        var parents = new Dictionary<int, (int Parent, string Name)>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var text = File.ReadAllText($"/proc/{pid}/stat");
+                var open = text.IndexOf('(', StringComparison.Ordinal);
+                var close = text.LastIndexOf(')');
+                parents[pid] = (int.Parse(text[(close + 2)..].Split(' ')[1], CultureInfo.InvariantCulture), text[(open + 1)..close]);
+            }
+            catch (IOException)
+            {
+                // Ended meanwhile.
+            }
+        }
+        bool Below(int pid)
+        {
+            for (var depth = 0; depth < 64 && parents.TryGetValue(pid, out var entry); depth++, pid = entry.Parent)
+            {
+                if (entry.Parent == ancestor)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return parents.Where(p => p.Value.Name == name && Below(p.Key)).Select(p => p.Key).ToList();
+    }
+
+    /// <summary>utime + stime of several processes; those that ended count 0 (read both ends over the same set).</summary>
+    public static Dictionary<int, double> CpuSecondsOf(IEnumerable<int> pids)
+    {
+        var cpu = new Dictionary<int, double>();
+        foreach (var pid in pids)
+        {
+            try
+            {
+                cpu[pid] = CpuSeconds(pid);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return cpu;
+    }
+
     /// <summary>cutime + cstime: the CPU of a process's children that have ended and been waited for, in seconds.</summary>
     public static double ChildrenCpuSeconds(int pid)
     {

@@ -322,6 +322,13 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
                 }
             }
         }
+        foreach (var page in s.Where(r => r.Config.StartsWith(PageRun.Page, StringComparison.Ordinal) && !r.Config.EndsWith(PageRun.CliSuffix, StringComparison.Ordinal)))
+        {
+            if (Find(s, page.Config + PageRun.CliSuffix) is { } cli && page.Runs > 0)
+            {
+                ratios[$"{page.Config}/{cli.Config}"] = page.MiBPerSecond / cli.MiBPerSecond;
+            }
+        }
         return ratios;
     }
 
@@ -339,6 +346,10 @@ internal sealed class BenchResults(BenchContext context, long size, int runs, bo
         Ratio("hoist/direct", 0.9, "Hoist at >= 0.9 x direct (hoist/direct >= 0.9)");
         Ratio("hoist/tus-stream", 1.15, "Hoist >= 1.15 x @tus/server streaming (hoist/tus-stream >= 1.15)");
         Ratio("hoist/tus-chunked", 3, "Hoist >= 3 x @tus/server 8 MiB chunks (hoist/tus-chunked >= 3)");
+        foreach (var key in ratios.Keys.Where(k => k.StartsWith(PageRun.Page, StringComparison.Ordinal)).ToList())
+        {
+            Ratio(key, 0.8, $"the page >= 0.8 x the CLI on the same server ({key} >= 0.8)");
+        }
         var hoistRuns = s.Where(r => Configurations.IsHoistOnS3(r.Config)).ToList();
         if (hoistRuns.Count > 0)
         {

@@ -71,6 +71,11 @@ internal static class BenchRun
             {
                 await FileSystemRun.RunAsync(context, results, size, runs);
             }
+            if (args.Flag("page") || args.Flag("page-direct"))
+            {
+                await PageRun.RunAsync(context, results, size, runs,
+                    args.Optional("page-store") is "fs" or "FileSystem" ? "FileSystem" : "S3", args.Flag("page-direct"), args.Flag("page-profile"));
+            }
             if (args.Flag("load"))
             {
                 results.Load = await LoadRun.RunAsync(context, args.Int("load-files", 50), args.Size("load-size", 20 * Sizes.MiB), args.Int("load-concurrency", 8));

@@ -34,6 +34,7 @@ internal static class Configurations
         SmallFilesRun.Hoist => "small-hoist: HoistClient -> Hoist server -> S3 (create + one PUT that completes)",
         SmallFilesRun.Tus => "small-tus: @tus/server + s3-store, tus-js-client creation-with-upload (one POST)",
         "fs-hoist" => $"Hoist on the FileSystem store, {context.Parallel} in flight",
+        _ when PageRun.Describe(config) is { } page => page,
         "cp" => "cp (page cache, no fsync)",
         "cp+fsync" => "cp, then sync FILE (fsync)",
         _ => config,

@@ -7,10 +7,50 @@
 
 export const checksumsAvailable = Boolean(globalThis.crypto?.subtle);
 
-/** The SHA-256 of a Blob (a part of a file), as bytes. Reads the blob once. */
+/** The SHA-256 of a Blob (a part of a file), as bytes. Reads the blob once, in a worker where one starts. */
 export async function sha256(blob) {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  const worker = hashWorker();
+  if (!worker) return sha256Here(blob);
+  const { digest, error } = await new Promise((resolve) => {
+    const id = ++lastHashId;
+    pendingHashes.set(id, { resolve, blob });
+    worker.postMessage({ id, blob });
+  });
+  if (error) throw new Error(error);
   return new Uint8Array(digest);
+}
+
+async function sha256Here(blob) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+}
+
+// One worker for the page (hash-worker.mjs), so that WebCrypto's digest leaves the main thread free.
+let worker;
+let lastHashId = 0;
+/** id → {resolve, blob} of the hashes the worker has not answered yet. */
+const pendingHashes = new Map();
+
+function hashWorker() {
+  if (worker !== undefined) return worker;
+  try {
+    worker = new Worker(new URL('./hash-worker.mjs', import.meta.url), { type: 'module' });
+  } catch {
+    worker = null;
+    return worker;
+  }
+  worker.onmessage = ({ data }) => {
+    pendingHashes.get(data.id)?.resolve(data);
+    pendingHashes.delete(data.id);
+  };
+  // It could not start (no module workers, a policy): hash here, the waiting parts too.
+  worker.onerror = () => {
+    worker = null;
+    for (const { resolve, blob } of pendingHashes.values()) {
+      sha256Here(blob).then((digest) => resolve({ digest: digest.buffer }), (error) => resolve({ error: error.message }));
+    }
+    pendingHashes.clear();
+  };
+  return worker;
 }
 
 export function toBase64(bytes) {
