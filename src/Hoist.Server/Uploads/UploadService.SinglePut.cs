@@ -40,8 +40,8 @@ public sealed partial class UploadService
         }
         catch (Exception e)
         {
+            // Counted as a part that failed, as in a multipart upload: the upload may still be sent again.
             metrics.PartEnded(started, received.BytesRead, 0, e);
-            metrics.UploadFailed(e);
             LogPartFailed(1, received.BytesRead, HoistMetrics.ReasonOf(e));
             throw;
         }
