@@ -55,6 +55,17 @@ public interface IObjectStore
     Task<CompletedObject> CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<StoredPart> parts, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores a one-part file in one call, as the complete of a one-part upload would leave it (no
+    /// multipart upload is begun: one request to the store where a multipart upload takes three). The
+    /// bytes must match <paramref name="expectedSha256"/>, or nothing is stored and
+    /// <see cref="StoreErrorCode.BadDigest"/> is thrown. The answer's ETag is the one its part would
+    /// have had (no "-1"), its checksum the one-part composite ("base64-1"), and
+    /// <see cref="HeadCompletedAsync"/> answers the same. Like a put, it replaces an object at the key:
+    /// the caller checks first.
+    /// </summary>
+    Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The object as its complete answered it (same ETag, size and composite checksum), however often
     /// asked, or null when there is none: how a retried complete whose first answer was lost learns the result.
     /// </summary>

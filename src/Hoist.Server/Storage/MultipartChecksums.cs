@@ -25,4 +25,7 @@ public static class MultipartChecksums
         var sums = parts.SelectMany(p => Convert.FromBase64String(p.ChecksumSha256!)).ToArray();
         return $"{Convert.ToBase64String(SHA256.HashData(sums))}-{parts.Count}";
     }
+
+    /// <summary>The composite checksum of a one-part object from its part's SHA-256.</summary>
+    public static string CompositeSha256(byte[] partSha256) => $"{Convert.ToBase64String(SHA256.HashData(partSha256))}-1";
 }

@@ -43,6 +43,10 @@ public sealed partial class RetryingStore(IObjectStore inner, StoreRetryOptions 
         WithUnreadBodyAsync(body, key,
             unread => inner.PutObjectAsync(key, unread, length, contentType, metadata, cancellationToken), cancellationToken);
 
+    public Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WithUnreadBodyAsync(body, key,
+            unread => inner.PutCompletedAsync(key, unread, length, expectedSha256, contentType, metadata, cancellationToken), cancellationToken);
+
     public Task<string> CreateMultipartUploadAsync(string key, string? contentType, IReadOnlyDictionary<string, string> metadata, long? partSize, CancellationToken cancellationToken) =>
         ObserveAsync(() => inner.CreateMultipartUploadAsync(key, contentType, metadata, partSize, cancellationToken));
 

@@ -58,6 +58,9 @@ public sealed class InstrumentedStore(IObjectStore inner, HoistMetrics metrics) 
     public Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         CallAsync("PutObject", key, null, 0, () => inner.PutObjectAsync(key, body, length, contentType, metadata, cancellationToken));
 
+    public Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        CallAsync("PutCompleted", key, null, 0, () => inner.PutCompletedAsync(key, body, length, expectedSha256, contentType, metadata, cancellationToken));
+
     public Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken) =>
         CallAsync("HeadObject", key, null, 0, () => inner.HeadObjectAsync(key, cancellationToken));
 

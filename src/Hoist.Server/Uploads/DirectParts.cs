@@ -34,6 +34,11 @@ public sealed partial class DirectParts(StoreCapabilities capabilities, IOptions
     public async Task<PartUrlsResponse> SignAsync(UploadToken token, PartUrlsRequest request, CancellationToken cancellationToken)
     {
         var presigner = RequireOn();
+        if (token.SinglePut)
+        {
+            // Created while direct mode was off: the store has no multipart upload to sign parts of.
+            throw ApiErrors.DirectUnavailable.With("This upload was created to be sent through Hoist: send its part there.");
+        }
         if (request.Parts is not { Count: > 0 and <= MaxPartsPerRequest } parts || parts.Any(p => p?.PartNumber is null))
         {
             throw ApiErrors.MalformedJson.With($"parts must be an array of 1 to {MaxPartsPerRequest} {{partNumber, contentMd5}} objects.");

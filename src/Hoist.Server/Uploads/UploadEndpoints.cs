@@ -39,7 +39,8 @@ public static class UploadEndpoints
         var owner = Owner.Of(context);
         UploadScope.Name(owner);
         var request = await ReadJsonAsync<CreateUploadRequest>(context, cancellationToken);
-        var created = await uploads.CreateAsync(owner, request, cancellationToken);
+        // Parts sent to the store directly need a multipart upload there, even for a one-part file.
+        var created = await uploads.CreateAsync(owner, request, cancellationToken, singlePut: !direct.IsOn);
         return TypedResults.Created($"{HoistWire.Uploads}/{created.UploadId}/parts", created with { Direct = direct.IsOn ? true : null });
     }
 

@@ -43,8 +43,12 @@ public sealed partial class UploadService(
     /// <summary>Where partial uploads (tus concatenation) live: outside every owner's prefix (no owner segment starts with "~p"), one folder per owner.</summary>
     public const string PartialsRoot = "~partials/";
 
-    public Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken) =>
-        CreateCoreAsync(owner, request, deferSize: false, concat: null, cancellationToken);
+    /// <summary>
+    /// Creates an upload. <paramref name="singlePut"/>: a one-part file may be stored in one call when its
+    /// part arrives (the native API, when its parts are not sent to the store directly).
+    /// </summary>
+    public Task<CreateUploadResponse> CreateAsync(string owner, CreateUploadRequest request, CancellationToken cancellationToken, bool singlePut = false) =>
+        CreateCoreAsync(owner, request, deferSize: false, concat: null, cancellationToken, singlePut: singlePut);
 
     /// <summary>The folder of an owner's partial uploads.</summary>
     public static string PartialsPrefix(string owner) => PartialsRoot + Owner.Segment(owner) + "/";
@@ -72,7 +76,7 @@ public sealed partial class UploadService(
     /// <summary>The largest size an upload created with a deferred size can reach: 10,000 parts of its part size, within the server's limit.</summary>
     public long MaxDeferredSize(long partSize) => Math.Min(options.Value.MaxFileSize, Math.Min(S3Limits.MaxObjectSize, S3Limits.MaxPartNumber * partSize));
 
-    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken, bool clientSized = false)
+    private async Task<CreateUploadResponse> CreateCoreAsync(string owner, CreateUploadRequest request, bool deferSize, string? concat, CancellationToken cancellationToken, bool clientSized = false, bool singlePut = false)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(request.FileName))
@@ -131,19 +135,28 @@ public sealed partial class UploadService(
             }
         }
         string storeUploadId;
-        // Count and create as one step (within this instance), or creates sent together all pass the limit.
-        using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
+        singlePut = singlePut && IsSinglePut(plan, algorithm, metadata);
+        if (singlePut)
         {
-            await RequireUploadSlotAsync(limits, owner, cancellationToken);
-            // Parts the client sizes (the /s3/ face) follow no plan: no layout hint for the store.
-            storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, clientSized ? null : plan.PartSize, cancellationToken);
+            // Nothing is begun in the store: the part's PUT stores the file (UploadService.SinglePut.cs).
+            storeUploadId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        }
+        else
+        {
+            // Count and create as one step (within this instance), or creates sent together all pass the limit.
+            using (limits.MaxConcurrentUploadsPerOwner > 0 ? await createGate.EnterAsync(owner, cancellationToken) : null)
+            {
+                await RequireUploadSlotAsync(limits, owner, cancellationToken);
+                // Parts the client sizes (the /s3/ face) follow no plan: no layout hint for the store.
+                storeUploadId = await store.CreateMultipartUploadAsync(key, contentType, metadata, clientSized ? null : plan.PartSize, cancellationToken);
+            }
         }
         metrics.UploadStarted();
         UploadScope.Name(owner, storeUploadId, key);
         LogUploadStarted(size, plan.PartCount, plan.PartSize);
         var expires = time.GetUtcNow().Add(tokenOptions.Value.Lifetime);
         var token = new UploadToken(UploadToken.CurrentVersion, storeUploadId, key, owner, deferSize ? UploadToken.DeferredSize : size, plan.PartSize, contentType, algorithm, expires.ToUnixTimeSeconds(), concat,
-            Grouped: request.GroupId is not null && !partial);
+            Grouped: request.GroupId is not null && !partial, SinglePut: singlePut, OriginalName: singlePut ? metadata[OriginalNameMetadata] : null);
         // A group's later files get the group id back as sent: its expiry stays the first file's.
         var groupId = partial ? null : request.GroupId ?? groups.Sign(owner, group, expires);
         return new CreateUploadResponse(signer.Sign(token), key, plan.PartSize, deferSize ? 0 : plan.PartCount, token.ExpiresAt, GroupId: groupId);
@@ -174,6 +187,10 @@ public sealed partial class UploadService(
     {
         var plan = PlanOf(token);
         CheckPart(token, partNumber, length, sha256);
+        if (token.SinglePut)
+        {
+            return await PutSingleAsync(token, body, length, sha256!, cancellationToken);
+        }
         var stored = await StorePartAsync(token, partNumber, body, length, sha256, cancellationToken);
         var answer = ToPartResponse(stored, sha256);
         if (plan.PartCount == 1)
@@ -213,6 +230,11 @@ public sealed partial class UploadService(
     public async Task<PartsResponse> ListPartsAsync(UploadToken token, CancellationToken cancellationToken)
     {
         var plan = PlanOf(token);
+        if (token.SinglePut)
+        {
+            await RefuseIfStoredAsync(token, cancellationToken);
+            return new PartsResponse([], plan.PartSize, plan.PartCount, plan.FileSize);
+        }
         try
         {
             var parts = new List<PartResponse>();
@@ -238,7 +260,7 @@ public sealed partial class UploadService(
     {
         try
         {
-            return await CompleteOnceAsync(token, known, cancellationToken);
+            return token.SinglePut ? await CompleteSingleAsync(token, cancellationToken) : await CompleteOnceAsync(token, known, cancellationToken);
         }
         catch (Exception e)
         {
@@ -311,6 +333,14 @@ public sealed partial class UploadService(
 
     public async Task AbortAsync(UploadToken token, CancellationToken cancellationToken)
     {
+        if (token.SinglePut)
+        {
+            // Nothing was begun in the store: only a file already stored stops the abort.
+            await RefuseIfStoredAsync(token, cancellationToken);
+            metrics.UploadAborted();
+            LogUploadAborted();
+            return;
+        }
         try
         {
             await store.AbortMultipartUploadAsync(token.Key, token.StoreUploadId, cancellationToken);

@@ -18,9 +18,14 @@ public sealed record UploadToken(
     [property: JsonPropertyName("a")] string? ChecksumAlgorithm,
     [property: JsonPropertyName("e")] long ExpiresAtUnix,
     [property: JsonPropertyName("c"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Concat = null,
-    [property: JsonPropertyName("g"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Grouped = false)
+    [property: JsonPropertyName("g"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Grouped = false,
+    [property: JsonPropertyName("w"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool SinglePut = false,
+    [property: JsonPropertyName("n"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OriginalName = null)
 {
     // Grouped: created with a groupId, so its key was not fresh; its complete checks that no other file took the key meanwhile.
+    // SinglePut: a one-part file the store keeps in one call when its part arrives (docs/upload-token.md): no
+    // multipart upload was begun, and StoreUploadId is Hoist's own id, kept with the object as metadata.
+    // OriginalName: the original-name metadata a single-put object is stored with (a multipart upload got it at create).
 
     /// <summary><see cref="Concat"/> of a tus partial upload (concatenation, docs/tus.md): stored outside the owner's files, to be joined by a final upload.</summary>
     public const string Partial = "partial";

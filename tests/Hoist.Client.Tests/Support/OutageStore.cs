@@ -67,6 +67,18 @@ public sealed class OutageStore(IObjectStore inner) : IObjectStore, IDisposable
     public Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         Checked(() => inner.PutObjectAsync(key, body, length, contentType, metadata, cancellationToken));
 
+    public async Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        // A one-part file's only part, stored whole: counted as a part.
+        Check();
+        var stored = await inner.PutCompletedAsync(key, body, length, expectedSha256, contentType, metadata, cancellationToken);
+        if (Interlocked.Decrement(ref _partsUntilDown) == 0)
+        {
+            GoDown();
+        }
+        return stored;
+    }
+
     public Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken) => Checked(() => inner.HeadObjectAsync(key, cancellationToken));
 
     public Task<ObjectContent> GetObjectAsync(string key, ByteRange? range, CancellationToken cancellationToken) => Checked(() => inner.GetObjectAsync(key, range, cancellationToken));

@@ -81,6 +81,9 @@ public sealed class FaultInjectingStore(IObjectStore inner, Func<int, int, PartF
     public Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         inner.PutObjectAsync(key, body, length, contentType, metadata, cancellationToken);
 
+    public Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        inner.PutCompletedAsync(key, body, length, expectedSha256, contentType, metadata, cancellationToken);
+
     public Task<ObjectInfo?> HeadObjectAsync(string key, CancellationToken cancellationToken) => inner.HeadObjectAsync(key, cancellationToken);
 
     public string Location => inner.Location;

@@ -23,6 +23,9 @@ public enum Setup
     /// <summary>A 10-byte upload, aborted.</summary>
     Aborted,
 
+    /// <summary>A 10-byte upload with SHA-256 checksums, which its one PUT stores whole (docs/api.md, "One-part files"), nothing sent.</summary>
+    SinglePutOpen,
+
     /// <summary>An upload begun through the /s3/ face (POST /s3/multipart: no part plan), nothing sent.</summary>
     S3Open,
 }

@@ -27,6 +27,7 @@ public static class HostileCases
         .. AnotherOwner(),
         .. PartNumbers(),
         .. PartBodies(),
+        .. SinglePuts(),
         .. CreateBodies(),
         .. Lifecycle(),
         .. DownloadKeys(),
@@ -216,6 +217,25 @@ public static class HostileCases
         yield return new(group, "checksum header not base64", Setup.Open, 400, "invalid_checksum", c => Put(c, "1", c.File, "not base64!"));
         yield return new(group, "checksum header of 16 bytes (an MD5)", Setup.Open, 400, "invalid_checksum", c => Put(c, "1", c.File, Convert.ToBase64String(MD5.HashData(c.File))));
         yield return new(group, "checksum header in base64url", Setup.Open, 400, "invalid_checksum", c => Put(c, "1", c.File, "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU="));
+    }
+
+    private static IEnumerable<HostileCase> SinglePuts()
+    {
+        const string group = "one-part file in one PUT";
+        yield return new(group, "wrong SHA-256", Setup.SinglePutOpen, 400, "checksum_mismatch", c => Put(c, "1", c.File, TestData.Sha256Base64(new byte[10])));
+        yield return new(group, "no checksum header", Setup.SinglePutOpen, 400, "checksum_required", c => Put(c, "1", c.File));
+        yield return new(group, "part 2", Setup.SinglePutOpen, 400, "invalid_part_number", c => Put(c, "2", c.File, TestData.Sha256Base64(c.File)));
+        yield return new(group, "client disconnects after half the body", Setup.SinglePutOpen, null, null, c =>
+            RawHttp.SendAsync(c.Server.Address, "PUT", PartPath(c, 1), [HostileContext.AliceAuthorization, "Content-Length: 10", $"x-hoist-checksum-sha256: {TestData.Sha256Base64(c.File)}"], c.File, c.Ct, sendBytes: 5, disconnect: true));
+        yield return new(group, "Bob sends the part of Alice's upload", Setup.SinglePutOpen, 404, "upload_not_found", async c =>
+            await c.Bob.PutPartRawAsync(c.UploadId, "1", HoistApi.Part(c.File, TestData.Sha256Base64(c.File)), c.Ct));
+        yield return new(group, "its id with the one-PUT flag removed, signature kept", Setup.SinglePutOpen, 403, "upload_id_forged", async c =>
+        {
+            var signature = c.UploadId[(c.UploadId.IndexOf('.', StringComparison.Ordinal) + 1)..];
+            var altered = $"{Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(Decode(c.UploadId) with { SinglePut = false }))}.{signature}";
+            return await c.Alice.ListPartsRawAsync(altered, c.Ct);
+        });
+        yield return new(group, "complete before the part", Setup.SinglePutOpen, 409, "incomplete_upload", async c => await c.Alice.CompleteRawAsync(c.UploadId, c.Ct));
     }
 
     private static IEnumerable<HostileCase> CreateBodies()

@@ -97,6 +97,10 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
                     Assert.Equal(HttpStatusCode.NoContent, aborted.StatusCode);
                 }
                 break;
+            case Setup.SinglePutOpen:
+                context.File = Small;
+                context.Upload = await alice.CreateAsync("setup.bin", Small.Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
+                break;
             case Setup.OpenWithPart or Setup.Ready:
                 context.File = Big;
                 context.Upload = await alice.CreateAsync("setup.bin", Big.Length, cancellationToken: Ct);
@@ -127,7 +131,7 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
         var files = ListFilesAsync();
         var parts = setup switch
         {
-            Setup.Open or Setup.OpenWithPart or Setup.Ready => ListPartsAsync(context.UploadId),
+            Setup.Open or Setup.OpenWithPart or Setup.Ready or Setup.SinglePutOpen => ListPartsAsync(context.UploadId),
             Setup.S3Open => ListS3PartsAsync(context),
             _ => Task.FromResult(""),
         };
@@ -203,7 +207,7 @@ public abstract class HostileInputTests(HostileServer server) : IDisposable
     /// <summary>Aborts the setup's upload if it may still be open, so that the next case starts from a tidy store.</summary>
     private async Task CleanUpAsync(HostileContext context, Setup setup)
     {
-        if (setup is Setup.Open or Setup.OpenWithPart or Setup.Ready)
+        if (setup is Setup.Open or Setup.OpenWithPart or Setup.Ready or Setup.SinglePutOpen)
         {
             using var aborted = await server.Alice.AbortRawAsync(context.UploadId, Ct);
             Assert.True(aborted.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotFound or HttpStatusCode.Conflict, $"abort: {(int)aborted.StatusCode}");
@@ -306,6 +310,7 @@ public sealed class HostileCasesTable
     {
         Setup.None => "—",
         Setup.Open => "open 10-byte upload",
+        Setup.SinglePutOpen => "open 10-byte upload with SHA-256 (one PUT stores it)",
         Setup.OpenWithPart => "5 MiB + 10 upload, part 1 stored",
         Setup.Ready => "5 MiB + 10 upload, both parts stored",
         Setup.Completed => "completed 10-byte upload",

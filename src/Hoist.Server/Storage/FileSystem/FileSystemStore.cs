@@ -192,9 +192,26 @@ public sealed partial class FileSystemStore : IObjectStore
     }
 
     public Task<ObjectInfo> PutObjectAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        WritingAsync(() => PutObjectCoreAsync(key, body, length, contentType, metadata, cancellationToken));
+        WritingAsync(async () =>
+        {
+            var meta = await PutCoreAsync(key, body, length, null, contentType, metadata, cancellationToken);
+            return meta.ToObjectInfo(key);
+        });
 
-    private async Task<ObjectInfo> PutObjectCoreAsync(string key, Stream body, long length, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    /// <summary>The object's ETag and checksum are those its one part would have had (docs/store-contract.md): no MD5 is computed.</summary>
+    public Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WritingAsync(async () =>
+        {
+            var meta = await PutCoreAsync(key, body, length, expectedSha256, contentType, metadata, cancellationToken);
+            return new CompletedObject(key, meta.ETag, meta.Size, meta.ChecksumSha256);
+        });
+
+    /// <summary>
+    /// Writes a whole object through a temporary file and commits it. Without <paramref name="expectedSha256"/>
+    /// a put: the ETag is the MD5, as S3's. With it, the bytes are checked against it (nothing is committed
+    /// otherwise) and the object is described as a one-part upload's.
+    /// </summary>
+    private async Task<ObjectMeta> PutCoreAsync(string key, Stream body, long length, byte[]? expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         ObjectKey.Validate(key);
         if (length > S3Limits.MaxPartSize)
@@ -205,18 +222,20 @@ public sealed partial class FileSystemStore : IObjectStore
         var temp = TempPath("put");
         try
         {
-            byte[] md5;
+            ObjectMeta meta;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
-            await using (var checkedBody = new PartBodyStream(body, length, null, computeMd5: true))
+            await using (var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: expectedSha256 is null))
             {
                 await checkedBody.CopyToAsync(file, 1024 * 1024, cancellationToken);
-                md5 = checkedBody.Md5;
+                meta = expectedSha256 is null
+                    ? new ObjectMeta(Convert.ToHexStringLower(checkedBody.Md5), length, contentType, normalized, DateTimeOffset.UtcNow)
+                    : new ObjectMeta(PartHeader.For(length, checkedBody.Sha256).ToStoredPart(1, default).ETag, length, contentType, normalized, DateTimeOffset.UtcNow,
+                        MultipartChecksums.CompositeSha256(checkedBody.Sha256));
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            var meta = new ObjectMeta(Convert.ToHexStringLower(md5), length, contentType, normalized, DateTimeOffset.UtcNow);
             await CommitObjectAsync(key, temp, meta, cancellationToken);
-            return meta.ToObjectInfo(key);
+            return meta;
         }
         finally
         {

@@ -91,6 +91,28 @@ public sealed partial class S3Store
         }
     }
 
+    /// <summary>
+    /// One PutObject: the one-part composite checksum travels as the object's metadata
+    /// (<see cref="CompletedChecksumMetadata"/>), fixed with the object in the same call, so no marker
+    /// is needed and nothing is left to clean up.
+    /// </summary>
+    public async Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        ObjectKey.Validate(key);
+        if (length > S3Limits.MaxPartSize)
+        {
+            throw new StoreException(StoreErrorCode.EntityTooLarge, $"A single put may hold at most {S3Limits.MaxPartSize} bytes.");
+        }
+        var checksum = MultipartChecksums.CompositeSha256(expectedSha256);
+        var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), ContentType = NullIfEmpty(contentType) };
+        S3Metadata.CopyTo(new Dictionary<string, string>(metadata) { [CompletedChecksumMetadata] = checksum }, presign.Metadata);
+        var (etag, _) = await PutVerifiedAsync(presign, body, length, expectedSha256, S3Target.Object, null, cancellationToken);
+        return new CompletedObject(key, etag, length, checksum);
+    }
+
+    /// <summary>The metadata that holds the composite checksum of an object stored by <see cref="PutCompletedAsync"/>.</summary>
+    private const string CompletedChecksumMetadata = "hoist-checksum-sha256";
+
     public async Task<CompletedObject?> HeadCompletedAsync(string key, CancellationToken cancellationToken)
     {
         var head = HeadObjectAsync(key, cancellationToken);
@@ -99,6 +121,7 @@ public sealed partial class S3Store
         {
             return null;
         }
-        return new CompletedObject(key, info.ETag, info.Size, (await checksums).GetValueOrDefault(info.ETag));
+        var checksum = (await checksums).GetValueOrDefault(info.ETag) ?? info.Metadata.GetValueOrDefault(CompletedChecksumMetadata);
+        return new CompletedObject(key, info.ETag, info.Size, checksum);
     }
 }

@@ -24,25 +24,29 @@ public sealed partial class S3Store
             throw new StoreException(StoreErrorCode.EntityTooLarge, $"A part may hold at most {S3Limits.MaxPartSize} bytes.");
         }
         var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), UploadId = uploadId, PartNumber = partNumber };
-        var url = await PresignPutAsync(presign, S3Target.Upload, uploadId, cancellationToken);
-        string etag;
-        byte[] sha256;
+        var (etag, sha256) = await PutVerifiedAsync(presign, body, length, expectedSha256, S3Target.Upload, uploadId, cancellationToken);
+        await _markers.RememberPartAsync(uploadId, partNumber, etag, sha256, cancellationToken);
+        return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow, Convert.ToBase64String(sha256));
+    }
+
+    /// <summary>
+    /// Sends a part's or an object's bytes, checked on the way: by the store against the declared
+    /// SHA-256 where it checks a signed payload, else here (SHA-256, and MD5 against the ETag). Answers
+    /// the store's ETag and the bytes' SHA-256.
+    /// </summary>
+    private async Task<(string ETag, byte[] Sha256)> PutVerifiedAsync(GetPreSignedUrlRequest presign, Stream body, long length, byte[]? expectedSha256, S3Target target, string? uploadId, CancellationToken cancellationToken)
+    {
+        var url = await PresignPutAsync(presign, target, uploadId, cancellationToken);
         if (expectedSha256 is not null && await SignPayloadAsync(url, expectedSha256, cancellationToken) is { } signed)
         {
             // The store refuses bytes other than the declared SHA-256 and keeps nothing of them: count, don't hash.
             await using var counted = PartBodyStream.Counted(body, length);
-            etag = await SendPutAsync(presign, signed, counted, length, expectedSha256, S3Target.Upload, uploadId, cancellationToken);
-            sha256 = expectedSha256;
+            return (await SendPutAsync(presign, signed, counted, length, expectedSha256, target, uploadId, cancellationToken), expectedSha256);
         }
-        else
-        {
-            await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
-            etag = await SendPutAsync(presign, new Uri(url), checkedBody, length, null, S3Target.Upload, uploadId, cancellationToken);
-            CheckETag(etag, checkedBody);
-            sha256 = checkedBody.Sha256;
-        }
-        await _markers.RememberPartAsync(uploadId, partNumber, etag, sha256, cancellationToken);
-        return new StoredPart(partNumber, length, etag, DateTimeOffset.UtcNow, Convert.ToBase64String(sha256));
+        await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
+        var etag = await SendPutAsync(presign, new Uri(url), checkedBody, length, null, target, uploadId, cancellationToken);
+        CheckETag(etag, checkedBody);
+        return (etag, checkedBody.Sha256);
     }
 
     public async Task<StoredPart> UploadPartCopyAsync(string key, string uploadId, int partNumber, string sourceKey, CancellationToken cancellationToken)
