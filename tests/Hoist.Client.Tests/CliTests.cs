@@ -271,9 +271,7 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         var file = _files.File("interrupted.bin", 40 * MiB, seed: 37);
         string uploadId;
         HoistCli.Run run;
-        // 4 MiB/s: the 40 MiB take 10 s, so the signal lands mid-upload even on a busy machine (at 10 MiB/s a
-        // CI run once finished the upload before its first stored part was seen).
-        using (var cli = new RunningCli(["upload", file, "--server", server.Url.OriginalString, "--state", State, "--parallel", "1", "--limit-rate", "4M"]))
+        using (var cli = new RunningCli(["upload", file, "--server", server.Url.OriginalString, "--state", State, "--parallel", "1", "--limit-rate", "10M"]))
         {
             uploadId = await WaitForStoredPartsAsync(1);
             using (var signal = Process.Start("kill", ["-INT", cli.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))

@@ -13,12 +13,16 @@ public static class HoistCli
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Through env(1) with SIGINT at its default, as in a user's terminal: a test run started in the
+        // background (`cmd &`) inherits SIGINT ignored, which .NET keeps, and Ctrl-C could not be tested.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(RepoPaths.CliDll);
         foreach (var arg in args)
         {
