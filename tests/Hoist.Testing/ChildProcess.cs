@@ -59,6 +59,8 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Until its output is read to the end: the lines that say why arrive after the exit.
+                await _process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException($"{what} exited with {_process.ExitCode} before it was ready:\n{log()}");
             }
             try

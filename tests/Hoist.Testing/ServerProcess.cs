@@ -63,18 +63,26 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken,
         string listenHost = "127.0.0.1", int? port = null, string? alsoListenOn = null)
     {
-        port ??= ChildProcess.FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}/");
-        var server = new ServerProcess(Launch(settings, listenHost, port.Value, alsoListenOn), address, listenHost, alsoListenOn);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await server.WaitUntilHealthyAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
+            var chosen = port ?? ChildProcess.FreePort();
+            var address = new Uri($"http://127.0.0.1:{chosen}/");
+            var server = new ServerProcess(Launch(settings, listenHost, chosen, alsoListenOn), address, listenHost, alsoListenOn);
+            try
+            {
+                await server.WaitUntilHealthyAsync(cancellationToken);
+                return server;
+            }
+            catch (InvalidOperationException e) when (port is null && attempt < 3 && e.Message.Contains("is already in use", StringComparison.Ordinal))
+            {
+                // The free port was taken before the server bound it (another test's outgoing connection): take another.
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
     }
 
