@@ -56,7 +56,8 @@ public interface IObjectStore
 
     /// <summary>
     /// Stores a one-part file in one call, as the complete of a one-part upload would leave it (no
-    /// multipart upload is begun: one request to the store where a multipart upload takes three). The
+    /// multipart upload is begun: one request to the store where a multipart upload of one part takes
+    /// create, part and complete, and on S3 Hoist's checksum markers besides). The
     /// bytes must match <paramref name="expectedSha256"/>, or nothing is stored and
     /// <see cref="StoreErrorCode.BadDigest"/> is thrown. The answer's ETag is the one its part would
     /// have had (no "-1"), its checksum the one-part composite ("base64-1"), and

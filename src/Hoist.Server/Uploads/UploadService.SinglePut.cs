@@ -1,6 +1,5 @@
 using Hoist.Server.Errors;
 using Hoist.Server.Storage;
-using Hoist.Server.Telemetry;
 using Hoist.Wire;
 
 namespace Hoist.Server.Uploads;
@@ -31,21 +30,9 @@ public sealed partial class UploadService
     {
         await RefuseIfStoredAsync(token, cancellationToken);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = token.OriginalName ?? "", [UploadIdMetadata] = token.StoreUploadId };
-        var received = new CountingStream(body);
-        var started = metrics.PartStarted();
-        CompletedObject stored;
-        try
-        {
-            stored = await store.PutCompletedAsync(token.Key, received, length, sha256, token.ContentType, metadata, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            // Counted as a part that failed, as in a multipart upload: the upload may still be sent again.
-            metrics.PartEnded(started, received.BytesRead, 0, e);
-            LogPartFailed(1, received.BytesRead, HoistMetrics.ReasonOf(e));
-            throw;
-        }
-        metrics.PartEnded(started, received.BytesRead, stored.Size, null);
+        // Counted as a part, as in a multipart upload: a failed one may be sent again.
+        var stored = await MeasurePartAsync(1, body,
+            received => store.PutCompletedAsync(token.Key, received, length, sha256, token.ContentType, metadata, cancellationToken), put => put.Size);
         var completed = new CompleteUploadResponse(stored.Key, stored.Size, stored.ETag, stored.ChecksumSha256);
         await FinishedAsync(token, completed, cancellationToken);
         metrics.UploadCompleted();

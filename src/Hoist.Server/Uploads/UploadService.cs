@@ -205,25 +205,39 @@ public sealed partial class UploadService(
     /// <summary>Streams a part, already checked, to the store: counted, logged, and an upload gone because it completed said so.</summary>
     private async Task<StoredPart> StorePartAsync(UploadToken token, int partNumber, Stream body, long length, byte[]? sha256, CancellationToken cancellationToken)
     {
-        StoredPart stored;
-        var received = new CountingStream(body);
-        var started = metrics.PartStarted();
         try
         {
-            stored = await store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, received, length, sha256, cancellationToken);
+            return await MeasurePartAsync(partNumber, body,
+                received => store.UploadPartAsync(token.Key, token.StoreUploadId, partNumber, received, length, sha256, cancellationToken), stored => stored.Size);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.NoSuchUpload)
+        {
+            await RefuseIfCompletedAsync(token, cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A part's bytes on their way to the store through <paramref name="send"/> (a part of a multipart
+    /// upload, or a one-part file stored whole): counted and logged once, whether stored or not.
+    /// </summary>
+    private async Task<T> MeasurePartAsync<T>(int partNumber, Stream body, Func<Stream, Task<T>> send, Func<T, long> sizeOf)
+    {
+        var received = new CountingStream(body);
+        var started = metrics.PartStarted();
+        T stored;
+        try
+        {
+            stored = await send(received);
         }
         catch (Exception e)
         {
             metrics.PartEnded(started, received.BytesRead, 0, e);
             LogPartFailed(partNumber, received.BytesRead, HoistMetrics.ReasonOf(e));
-            if (e is StoreException { Code: StoreErrorCode.NoSuchUpload })
-            {
-                await RefuseIfCompletedAsync(token, cancellationToken);
-            }
             throw;
         }
-        metrics.PartEnded(started, received.BytesRead, stored.Size, null);
-        LogPartStored(partNumber, stored.Size);
+        metrics.PartEnded(started, received.BytesRead, sizeOf(stored), null);
+        LogPartStored(partNumber, sizeOf(stored));
         return stored;
     }
 

@@ -229,7 +229,7 @@ public sealed partial class FileSystemStore : IObjectStore
                 await checkedBody.CopyToAsync(file, 1024 * 1024, cancellationToken);
                 meta = expectedSha256 is null
                     ? new ObjectMeta(Convert.ToHexStringLower(checkedBody.Md5), length, contentType, normalized, DateTimeOffset.UtcNow)
-                    : new ObjectMeta(PartHeader.For(length, checkedBody.Sha256).ToStoredPart(1, default).ETag, length, contentType, normalized, DateTimeOffset.UtcNow,
+                    : new ObjectMeta(PartHeader.For(length, checkedBody.Sha256).ETagHex, length, contentType, normalized, DateTimeOffset.UtcNow,
                         MultipartChecksums.CompositeSha256(checkedBody.Sha256));
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);

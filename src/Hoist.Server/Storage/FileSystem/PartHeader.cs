@@ -28,8 +28,11 @@ internal sealed record PartHeader(long Length, byte[] ETag, byte[] Sha256)
         return bytes;
     }
 
+    /// <summary>The ETag as the contract writes it: 32 lower-case hex digits.</summary>
+    public string ETagHex => Convert.ToHexStringLower(ETag);
+
     public StoredPart ToStoredPart(int partNumber, DateTimeOffset lastModified) =>
-        new(partNumber, Length, Convert.ToHexStringLower(ETag), lastModified, Convert.ToBase64String(Sha256));
+        new(partNumber, Length, ETagHex, lastModified, Convert.ToBase64String(Sha256));
 
     public static async Task<PartHeader?> TryReadAsync(string path, CancellationToken cancellationToken)
     {
