@@ -22,12 +22,7 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         var source = files.Random("direct.bin", 20 * MiB + 3);
         await using var page = await UploadPage.OpenAsync(fixture);
         var puts = page.RecordPuts();
-        var throughHoist = 0;
-        using var counting = fixture.Parts.Use(async call =>
-        {
-            Interlocked.Increment(ref throughHoist);
-            await call.PassAsync();
-        });
+        using var throughHoist = new PartsThroughHoist(fixture.Parts);
 
         var created = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
 
@@ -37,7 +32,7 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         Assert.Equal(5, created.PartCount);
         Assert.All(puts, url => Assert.Equal(fixture.StoreAuthority, new Uri(url).Authority));
         Assert.Equal(Enumerable.Range(1, created.PartCount), puts.Select(PartNumberOf).Order());
-        Assert.Equal(0, Volatile.Read(ref throughHoist));
+        Assert.Equal(0, throughHoist.Count);
         await fixture.AssertStoredAsync(source);
         Assert.Empty(page.Errors);
     }
@@ -192,12 +187,7 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         var source = files.Random("direct-offline.bin", 60 * MiB);
         await using var page = await UploadPage.OpenAsync(fixture);
         var puts = page.RecordPuts();
-        var throughHoist = 0;
-        using var counting = fixture.Parts.Use(async call =>
-        {
-            Interlocked.Increment(ref throughHoist);
-            await call.PassAsync();
-        });
+        using var throughHoist = new PartsThroughHoist(fixture.Parts);
         var created = await page.CreatedUploadAsync(() => page.AddFilesAsync([source.Path]));
 
         // Cut off with a part stored and others on their way to the store.
@@ -221,7 +211,7 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
         await page.ExpectStatusAsync(source.Name, "complete");
         await Assertions.Expect(page.Row(source.Name).Locator(".upload-verified")).ToBeVisibleAsync();
         // No answer while offline is not a store that refuses the page: the parts still went to the store.
-        Assert.Equal(0, Volatile.Read(ref throughHoist));
+        Assert.Equal(0, throughHoist.Count);
         Assert.All(puts, url => Assert.Equal(fixture.StoreAuthority, new Uri(url).Authority));
         Assert.Equal(Enumerable.Range(1, created.PartCount), puts.Select(PartNumberOf).Distinct().Order());
         await fixture.AssertStoredAsync(source);
@@ -267,6 +257,23 @@ public sealed class DirectModeTests(DirectModeFixture fixture, ITestOutputHelper
 
     private static int PartNumberOf(string url) =>
         int.Parse(System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["partNumber"] ?? "0", CultureInfo.InvariantCulture);
+
+    /// <summary>Counts the parts that reach Hoist's part route (each passed on) until disposed.</summary>
+    private sealed class PartsThroughHoist : IDisposable
+    {
+        private readonly IDisposable _handler;
+        private int _count;
+
+        public PartsThroughHoist(PartTraffic parts) => _handler = parts.Use(async call =>
+        {
+            Interlocked.Increment(ref _count);
+            await call.PassAsync();
+        });
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Dispose() => _handler.Dispose();
+    }
 }
 
 /// <summary>
