@@ -95,6 +95,11 @@ internal static partial class CliOptions
         Description = "Send every part through the Hoist server even when it offers direct mode (parts PUT straight to the store through presigned URLs).",
     };
 
+    public static Option<bool> Sha256() => new("--sha256")
+    {
+        Description = "Also print each file's SHA-256 as sha256sum does (one more hash of every byte; the upload is verified end to end without it).",
+    };
+
     /// <summary>The default of --retry-for: the client library's.</summary>
     public static readonly TimeSpan DefaultRetryFor = new RetryOptions().RetryFor;
 

@@ -60,9 +60,10 @@ public sealed record UploadResult(
     int Retries)
 {
     /// <summary>
-    /// The lowercase hex SHA-256 of the whole file (what <c>sha256sum</c> prints), computed from the bytes as they
-    /// were read for sending. A resumed upload whose parts were partly stored already (or one found complete)
-    /// reads the file once more, sequentially, for it.
+    /// The lowercase hex SHA-256 of the whole file (what <c>sha256sum</c> prints), only when asked for
+    /// (<see cref="UploadOptions.ComputeSha256"/>; null otherwise): computed from the bytes as they were read
+    /// for sending. A resumed upload whose parts were partly stored already (or one found complete) reads the
+    /// file once more, sequentially, for it.
     /// </summary>
     public string? Sha256 { get; init; }
 

@@ -43,6 +43,14 @@ public sealed class UploadOptions
     public bool AbortOnFailure { get; set; }
 
     /// <summary>
+    /// Also compute the whole file's plain SHA-256 (<see cref="UploadResult.Sha256"/>, what <c>sha256sum</c>
+    /// prints). Off by default: the upload is verified end to end without it (each part's SHA-256, and the
+    /// object's composite checksum compared at the end), and hashing every byte a second time costs about
+    /// a third of the client's CPU per byte (README.md, "Performance").
+    /// </summary>
+    public bool ComputeSha256 { get; set; }
+
+    /// <summary>
     /// When resuming: the part size the upload was created with (<see cref="UploadCreated.PartSize"/>).
     /// Needed only for an upload that turns out to be complete already, whose part plan the server no
     /// longer reports: with it, the stored object's checksum is compared with the file's; without it, a

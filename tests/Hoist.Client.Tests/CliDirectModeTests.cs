@@ -69,7 +69,7 @@ public sealed class CliDirectModeTests(S3DirectFixture store) : IClassFixture<S3
         var dead = $"http://127.0.0.1:{ChildProcess.FreePort()}";
         await using var server = await ServerProcess.StartAsync(store.Settings(DirectStoreFixture.Direct(new Dictionary<string, string?> { ["Hoist:Storage:S3:PublicServiceUrl"] = dead })));
 
-        var run = await Upload(server, path);
+        var run = await Upload(server, path, "--sha256");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("0 of 4 parts sent directly, 4 through Hoist (the store could not be reached: ", run.Output, StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         var small = _files.File("small.bin", 3 * MiB, seed: 30);
         var large = _files.File("large.bin", 12 * MiB, seed: 31);
 
-        var run = await Hoist("upload", small, large, "--server", server.Url.OriginalString, "--state", State, "--json");
+        var run = await Hoist("upload", small, large, "--server", server.Url.OriginalString, "--state", State, "--json", "--sha256");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var documents = JsonLines(run.Output);
@@ -188,7 +188,8 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("uploaded env.bin -> ", run.Output, StringComparison.Ordinal);
-        Assert.Contains($", sha256 {TestData.Sha256HexOfFile(file)}", run.Output, StringComparison.Ordinal);
+        // The file's plain SHA-256 only with --sha256 (an upload is verified without it).
+        Assert.DoesNotContain(", sha256 ", run.Output, StringComparison.Ordinal);
         var key = run.Output.Split(" -> ")[1].Split(' ')[0];
         var get = await HoistCli.RunAsync(["get", key, "-o", _files.Combine("env-back.bin")], new Dictionary<string, string> { ["HOIST_SERVER"] = server.Url.OriginalString });
         Assert.True(get.ExitCode == 0, get.ToString());
@@ -211,7 +212,7 @@ public sealed class CliTests(FileSystemServerFixture server) : IClassFixture<Fil
         Assert.InRange(stored, 2, 11);
         Assert.Single(await RecordedUploadsAsync());
 
-        var resume = await Hoist("resume", "--state", State, "--json");
+        var resume = await Hoist("resume", "--state", State, "--json", "--sha256");
 
         Assert.True(resume.ExitCode == 0, resume.ToString());
         var document = JsonLines(resume.Output).Single();

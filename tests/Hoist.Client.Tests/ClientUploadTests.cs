@@ -45,7 +45,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
 
         var counter = new PartCounter();
         var client = app.Client(null, counter);
-        var result = await client.ResumeFileAsync(uploadId, path);
+        var result = await client.ResumeFileAsync(uploadId, path, new UploadOptions { ComputeSha256 = true });
 
         Assert.Equal(10 - stored.Count, counter.Count);
         Assert.Equal(10 - stored.Count, result.PartsSent);
@@ -212,7 +212,7 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
         using var stream = new CountingStream(bytes);
         var client = app.Client();
 
-        var result = await client.UploadAsync(stream, "whole.bin", new UploadOptions { Parallelism = 4 });
+        var result = await client.UploadAsync(stream, "whole.bin", new UploadOptions { Parallelism = 4, ComputeSha256 = true });
 
         Assert.Equal(7, result.PartCount);
         AssertVerified(result);
@@ -243,12 +243,27 @@ public abstract class ClientUploadTests(HoistAppFixture app) : IDisposable
     }
 
     [Fact]
+    public async Task Without_ComputeSha256_the_upload_is_verified_by_its_checksum_alone_and_answers_no_whole_file_SHA_256()
+    {
+        var bytes = new byte[(int)(2.5 * HoistAppFixture.PartSize)];
+        new Random(11).NextBytes(bytes);
+        using var stream = new CountingStream(bytes);
+
+        var result = await app.Client().UploadAsync(stream, "plain.bin");
+
+        AssertVerified(result);
+        Assert.Null(result.Sha256);
+        Assert.Equal(bytes.Length, stream.BytesRead);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), (await app.Client().DownloadToFileAsync(result.Key, _files.Combine("plain-back.bin"))).Sha256);
+    }
+
+    [Fact]
     public async Task An_empty_file_is_uploaded_and_downloaded()
     {
         var path = _files.File("empty.bin", 0, seed: 9);
         var client = app.Client();
 
-        var result = await client.UploadFileAsync(path);
+        var result = await client.UploadFileAsync(path, new UploadOptions { ComputeSha256 = true });
 
         Assert.Equal((0, 1), (result.Size, result.PartCount));
         Assert.Equal(TestData.Sha256HexOfFile(path), result.Sha256);

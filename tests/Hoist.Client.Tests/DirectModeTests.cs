@@ -36,7 +36,7 @@ public sealed class DirectModeTests(S3DirectFixture store) : IClassFixture<S3Dir
         var storeTraffic = new StoreTraffic();
         var progress = new ProgressLog<UploadProgress>();
 
-        var result = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts).UploadFileAsync(path, new UploadOptions { Progress = progress }, Ct);
+        var result = await DirectStoreFixture.Client(app, null, storeTraffic, hoistParts).UploadFileAsync(path, new UploadOptions { Progress = progress, ComputeSha256 = true }, Ct);
 
         Assert.Equal((4, 4, 4), (result.PartCount, result.PartsSent, result.PartsSentDirect));
         Assert.Equal(0, hoistParts.Count);

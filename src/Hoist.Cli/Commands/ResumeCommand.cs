@@ -24,9 +24,10 @@ internal static class ResumeCommand
         var limitRate = CliOptions.LimitRate();
         var retryFor = CliOptions.RetryFor();
         var noDirect = CliOptions.NoDirect();
+        var sha256 = CliOptions.Sha256();
         var command = new Command("resume", "Finish interrupted uploads (after Ctrl-C, a crash or a kill).")
         {
-            targets, server, token, parallel, files, json, state, limitRate, retryFor, noDirect,
+            targets, server, token, parallel, files, json, state, limitRate, retryFor, noDirect, sha256,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,7 +47,7 @@ internal static class ResumeCommand
             }
             var jobs = selected.Select(r => new TransferJob(r.Path, r.Name, r.Size, r.LastWriteTimeUtc, CliOptions.ParseServer(r.Server) ?? new Uri(r.Server), r)).ToList();
             var settings = new TransferSettings(CliOptions.TokenOf(parse, token), parse.GetValue(parallel), parse.GetValue(files), parse.GetValue(limitRate),
-                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor), AllowDirect: !parse.GetValue(noDirect));
+                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor), AllowDirect: !parse.GetValue(noDirect), Sha256: parse.GetValue(sha256));
             return await new TransferRunner(stateFile, TransferViews.For(parse.GetValue(json)), settings).RunAsync(jobs, cancellationToken);
         });
         return command;

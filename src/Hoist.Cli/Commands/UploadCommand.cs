@@ -33,16 +33,17 @@ internal static class UploadCommand
         var limitRate = CliOptions.LimitRate();
         var retryFor = CliOptions.RetryFor();
         var noDirect = CliOptions.NoDirect();
+        var sha256 = CliOptions.Sha256();
         var command = new Command("upload", "Upload files and folders; Ctrl-C stops, `hoist resume` finishes.")
         {
-            paths, server, token, parallel, files, json, state, limitRate, retryFor, noDirect,
+            paths, server, token, parallel, files, json, state, limitRate, retryFor, noDirect, sha256,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var serverUri = CliOptions.ParseServer(parse.GetValue(server)!)!;
             var jobs = FileSelection.Expand(parse.GetValue(paths)!, serverUri);
             var settings = new TransferSettings(CliOptions.TokenOf(parse, token), parse.GetValue(parallel), parse.GetValue(files), parse.GetValue(limitRate),
-                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor), AllowDirect: !parse.GetValue(noDirect));
+                StateIsDefault: parse.GetResult(state) is null or { Implicit: true }, RetryFor: parse.GetValue(retryFor), AllowDirect: !parse.GetValue(noDirect), Sha256: parse.GetValue(sha256));
             var runner = new TransferRunner(new UploadStateFile(parse.GetValue(state)!), TransferViews.For(parse.GetValue(json)), settings);
             return await runner.RunAsync(jobs, cancellationToken);
         });

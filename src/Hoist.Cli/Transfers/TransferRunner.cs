@@ -71,7 +71,7 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
         try
         {
             var client = _clients.GetOrAdd(job.Server, server => CliOptions.CreateClient(server, settings.Token, settings.RetryFor, settings.BytesPerSecond, settings.AllowDirect));
-            var options = new UploadOptions { FileName = job.Name, Parallelism = settings.Parallel, Progress = file, PartSize = job.Resume?.PartSize };
+            var options = new UploadOptions { FileName = job.Name, Parallelism = settings.Parallel, Progress = file, PartSize = job.Resume?.PartSize, ComputeSha256 = settings.Sha256 };
             UploadResult result;
             if (job.Resume is { } record)
             {
@@ -201,4 +201,4 @@ internal sealed class TransferRunner(UploadStateFile state, ITransferView view, 
 }
 
 /// <summary>The command line's choices for a run.</summary>
-internal sealed record TransferSettings(string? Token, int Parallel, int Files, long? BytesPerSecond, bool StateIsDefault, TimeSpan RetryFor, bool AllowDirect = true);
+internal sealed record TransferSettings(string? Token, int Parallel, int Files, long? BytesPerSecond, bool StateIsDefault, TimeSpan RetryFor, bool AllowDirect = true, bool Sha256 = false);

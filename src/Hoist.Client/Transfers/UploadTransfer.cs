@@ -19,6 +19,7 @@ internal sealed class UploadTransfer
     private readonly byte[]?[] _sha256s;
     private readonly byte[]?[] _md5s;
     private readonly bool _direct;
+    private readonly bool _wholeSha256;
     private DirectRoute? _route;
     private int _partsSentDirect;
     private CompleteUploadResponse? _completedByPart;
@@ -41,6 +42,7 @@ internal sealed class UploadTransfer
         _sha256s = new byte[plan.PartCount][];
         _md5s = new byte[plan.PartCount][];
         _retries = retriesSoFar;
+        _wholeSha256 = options.ComputeSha256;
     }
 
     private void Retried() => Interlocked.Increment(ref _retries);
@@ -88,8 +90,8 @@ internal sealed class UploadTransfer
     /// </summary>
     public async Task<UploadResult> SendAndCompleteAsync(IReadOnlyList<int> parts, CancellationToken cancellationToken)
     {
-        // Every part sent by this call, in order: the whole file's SHA-256 is computed as the parts are read.
-        using var whole = parts.SequenceEqual(Enumerable.Range(1, _plan.PartCount)) ? new WholeFileHash() : null;
+        // Every part sent by this call, in order: the whole file's SHA-256 (when asked for) is computed as the parts are read.
+        using var whole = _wholeSha256 && parts.SequenceEqual(Enumerable.Range(1, _plan.PartCount)) ? new WholeFileHash() : null;
         _whole = whole;
         _route = _direct ? new DirectRoute(_client, new PartUrls(_client, _plan.UploadId, Retried, cancellationToken), Retried) : null;
         try
@@ -239,7 +241,9 @@ internal sealed class UploadTransfer
         {
             throw new HoistIntegrityException($"The stored object {completed.Key} has the ETag {completed.ETag}; the file's is {localETag}.");
         }
-        var sha256 = _whole is { } whole && whole.IsComplete(_plan.PartCount) ? whole.Hex() : await WholeFileHash.ReadAsync(_source, cancellationToken);
+        var sha256 = !_wholeSha256 ? null
+            : _whole is { } whole && whole.IsComplete(_plan.PartCount) ? whole.Hex()
+            : await WholeFileHash.ReadAsync(_source, cancellationToken);
         var verified = completed.ChecksumSha256 is { } answered ? answered == local : localETag is not null;
         var result = new UploadResult(_plan.UploadId, completed.Key, completed.Size, completed.ETag, completed.ChecksumSha256, local,
             verified, _plan.PartCount, _partsSent, _retries)
