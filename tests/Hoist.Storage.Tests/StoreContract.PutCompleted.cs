@@ -63,4 +63,92 @@ public abstract partial class StoreContract
 
         Assert.Null(await Store.HeadObjectAsync(key, Ct));
     }
+
+    [Fact]
+    public async Task A_file_put_completed_where_the_key_holds_an_object_stores_nothing_and_says_ObjectExists()
+    {
+        var key = Key("single-taken.txt");
+        var earlier = TestData.Bytes(5, 40_000);
+        await PutCompletedAsync(key, earlier, Sha256(earlier));
+        var later = TestData.Bytes(6, 40_000);
+
+        await AssertStoreErrorAsync(StoreErrorCode.ObjectExists, () => PutCompletedAsync(key, later, Sha256(later)));
+
+        AssertSameBytes(earlier, await ReadAsync(key));
+        Assert.Equal(OnePartChecksum(earlier), (await Store.HeadCompletedAsync(key, Ct))?.ChecksumSha256);
+    }
+
+    [Fact]
+    public async Task Of_files_put_completed_to_one_key_at_the_same_instant_one_is_stored_whole_and_the_others_are_refused()
+    {
+        const int Racers = 4;
+        var key = Key("single-race.txt");
+        var files = Enumerable.Range(0, Racers).Select(i => TestData.Bytes(10 + i, 300_000)).ToArray();
+        // Each body holds back its second half until every put has begun: all of them pass any check
+        // made before the bytes and reach the commit together.
+        var started = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Started()
+        {
+            if (Interlocked.Increment(ref started) == Racers)
+            {
+                allStarted.SetResult();
+            }
+        }
+
+        var outcomes = await Task.WhenAll(files.Select(async bytes =>
+        {
+            try
+            {
+                await Store.PutCompletedAsync(key, new HeldBackBody(bytes, Started, allStarted.Task), bytes.Length, Sha256(bytes), null, new Dictionary<string, string>(), Ct);
+                return bytes;
+            }
+            catch (StoreException e) when (e.Code == StoreErrorCode.ObjectExists)
+            {
+                return null;
+            }
+        }));
+
+        var stored = Assert.Single(outcomes, o => o is not null);
+        AssertSameBytes(stored!, await ReadAsync(key));
+        Assert.Equal(OnePartChecksum(stored!), (await Store.HeadCompletedAsync(key, Ct))?.ChecksumSha256);
+    }
+
+    /// <summary>A body that calls <c>started</c> at its first read and gives its second half only once <c>release</c> completes.</summary>
+    private sealed class HeldBackBody(byte[] bytes, Action started, Task release) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => bytes.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position == 0)
+            {
+                started();
+            }
+            var half = bytes.Length / 2;
+            if (_position >= half)
+            {
+                await release.WaitAsync(cancellationToken);
+            }
+            var n = Math.Min(buffer.Length, (_position < half ? half : bytes.Length) - _position);
+            bytes.AsMemory(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -69,6 +69,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         StoreErrorCode.InvalidKey => ApiErrors.InvalidKey.With(e.Message),
         StoreErrorCode.InvalidArgument => ApiErrors.InvalidArgument.With(e.Message),
         StoreErrorCode.InvalidRange => ApiErrors.RangeNotSatisfiable.With(e.Message),
+        StoreErrorCode.ObjectExists => ApiErrors.UploadCompleted.With("Its key holds a file; nothing more can be sent to it."),
         // Retry-After tells clients this is a pause, not a refusal: the part may be sent again. It grows
         // with the outage (RetryingStore's StoreOutage): 1 s for a blip, up to 30 s for a long one.
         StoreErrorCode.Unavailable => ApiErrors.StoreUnavailable.With(e.Message, headers: new Dictionary<string, string>

@@ -61,8 +61,11 @@ public interface IObjectStore
     /// bytes must match <paramref name="expectedSha256"/>, or nothing is stored and
     /// <see cref="StoreErrorCode.BadDigest"/> is thrown. The answer's ETag is the one its part would
     /// have had (no "-1"), its checksum the one-part composite ("base64-1"), and
-    /// <see cref="HeadCompletedAsync"/> answers the same. Like a put, it replaces an object at the key:
-    /// the caller checks first.
+    /// <see cref="HeadCompletedAsync"/> answers the same. Unlike a put it only creates: when the key holds
+    /// an object (another file's, or this one's stored by an earlier call), nothing is stored and
+    /// <see cref="StoreErrorCode.ObjectExists"/> is thrown, checked and committed in one step, so of
+    /// two calls for one key at the same instant one stores and the other is refused (S3:
+    /// <c>If-None-Match: *</c>, which AWS S3 and Ceph RGW honour; docs/store-contract.md).
     /// </summary>
     Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
 

@@ -22,6 +22,8 @@ public enum StoreErrorCode
     InsufficientStorage,
     /// <summary>The store refused the bytes because a quota (of the user or the bucket) is used up.</summary>
     QuotaExceeded,
+    /// <summary>A write that may only create (a one-part file's put) found an object at its key: nothing was stored.</summary>
+    ObjectExists,
     /// <summary>The store answers, but this server's settings do not fit it (no such bucket, refused credentials): an operator must act.</summary>
     Misconfigured,
 }

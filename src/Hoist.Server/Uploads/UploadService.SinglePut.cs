@@ -31,8 +31,19 @@ public sealed partial class UploadService
         await RefuseIfStoredAsync(token, cancellationToken);
         var metadata = new Dictionary<string, string> { [OriginalNameMetadata] = token.OriginalName ?? "", [UploadIdMetadata] = token.StoreUploadId };
         // Counted as a part, as in a multipart upload: a failed one may be sent again.
-        var stored = await MeasurePartAsync(1, body,
-            received => store.PutCompletedAsync(token.Key, received, length, sha256, token.ContentType, metadata, cancellationToken), put => put.Size);
+        CompletedObject stored;
+        try
+        {
+            stored = await MeasurePartAsync(1, body,
+                received => store.PutCompletedAsync(token.Key, received, length, sha256, token.ContentType, metadata, cancellationToken), put => put.Size);
+        }
+        catch (StoreException e) when (e.Code == StoreErrorCode.ObjectExists)
+        {
+            // Stored meanwhile, past the check above: by another request of this upload, or by another
+            // file of its group at the same instant. The store kept that one; this one is told which.
+            await RefuseIfStoredAsync(token, cancellationToken);
+            throw KeyTaken(token.Key);
+        }
         var completed = new CompleteUploadResponse(stored.Key, stored.Size, stored.ETag, stored.ChecksumSha256);
         await FinishedAsync(token, completed, cancellationToken);
         metrics.UploadCompleted();
@@ -75,7 +86,8 @@ public sealed partial class UploadService
         {
             return true;
         }
-        // Keys are fresh, unless grouped: only a file of the same group can be there.
-        throw token.Grouped ? KeyTaken(token.Key) : ApiErrors.UploadCompleted.With("Its key holds a file; nothing more can be sent to it.");
+        // Keys are fresh (the template has {id}) but within a group: only another file of this upload's
+        // group can be there. The group's first file too: its token is not marked grouped, its id is shared.
+        throw KeyTaken(token.Key);
     }
 }

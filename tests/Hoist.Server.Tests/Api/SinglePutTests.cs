@@ -117,6 +117,60 @@ public abstract class SinglePutTests(StoreFixture fixture) : ApiTests(fixture)
     }
 
     [Fact]
+    public async Task Two_files_of_a_group_with_the_same_path_sent_at_the_same_instant_store_one_whole_and_refuse_the_other_with_key_taken()
+    {
+        var files = new[] { TestData.Bytes(seed: 38, 400_000), TestData.Bytes(seed: 39, 400_000) };
+        var a = await Api.CreateAsync("race/same.txt", files[0].Length, checksumAlgorithm: "sha256", cancellationToken: Ct);
+        var b = await Api.CreateAsync("race/same.txt", files[1].Length, checksumAlgorithm: "sha256", groupId: a.GroupId, cancellationToken: Ct);
+        Assert.Equal(a.Key, b.Key);
+        // Both requests are in flight, past the server's look at the key, before either body ends.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new CountdownEvent(2);
+        var puts = new[] { a.UploadId, b.UploadId }.Select((id, i) =>
+            Api.PutPartRawAsync(id, 1, new HeldBackContent(files[i], () => started.Signal(), release.Task), Ct)).ToArray();
+        await Task.Run(() => started.Wait(Ct), Ct);
+        await Task.Delay(300, Ct);
+        release.SetResult();
+        var responses = await Task.WhenAll(puts);
+
+        var ok = Assert.Single(responses, r => r.IsSuccessStatusCode);
+        await Problem.AssertAsync(Assert.Single(responses, r => !r.IsSuccessStatusCode), 409, "key_taken");
+        var stored = files[Array.IndexOf(responses, ok)];
+        Assert.Equal(TestData.Sha256Hex(stored), (await Api.DownloadSha256Async(a.Key, Ct)).Sha256);
+    }
+
+    /// <summary>A part body with its checksum: the first half at once, the rest once <c>release</c> completes.</summary>
+    private sealed class HeldBackContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+        private readonly Action _started;
+        private readonly Task _release;
+
+        public HeldBackContent(byte[] bytes, Action started, Task release)
+        {
+            (_bytes, _started, _release) = (bytes, started, release);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            Headers.TryAddWithoutValidation(HoistApi.ChecksumHeader, TestData.Sha256Base64(bytes));
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var half = _bytes.Length / 2;
+            await stream.WriteAsync(_bytes.AsMemory(0, half));
+            await stream.FlushAsync();
+            _started();
+            await _release;
+            await stream.WriteAsync(_bytes.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task A_one_part_file_without_a_declared_checksum_is_still_a_multipart_upload()
     {
         var file = TestData.Bytes(seed: 38, 1000);

@@ -26,6 +26,7 @@ public sealed partial class FileSystemStore : IObjectStore
     private readonly string _uploads;
     private readonly string _meta;
     private readonly string _tmp;
+    private readonly string _locks;
 
     public FileSystemStore(string root)
     {
@@ -33,11 +34,13 @@ public sealed partial class FileSystemStore : IObjectStore
         _uploads = Path.Combine(_root, ObjectKey.ReservedSegment, "uploads");
         _meta = Path.Combine(_root, ObjectKey.ReservedSegment, "meta");
         _tmp = Path.Combine(_root, ObjectKey.ReservedSegment, "tmp");
+        _locks = Path.Combine(_root, ObjectKey.ReservedSegment, "locks");
         try
         {
             Directory.CreateDirectory(_uploads);
             Directory.CreateDirectory(_meta);
             Directory.CreateDirectory(_tmp);
+            Directory.CreateDirectory(_locks);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
@@ -202,16 +205,17 @@ public sealed partial class FileSystemStore : IObjectStore
     public Task<CompletedObject> PutCompletedAsync(string key, Stream body, long length, byte[] expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         WritingAsync(async () =>
         {
-            var meta = await PutCoreAsync(key, body, length, expectedSha256, contentType, metadata, cancellationToken);
+            var meta = await PutCoreAsync(key, body, length, expectedSha256, contentType, metadata, cancellationToken, createOnly: true);
             return new CompletedObject(key, meta.ETag, meta.Size, meta.ChecksumSha256);
         });
 
     /// <summary>
     /// Writes a whole object through a temporary file and commits it. Without <paramref name="expectedSha256"/>
     /// a put: the ETag is the MD5, as S3's. With it, the bytes are checked against it (nothing is committed
-    /// otherwise) and the object is described as a one-part upload's.
+    /// otherwise) and the object is described as a one-part upload's. <paramref name="createOnly"/>: nothing
+    /// is committed where the key holds an object (<see cref="CommitObjectAsync"/>).
     /// </summary>
-    private async Task<ObjectMeta> PutCoreAsync(string key, Stream body, long length, byte[]? expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    private async Task<ObjectMeta> PutCoreAsync(string key, Stream body, long length, byte[]? expectedSha256, string? contentType, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken, bool createOnly = false)
     {
         ObjectKey.Validate(key);
         if (length > S3Limits.MaxPartSize)
@@ -234,7 +238,7 @@ public sealed partial class FileSystemStore : IObjectStore
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            await CommitObjectAsync(key, temp, meta, cancellationToken);
+            await CommitObjectAsync(key, temp, meta, cancellationToken, createOnly);
             return meta;
         }
         finally
@@ -426,10 +430,17 @@ public sealed partial class FileSystemStore : IObjectStore
     /// <summary>
     /// Puts the sidecar, then the data, into place; the data's rename is the commit. The sidecar keeps
     /// the previous version's description too, and each description names its data file by size and
-    /// modification time (set here), so a reader holding either file finds the right one.
+    /// modification time (set here), so a reader holding either file finds the right one. Commits of
+    /// one key take turns (<see cref="LockKeyAsync"/>), so a <paramref name="createOnly"/> commit that
+    /// finds no object there is the one that creates it.
     /// </summary>
-    private async Task CommitObjectAsync(string key, string dataTemp, ObjectMeta meta, CancellationToken cancellationToken)
+    private async Task CommitObjectAsync(string key, string dataTemp, ObjectMeta meta, CancellationToken cancellationToken, bool createOnly = false)
     {
+        await using var turn = await LockKeyAsync(key, cancellationToken);
+        if (createOnly && File.Exists(ObjectPath(key)))
+        {
+            throw new StoreException(StoreErrorCode.ObjectExists, $"The key '{key}' holds an object; nothing was stored.");
+        }
         File.SetLastWriteTimeUtc(dataTemp, meta.LastModified.UtcDateTime);
         meta = meta with { DataStamp = File.GetLastWriteTimeUtc(dataTemp).Ticks };
         var dataPath = ObjectPath(key);
@@ -457,6 +468,20 @@ public sealed partial class FileSystemStore : IObjectStore
             File.Delete(metaTemp);
         }
     }
+
+    /// <summary>
+    /// An flock (across processes sharing the folder, as the uploads' locks) on one of
+    /// <see cref="KeyLockStripes"/> files chosen by the key's hash: commits of one key take turns, and
+    /// the lock files stay few however many keys there are (two keys may share one and wait briefly).
+    /// </summary>
+    private async Task<FileStream> LockKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        var stripe = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))[0] % KeyLockStripes;
+        var path = Path.Combine(_locks, $"key-{stripe:D2}.lock");
+        return (await WaitForFlockAsync(() => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1), null, cancellationToken))!;
+    }
+
+    private const int KeyLockStripes = 64;
 
     /// <summary>The object's data file, opened so that a complete or delete can still replace it; null when there is none.</summary>
     private FileStream? TryOpenData(string key)

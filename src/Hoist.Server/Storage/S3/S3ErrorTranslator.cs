@@ -72,6 +72,8 @@ internal sealed class S3ErrorTranslator(string endpoint, string bucket)
             // XAmzContentSHA256Mismatch: the bytes are not the SHA-256 a part's URL was signed with (S3PayloadSigner).
             "BadDigest" or "InvalidDigest" or "XAmzContentSHA256Mismatch" => new StoreException(StoreErrorCode.BadDigest, said, inner),
             "IncompleteBody" => new StoreException(StoreErrorCode.IncompleteBody, said, inner),
+            // If-None-Match: * on a put that may only create (PutCompletedAsync): the key holds an object.
+            "PreconditionFailed" when target == S3Target.Object => new StoreException(StoreErrorCode.ObjectExists, said, inner),
             "InvalidRange" => new StoreException(StoreErrorCode.InvalidRange, said, inner),
             "KeyTooLongError" => new StoreException(StoreErrorCode.InvalidKey, said, inner),
             "InvalidArgument" or "MetadataTooLarge" => new StoreException(StoreErrorCode.InvalidArgument, said, inner),

@@ -106,7 +106,7 @@ public sealed partial class S3Store
         var checksum = MultipartChecksums.CompositeSha256(expectedSha256);
         var presign = new GetPreSignedUrlRequest { Key = ToS3Key(key), ContentType = NullIfEmpty(contentType) };
         S3Metadata.CopyTo(new Dictionary<string, string>(metadata) { [CompletedChecksumMetadata] = checksum }, presign.Metadata);
-        var (etag, _) = await PutVerifiedAsync(presign, body, length, expectedSha256, S3Target.Object, null, cancellationToken);
+        var (etag, _) = await PutVerifiedAsync(presign, body, length, expectedSha256, S3Target.Object, null, cancellationToken, createOnly: true);
         return new CompletedObject(key, etag, length, checksum);
     }
 

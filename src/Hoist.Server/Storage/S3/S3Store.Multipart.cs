@@ -32,19 +32,20 @@ public sealed partial class S3Store
     /// <summary>
     /// Sends a part's or an object's bytes, checked on the way: by the store against the declared
     /// SHA-256 where it checks a signed payload, else here (SHA-256, and MD5 against the ETag). Answers
-    /// the store's ETag and the bytes' SHA-256.
+    /// the store's ETag and the bytes' SHA-256. <paramref name="createOnly"/>: the put stores nothing
+    /// where the key holds an object (<c>If-None-Match: *</c>; <see cref="StoreErrorCode.ObjectExists"/>).
     /// </summary>
-    private async Task<(string ETag, byte[] Sha256)> PutVerifiedAsync(GetPreSignedUrlRequest presign, Stream body, long length, byte[]? expectedSha256, S3Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<(string ETag, byte[] Sha256)> PutVerifiedAsync(GetPreSignedUrlRequest presign, Stream body, long length, byte[]? expectedSha256, S3Target target, string? uploadId, CancellationToken cancellationToken, bool createOnly = false)
     {
         var url = await PresignPutAsync(presign, target, uploadId, cancellationToken);
         if (expectedSha256 is not null && await SignPayloadAsync(url, expectedSha256, cancellationToken) is { } signed)
         {
             // The store refuses bytes other than the declared SHA-256 and keeps nothing of them: count, don't hash.
             await using var counted = PartBodyStream.Counted(body, length);
-            return (await SendPutAsync(presign, signed, counted, length, expectedSha256, target, uploadId, cancellationToken), expectedSha256);
+            return (await SendPutAsync(presign, signed, counted, length, expectedSha256, target, uploadId, cancellationToken, createOnly), expectedSha256);
         }
         await using var checkedBody = new PartBodyStream(body, length, expectedSha256, computeMd5: VerifyETags);
-        var etag = await SendPutAsync(presign, new Uri(url), checkedBody, length, null, target, uploadId, cancellationToken);
+        var etag = await SendPutAsync(presign, new Uri(url), checkedBody, length, null, target, uploadId, cancellationToken, createOnly);
         CheckETag(etag, checkedBody);
         return (etag, checkedBody.Sha256);
     }

@@ -89,12 +89,17 @@ public sealed partial class S3Store
     /// <paramref name="signedSha256"/> the URL was signed with it (<see cref="S3PayloadSigner"/>) and
     /// it is sent as <c>x-amz-content-sha256</c>: the store refuses other bytes.
     /// </summary>
-    private async Task<string> SendPutAsync(GetPreSignedUrlRequest presign, Uri url, Stream body, long length, byte[]? signedSha256, S3Target target, string? uploadId, CancellationToken cancellationToken)
+    private async Task<string> SendPutAsync(GetPreSignedUrlRequest presign, Uri url, Stream body, long length, byte[]? signedSha256, S3Target target, string? uploadId, CancellationToken cancellationToken, bool createOnly = false)
     {
         var observed = new ObservedReadStream(body);
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(observed, 128 * 1024) };
         request.Content.Headers.ContentLength = length;
         request.Headers.ExpectContinue = length > 0;
+        if (createOnly)
+        {
+            // Not among the URL's signed headers; a store that knows it refuses the put where the key holds an object (412).
+            request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        }
         // Every header the URL was signed with must be sent as signed.
         if (presign.ContentType is { Length: > 0 } contentType)
         {
