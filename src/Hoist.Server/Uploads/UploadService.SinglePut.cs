@@ -71,7 +71,7 @@ public sealed partial class UploadService
     {
         if (await IsStoredAsync(token, cancellationToken))
         {
-            throw ApiErrors.UploadCompleted.With("Its file is stored; nothing more can be sent to it.");
+            throw FileStored();
         }
     }
 

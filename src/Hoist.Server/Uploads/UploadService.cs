@@ -463,9 +463,12 @@ public sealed partial class UploadService(
     {
         if (await FindCompletedAsync(token, cancellationToken) is not null)
         {
-            throw ApiErrors.UploadCompleted.With("Its file is stored; nothing more can be sent to it.");
+            throw FileStored();
         }
     }
+
+    /// <summary>The answer to anything sent to an upload whose file is stored (multipart or one-part).</summary>
+    private static ApiException FileStored() => ApiErrors.UploadCompleted.With("Its file is stored; nothing more can be sent to it.");
 
     /// <summary>The object of an upload that was already completed: its key is unique to the upload.</summary>
     private async Task<CompleteUploadResponse?> FindCompletedAsync(UploadToken token, CancellationToken cancellationToken)

@@ -127,7 +127,7 @@ public abstract class SinglePutTests(StoreFixture fixture) : ApiTests(fixture)
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new CountdownEvent(2);
         var puts = new[] { a.UploadId, b.UploadId }.Select((id, i) =>
-            Api.PutPartRawAsync(id, 1, new HeldBackContent(files[i], () => started.Signal(), release.Task), Ct)).ToArray();
+            Api.PutPartRawAsync(id, 1, HeldBack(files[i], () => started.Signal(), release.Task), Ct)).ToArray();
         await Task.Run(() => started.Wait(Ct), Ct);
         await Task.Delay(300, Ct);
         release.SetResult();
@@ -139,35 +139,14 @@ public abstract class SinglePutTests(StoreFixture fixture) : ApiTests(fixture)
         Assert.Equal(TestData.Sha256Hex(stored), (await Api.DownloadSha256Async(a.Key, Ct)).Sha256);
     }
 
-    /// <summary>A part body with its checksum: the first half at once, the rest once <c>release</c> completes.</summary>
-    private sealed class HeldBackContent : HttpContent
+    /// <summary>A part body with its checksum whose second half waits for <c>release</c> (<see cref="HeldBackStream"/>).</summary>
+    private static StreamContent HeldBack(byte[] bytes, Action started, Task release)
     {
-        private readonly byte[] _bytes;
-        private readonly Action _started;
-        private readonly Task _release;
-
-        public HeldBackContent(byte[] bytes, Action started, Task release)
-        {
-            (_bytes, _started, _release) = (bytes, started, release);
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-            Headers.TryAddWithoutValidation(HoistApi.ChecksumHeader, TestData.Sha256Base64(bytes));
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            var half = _bytes.Length / 2;
-            await stream.WriteAsync(_bytes.AsMemory(0, half));
-            await stream.FlushAsync();
-            _started();
-            await _release;
-            await stream.WriteAsync(_bytes.AsMemory(half));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = _bytes.Length;
-            return true;
-        }
+        var content = new StreamContent(new HeldBackStream(bytes, started, release));
+        content.Headers.ContentLength = bytes.Length;
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.TryAddWithoutValidation(HoistApi.ChecksumHeader, TestData.Sha256Base64(bytes));
+        return content;
     }
 
     [Fact]

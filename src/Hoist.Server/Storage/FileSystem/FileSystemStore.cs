@@ -476,7 +476,7 @@ public sealed partial class FileSystemStore : IObjectStore
     /// </summary>
     private async Task<FileStream> LockKeyAsync(string key, CancellationToken cancellationToken)
     {
-        var stripe = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))[0] % KeyLockStripes;
+        var stripe = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))[0] % KeyLockStripes;
         var path = Path.Combine(_locks, $"key-{stripe:D2}.lock");
         return (await WaitForFlockAsync(() => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1), null, cancellationToken))!;
     }
